@@ -1,0 +1,55 @@
+"""`embviz info PATH [--json]`: what a file holds, read exactly as `embviz` would open it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from embviz.io.registry import load
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("info", help="format, rows, dims, dtype, metadata and warnings of a file")
+    p.add_argument("path", help="embedding file")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--format", help="skip sniffing and read as this format (e.g. word2vec-binary, glove-text)"
+    )
+    p.add_argument("--encoding", default="utf-8", help="encoding of labels (default utf-8)")
+    p.set_defaults(func=run)
+
+
+def describe(path: str, fmt: str | None = None, encoding: str = "utf-8") -> dict:
+    eset = load(path, format=fmt, encoding=encoding)
+    src = eset.source
+    return {
+        "path": path,
+        "format": src.format,
+        "rows": len(eset),
+        "dims": eset.dims,
+        "dtype": str(eset.vectors.dtype),
+        "dtype_on_disk": src.dtype_on_disk,
+        "metadata": [{"name": k, "dtype": str(v.dtype)} for k, v in eset.metadata.items()],
+        "warnings": list(src.warnings),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    info = describe(args.path, args.format, args.encoding)
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    meta = ", ".join(f"{m['name']} ({m['dtype']})" for m in info["metadata"]) or "none"
+    on_disk = f" (on disk: {info['dtype_on_disk']})" if info["dtype_on_disk"] else ""
+    lines = [
+        f"file:      {info['path']}",
+        f"format:    {info['format']}",
+        f"rows:      {info['rows']:,}",
+        f"dims:      {info['dims']}",
+        f"dtype:     {info['dtype']}{on_disk}",
+        f"metadata:  {meta}",
+        "warnings:  " + ("none" if not info["warnings"] else ""),
+    ]
+    lines += [f"  - {w}" for w in info["warnings"]]
+    print("\n".join(lines))
+    return 0

@@ -1,0 +1,61 @@
+"""A small registry shared by formats, reducers and model adapters.
+
+Built-ins register in code; third parties register through entry points (groups
+``embviz.formats``, ``embviz.reducers``, ``embviz.adapters``). Entry points are read once, lazily,
+the first time a registry is asked for its entries, so ``import embviz`` stays cheap. A plugin that
+fails to load is reported in :attr:`Registry.failures` instead of breaking the application.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
+from typing import Generic, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    def __init__(self, group: str, builtins: Callable[[], list[T]]) -> None:
+        self.group = group
+        self._builtins = builtins
+        self._items: dict[str, T] | None = None
+        self.failures: dict[str, str] = {}
+
+    def _load(self) -> dict[str, T]:
+        if self._items is None:
+            items: dict[str, T] = {}
+            for item in self._builtins():
+                items[item.name] = item  # type: ignore[attr-defined]
+            for ep in entry_points(group=self.group):
+                try:
+                    obj = ep.load()
+                    item = obj() if isinstance(obj, type) else obj
+                    items[item.name] = item  # type: ignore[attr-defined]
+                except Exception as exc:  # a broken plugin must not break the app
+                    self.failures[ep.name] = f"{type(exc).__name__}: {exc}"
+                    log.warning("plugin %s in %s failed to load: %s", ep.name, self.group, exc)
+            self._items = items
+        return self._items
+
+    def register(self, item: T) -> T:
+        self._load()[item.name] = item  # type: ignore[attr-defined]
+        return item
+
+    def get(self, name: str) -> T:
+        items = self._load()
+        if name not in items:
+            known = ", ".join(sorted(items))
+            raise KeyError(f"unknown {self.group.split('.')[-1][:-1]} {name!r}; known: {known}")
+        return items[name]
+
+    def names(self) -> list[str]:
+        return list(self._load())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(list(self._load().values()))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._load()

@@ -1,0 +1,90 @@
+"""What is open, current, projected, searched and selected: the model the GUI views subscribe to.
+
+The session holds state and emits plain psygnal events; it never calls a view and imports no Qt.
+Work that takes time (loading, projecting) is done elsewhere and handed in when finished; a result
+for a set that is no longer current is dropped, so a stale layout is never drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from psygnal import Signal
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.projection import Projection
+from embviz.core.search import SearchResult, search_labels
+
+
+class Session:
+    sets_changed = Signal()
+    current_changed = Signal(object)  # EmbeddingSet | None
+    projection_changed = Signal(object)  # Projection | None
+    search_changed = Signal(object)  # SearchResult
+    selection_changed = Signal(object)  # np.ndarray of rows
+
+    def __init__(self) -> None:
+        self.sets: list[EmbeddingSet] = []
+        self.current: EmbeddingSet | None = None
+        self.projection: Projection | None = None
+        self._projections: dict[int, Projection] = {}
+        self.search = SearchResult("", False, False)
+        self.selection = np.empty(0, dtype=np.int64)
+
+    # sets ---------------------------------------------------------------------------------
+    def add_set(self, eset: EmbeddingSet) -> None:
+        """Open a set and make it current; a set of the same name is kept under a new name."""
+        names = {s.name for s in self.sets}
+        base, n = eset.name, 2
+        while eset.name in names:
+            eset.name = f"{base} ({n})"
+            n += 1
+        self.sets.append(eset)
+        self.sets_changed.emit()
+        self.set_current(eset)
+
+    def set_current(self, eset: EmbeddingSet) -> None:
+        if eset is self.current:
+            return
+        if eset not in self.sets:
+            raise ValueError(f"{eset.name} is not open in this session")
+        self.current = eset
+        self.projection = self._projections.get(id(eset))
+        self.selection = np.empty(0, dtype=np.int64)
+        self.current_changed.emit(eset)
+        self.projection_changed.emit(self.projection)
+        self.selection_changed.emit(self.selection)
+        self.run_search(
+            self.search.pattern, regex=self.search.regex, case_sensitive=self.search.case_sensitive
+        )
+
+    # projection ---------------------------------------------------------------------------
+    def set_projection(self, eset: EmbeddingSet, projection: Projection) -> bool:
+        """Keep ``projection`` of ``eset``; draw it only if ``eset`` is still current."""
+        if eset not in self.sets:
+            return False
+        self._projections[id(eset)] = projection
+        if eset is not self.current:
+            return False
+        self.projection = projection
+        self.projection_changed.emit(projection)
+        return True
+
+    # search and selection -----------------------------------------------------------------
+    def run_search(
+        self, pattern: str, *, regex: bool = False, case_sensitive: bool = False
+    ) -> None:
+        labels = self.current.labels if self.current is not None else []
+        self.search = search_labels(labels, pattern, regex=regex, case_sensitive=case_sensitive)
+        self.search_changed.emit(self.search)
+
+    def select(self, rows: np.ndarray | list[int]) -> None:
+        self.selection = np.unique(np.asarray(rows, dtype=np.int64))
+        self.selection_changed.emit(self.selection)
+
+    def selection_text(self) -> str:
+        """'nothing selected', 'selected: king' or 'selected: 12 points'."""
+        if self.current is None or self.selection.size == 0:
+            return "nothing selected"
+        if self.selection.size == 1:
+            return f"selected: {self.current.labels[int(self.selection[0])]}"
+        return f"selected: {self.selection.size:,} points"

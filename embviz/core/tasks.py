@@ -1,0 +1,45 @@
+"""Long work as generators.
+
+A task is a generator that yields :class:`Progress` now and then and *returns* its result
+(``return value`` inside the generator). The GUI runs tasks in superqt ``GeneratorWorker`` threads,
+which stop a task at its next ``yield`` when a person presses Cancel; the CLI and tests drive the
+same generator to its end with :func:`run_task`. Tasks should yield at least every ~0.2 s so that
+Cancel takes effect quickly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a task has got: ``fraction`` in [0, 1] (None when unknown) and a short message."""
+
+    fraction: float | None
+    message: str = ""
+    partial: Any = None  # an intermediate result worth showing (e.g. a layout being formed)
+
+
+Task = Generator[Progress, None, T]
+
+
+def run_task(task: Task[T], on_progress: Callable[[Progress], None] | None = None) -> T:
+    """Drive a task to its end in the calling thread and return its result."""
+    while True:
+        try:
+            progress = next(task)
+        except StopIteration as stop:
+            return stop.value
+        if on_progress is not None:
+            on_progress(progress)
+
+
+def as_task(value: T) -> Task[T]:
+    """A task that finishes at once with ``value`` (for work that needs no progress)."""
+    return value
+    yield  # pragma: no cover - makes this function a generator

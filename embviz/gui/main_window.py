@@ -1,0 +1,277 @@
+"""The main window: map in the middle, search on top, docks around, status and progress below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+)
+
+from embviz import __version__
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.paths import demo_path
+from embviz.core.projection import Projection
+from embviz.core.session import Session
+from embviz.gui.errors import show_error
+from embviz.gui.panels.data_panel import DataPanel
+from embviz.gui.progress_widget import ProgressWidget
+from embviz.gui.search_bar import SearchBar
+from embviz.gui.views.scatter2d import ScatterView
+from embviz.gui.workers import TaskRunner
+from embviz.io.registry import load_task
+from embviz.reduce.registry import default_reducer_for, reducers
+
+MAX_RECENT = 10
+FILE_FILTER = "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    idle = Signal()  # nothing running and the current set is drawn (used by `embviz render`)
+
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or QSettings("embviz", "embviz")
+        self.session = Session()
+        self.runner = TaskRunner(self)
+        self._load_queue: list[Path] = []
+        self.last_error: QMessageBox | None = None
+        self.setWindowTitle("embviz")
+        self.setAcceptDrops(True)
+        self.resize(1400, 900)
+        self.view = ScatterView(self)
+        self.setCentralWidget(self.view)
+        self._build_toolbar()
+        self._build_docks()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+
+    # construction -------------------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Search", self)
+        bar.setObjectName("search-toolbar")
+        bar.setMovable(False)
+        bar.addWidget(QLabel(" Set: "))
+        self.set_combo = QComboBox()
+        self.set_combo.setMinimumWidth(220)
+        self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.set_combo.setToolTip("The open sets; choose one to show it")
+        bar.addWidget(self.set_combo)
+        bar.addSeparator()
+        self.search_bar = SearchBar(self)
+        bar.addWidget(self.search_bar)
+        self.addToolBar(bar)
+
+    def _build_docks(self) -> None:
+        self.data_panel = DataPanel(self.session)
+        self.data_dock = QDockWidget("Data", self)
+        self.data_dock.setObjectName("data-dock")
+        self.data_dock.setWidget(self.data_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.data_dock)
+        self.resizeDocks([self.data_dock], [320], Qt.Orientation.Horizontal)
+
+    def _build_status_bar(self) -> None:
+        self.set_label = QLabel("No set open")
+        self.selection_label = QLabel("nothing selected")
+        self.progress = ProgressWidget(self.runner)
+        status = self.statusBar()
+        status.addWidget(self.set_label, 1)
+        status.addWidget(self.selection_label, 1)
+        status.addPermanentWidget(self.progress)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.open_dialog)
+        file_menu.addAction(open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        demo_action = QAction("Open &Demo", self)
+        demo_action.triggered.connect(self.open_demo)
+        file_menu.addAction(demo_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(self.data_dock.toggleViewAction())
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About embviz", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+        self._refresh_recent_menu()
+
+    def _connect(self) -> None:
+        s = self.session
+        s.current_changed.connect(self._on_current_changed)
+        s.projection_changed.connect(self._on_projection_changed)
+        s.search_changed.connect(self._on_search_changed)
+        s.selection_changed.connect(self._on_selection_changed)
+        s.sets_changed.connect(self._refresh_set_combo)
+        self.search_bar.searchRequested.connect(
+            lambda p, rx, case: s.run_search(p, regex=rx, case_sensitive=case)
+        )
+        self.search_bar.activated.connect(lambda: self.view.centre_on(s.search.indices))
+        self.set_combo.activated.connect(lambda i: s.set_current(s.sets[i]))
+        self.view.pointClicked.connect(lambda row: s.select([] if row < 0 else [row]))
+        self.runner.busyChanged.connect(self._maybe_idle)
+
+    # opening files ------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        start = self.settings.value("last_dir", str(Path.home()))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open embeddings", start, FILE_FILTER)
+        if paths:
+            self.settings.setValue("last_dir", str(Path(paths[0]).parent))
+            self.open_paths(paths)
+
+    def open_demo(self) -> None:
+        self.open_paths([demo_path()], remember=False)
+
+    def open_paths(self, paths, remember: bool = True) -> None:
+        """Open files one after another in a worker; each becomes the current set."""
+        for path in paths:
+            self._load_queue.append((Path(path), remember))
+        if not self.runner.is_busy("load"):
+            self._load_next()
+
+    def _load_next(self) -> None:
+        if not self._load_queue:
+            return
+        path, remember = self._load_queue.pop(0)
+        self.runner.run(
+            "load",
+            f"Opening {path.name}",
+            lambda: load_task(path),
+            on_result=lambda eset: self._on_loaded(path, eset, remember),
+            on_error=lambda exc: self._on_load_failed(path, exc),
+        )
+
+    def _on_loaded(self, path: Path, eset: EmbeddingSet, remember: bool) -> None:
+        if remember:
+            self._remember(path)
+        if path == demo_path():
+            eset.name = "demo: all-MiniLM-L6-v2 words"
+        self.session.add_set(eset)
+        self._load_next()
+
+    def _on_load_failed(self, path: Path, exc: BaseException) -> None:
+        self._load_queue.clear()
+        self.last_error = show_error(self, "Could not open file", exc, f"Could not open {path}")
+        self.statusBar().showMessage(f"Could not open {path.name}; the previous set is kept.", 8000)
+        self._maybe_idle(self.runner.is_busy())
+
+    def cancel(self) -> None:
+        self._load_queue.clear()
+        self.runner.cancel()
+
+    # recent files -------------------------------------------------------------------------
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _remember(self, path: Path) -> None:
+        recent = [str(path.resolve())] + [
+            p for p in self.recent_files() if p != str(path.resolve())
+        ]
+        self.settings.setValue("recent_files", recent[:MAX_RECENT])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_paths([p]))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # drag and drop ------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt naming)
+        if any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.open_paths(paths)
+
+    # session -> views ---------------------------------------------------------------------
+    def _on_current_changed(self, eset: EmbeddingSet | None) -> None:
+        self._refresh_set_combo()
+        if eset is None:
+            self.set_label.setText("No set open")
+            self.setWindowTitle("embviz")
+            return
+        self.set_label.setText(f"{eset.name} — {len(eset):,} × {eset.dims}")
+        self.setWindowTitle(f"embviz — {eset.name}")
+        if self.session.projection is None:
+            self.view.set_points(None, [])
+            self._project(eset)
+
+    def _project(self, eset: EmbeddingSet) -> None:
+        reducer = reducers.get(default_reducer_for(eset.dims))
+        dims = 2
+        self.runner.run(
+            "project",
+            f"{reducer.title} of {eset.name}",
+            lambda: reducer.run(eset.vectors, None, dims),
+            on_result=lambda projection: self.session.set_projection(eset, projection),
+            on_error=lambda exc: show_error(self, "Projection failed", exc, reducer.title),
+        )
+
+    def _on_projection_changed(self, projection: Projection | None) -> None:
+        eset = self.session.current
+        if eset is None or projection is None:
+            return
+        if projection.method == "pca":
+            ratios = projection.info.get("explained_variance_ratio", [0, 0])
+            titles = (f"PC1 ({ratios[0]:.1%})", f"PC2 ({ratios[1]:.1%})")
+        else:
+            titles = ("x", "y")
+        self.view.set_points(projection.coords, eset.labels, titles)
+        self.view.set_hits(self.session.search.indices)
+        self.view.set_selection(self.session.selection)
+        self._maybe_idle(self.runner.is_busy())
+
+    def _on_search_changed(self, result) -> None:
+        self.search_bar.show_result(result)
+        if self.session.projection is not None:
+            self.view.set_hits(result.indices if result.active else np.empty(0, dtype=np.int64))
+
+    def _on_selection_changed(self, rows: np.ndarray) -> None:
+        self.selection_label.setText(self.session.selection_text())
+        if self.session.projection is not None:
+            self.view.set_selection(rows)
+
+    def _refresh_set_combo(self) -> None:
+        self.set_combo.blockSignals(True)
+        self.set_combo.clear()
+        for eset in self.session.sets:
+            self.set_combo.addItem(f"{eset.name} ({len(eset):,} × {eset.dims})")
+        if self.session.current is not None:
+            self.set_combo.setCurrentIndex(self.session.sets.index(self.session.current))
+        self.set_combo.blockSignals(False)
+
+    def _maybe_idle(self, busy: bool) -> None:
+        if not busy and not self._load_queue:
+            self.idle.emit()
+
+    def is_idle(self) -> bool:
+        drawn = self.session.current is None or self.session.projection is not None
+        return not self.runner.is_busy() and not self._load_queue and drawn
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About embviz", f"embviz {__version__}\nSee and probe embeddings.")
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.cancel()
+        super().closeEvent(event)

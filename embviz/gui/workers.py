@@ -1,0 +1,142 @@
+"""Run core tasks in superqt worker threads, one per channel; a new run supersedes the old.
+
+Each run gets a generation number. Results, partial results and progress of a superseded or
+cancelled run are dropped when they reach the GUI thread, so nothing stale is ever drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from superqt.utils import GeneratorWorker, create_worker
+
+from embviz.core.errors import EmbvizError
+from embviz.core.tasks import Progress, Task
+
+log = logging.getLogger(__name__)
+
+
+class TaskFailed(Exception):
+    """Carries an exception that superqt would otherwise swallow (it hides RuntimeError)."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
+        self.details = "".join(traceback.format_exception(original))
+
+
+def _drive(factory: Callable[[], Task[Any]], holder: dict[str, Task[Any]]):
+    task = holder["task"] = factory()
+    try:
+        result = yield from task
+    except RuntimeError as exc:
+        raise TaskFailed(exc) from exc
+    return result
+
+
+@dataclass
+class _Run:
+    generation: int
+    description: str
+    worker: GeneratorWorker
+    holder: dict[str, Task[Any]]
+    cancelled: bool = False
+
+
+class TaskRunner(QObject):
+    """Starts tasks and tells the window what is running (for the progress bar and Cancel)."""
+
+    busyChanged = Signal(bool)
+    progressChanged = Signal(str, object)  # description, Progress
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runs: dict[str, _Run] = {}
+        self._generation = 0
+
+    def is_busy(self, channel: str | None = None) -> bool:
+        if channel is not None:
+            return channel in self._runs
+        return bool(self._runs)
+
+    def running_description(self) -> str:
+        return next(iter(self._runs.values())).description if self._runs else ""
+
+    def run(
+        self,
+        channel: str,
+        description: str,
+        factory: Callable[[], Task[Any]],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        on_partial: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run ``factory()`` in a worker; a run already on ``channel`` is cancelled first."""
+        self.cancel(channel)
+        self._generation += 1
+        generation = self._generation
+        holder: dict[str, Task[Any]] = {}
+        worker = create_worker(_drive, factory, holder, _start_thread=False, _ignore_errors=True)
+        run = _Run(generation, description, worker, holder)
+
+        def current() -> bool:
+            active = self._runs.get(channel)
+            return active is not None and active.generation == generation and not run.cancelled
+
+        def yielded(progress: Progress) -> None:
+            if not current():
+                return
+            self.progressChanged.emit(description, progress)
+            if on_partial is not None and progress.partial is not None:
+                on_partial(progress.partial)
+
+        def returned(result: Any) -> None:
+            if current():
+                self._finish(channel, generation)
+                on_result(result)
+
+        def errored(exc: BaseException) -> None:
+            if current():
+                self._finish(channel, generation)
+                original = exc.original if isinstance(exc, TaskFailed) else exc
+                if isinstance(original, EmbvizError):  # meant for a person; no traceback
+                    log.info("%s failed: %s", description, original)
+                else:
+                    log.error("%s failed", description, exc_info=original)
+                on_error(original)
+
+        def finished() -> None:  # after returned/errored; also the only signal of an abort
+            self._finish(channel, generation)
+            if run.cancelled and "task" in holder:
+                holder["task"].close()  # the worker has stopped: release files promptly
+
+        worker.yielded.connect(yielded)
+        worker.returned.connect(returned)
+        worker.errored.connect(errored)
+        worker.finished.connect(finished)
+        self._runs[channel] = run
+        self.busyChanged.emit(True)
+        self.progressChanged.emit(description, Progress(None, description))
+        worker.start()
+
+    def cancel(self, channel: str | None = None) -> None:
+        """Ask the running task(s) to stop at their next yield; their results are dropped."""
+        channels = [channel] if channel is not None else list(self._runs)
+        for name in channels:
+            run = self._runs.get(name)
+            if run is not None:
+                run.cancelled = True
+                run.worker.quit()
+                self._finish(name, run.generation)
+
+    def _finish(self, channel: str, generation: int) -> None:
+        run = self._runs.get(channel)
+        if run is not None and run.generation == generation:
+            del self._runs[channel]
+            if not self._runs:
+                self.busyChanged.emit(False)

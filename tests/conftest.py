@@ -1,0 +1,29 @@
+"""Shared fixtures. Qt runs offscreen when there is no display (CI also provides Xvfb)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def write_glove(path, labels, vectors) -> None:
+    """A GloVe text file (no header), written the way GloVe writes it."""
+    with open(path, "w", encoding="utf-8") as f:
+        for label, row in zip(labels, vectors, strict=True):
+            f.write(label + " " + " ".join(repr(float(v)) for v in row) + "\n")
+
+
+@pytest.fixture
+def small_glove(tmp_path):
+    rng = np.random.default_rng(7)
+    labels = [f"word{i}" for i in range(50)]
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    path = tmp_path / "small.txt"
+    write_glove(path, labels, vectors)
+    return path, labels, vectors

@@ -1,0 +1,27 @@
+import numpy as np
+import pytest
+
+from embviz.core.dataset import EmbeddingSet
+
+
+def test_vectors_become_float32_and_unit_vectors_are_cached():
+    eset = EmbeddingSet(["a", "b", "zero"], np.array([[3.0, 4.0], [0.0, 2.0], [0.0, 0.0]]))
+    assert eset.vectors.dtype == np.float32
+    unit = eset.unit_vectors()
+    assert np.allclose(unit, [[0.6, 0.8], [0.0, 1.0], [0.0, 0.0]])
+    assert eset.unit_vectors() is unit
+    assert eset.index_of("b") == 1 and "zero" in eset and "c" not in eset
+
+
+@pytest.mark.parametrize(
+    "labels, vectors, metadata",
+    [
+        (["a", "a"], np.zeros((2, 2)), None),
+        (["a"], np.zeros((2, 2)), None),
+        (["a", "b"], np.zeros(2), None),
+        (["a", "b"], np.zeros((2, 2)), {"col": [1, 2, 3]}),
+    ],
+)
+def test_inconsistent_input_is_refused(labels, vectors, metadata):
+    with pytest.raises(ValueError):
+        EmbeddingSet(labels, vectors, metadata)
