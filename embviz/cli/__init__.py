@@ -17,6 +17,19 @@ from embviz.core.errors import EmbvizError
 
 Command = Callable[[argparse.Namespace], int]
 
+# Each command lives in embviz/cli/<name>.py with add_parser(subparsers) that sets func=.
+COMMAND_MODULES = [
+    "info",
+    "convert",
+    "project",
+    "neighbors",
+    "analogy",
+    "evaluate",
+    "embed",
+    "train",
+    "polysemy",
+]
+
 
 def _parse_size(text: str) -> tuple[int, int]:
     try:
@@ -36,9 +49,19 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from embviz.cli import info
+def _command_modules():
+    import importlib
 
+    for name in COMMAND_MODULES:
+        try:
+            yield importlib.import_module(f"embviz.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"embviz.cli.{name}":
+                raise
+            # this command is planned but not built yet: it is simply not offered
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="embviz",
         description="See and probe embeddings. With no command, opens the window "
@@ -47,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"embviz {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    info.add_parser(sub)
+    for module in _command_modules():
+        module.add_parser(sub)
     render = sub.add_parser(
         "render", help="save a screenshot of the window on a file (or the demo), no display needed"
     )

@@ -54,3 +54,10 @@ class LoadError(EmbvizError):
 
 class UnknownFormatError(LoadError):
     """No registered format recognises the file."""
+
+
+class TrustRequired(LoadError):
+    """The file is a pickle (gensim .kv/.model): loading it runs code from the file.
+
+    The GUI asks the person and retries with ``trust=True``; the CLI needs ``--trust``.
+    """

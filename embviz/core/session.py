@@ -11,6 +11,7 @@ import numpy as np
 from psygnal import Signal
 
 from embviz.core.dataset import EmbeddingSet
+from embviz.core.overlay import Overlay
 from embviz.core.projection import Projection
 from embviz.core.search import SearchResult, search_labels
 
@@ -21,6 +22,8 @@ class Session:
     projection_changed = Signal(object)  # Projection | None
     search_changed = Signal(object)  # SearchResult
     selection_changed = Signal(object)  # np.ndarray of rows
+    overlays_changed = Signal(object)  # dict[str, Overlay]: what panels draw on the map
+    focus_requested = Signal(object)  # np.ndarray of rows the map should centre on
 
     def __init__(self) -> None:
         self.sets: list[EmbeddingSet] = []
@@ -29,6 +32,7 @@ class Session:
         self._projections: dict[int, Projection] = {}
         self.search = SearchResult("", False, False)
         self.selection = np.empty(0, dtype=np.int64)
+        self.overlays: dict[str, Overlay] = {}
 
     # sets ---------------------------------------------------------------------------------
     def add_set(self, eset: EmbeddingSet) -> None:
@@ -50,6 +54,8 @@ class Session:
         self.current = eset
         self.projection = self._projections.get(id(eset))
         self.selection = np.empty(0, dtype=np.int64)
+        self.overlays = {}
+        self.overlays_changed.emit(self.overlays)
         self.current_changed.emit(eset)
         self.projection_changed.emit(self.projection)
         self.selection_changed.emit(self.selection)
@@ -80,6 +86,19 @@ class Session:
     def select(self, rows: np.ndarray | list[int]) -> None:
         self.selection = np.unique(np.asarray(rows, dtype=np.int64))
         self.selection_changed.emit(self.selection)
+
+    def focus(self, rows: np.ndarray | list[int]) -> None:
+        """Ask the map to centre on ``rows`` (e.g. a neighbour clicked in a panel)."""
+        self.focus_requested.emit(np.asarray(rows, dtype=np.int64))
+
+    # overlays -----------------------------------------------------------------------------
+    def set_overlay(self, name: str, overlay: Overlay | None) -> None:
+        """Draw ``overlay`` on the map under ``name`` (None removes it)."""
+        if overlay is None:
+            self.overlays.pop(name, None)
+        else:
+            self.overlays[name] = overlay
+        self.overlays_changed.emit(self.overlays)
 
     def selection_text(self) -> str:
         """'nothing selected', 'selected: king' or 'selected: 12 points'."""

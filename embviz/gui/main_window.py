@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
 
 from embviz import __version__
 from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import TrustRequired
 from embviz.core.paths import demo_path
 from embviz.core.projection import Projection
 from embviz.core.session import Session
 from embviz.gui.errors import show_error
 from embviz.gui.panels.data_panel import DataPanel
 from embviz.gui.progress_widget import ProgressWidget
+from embviz.gui.projection_controller import ProjectionController
 from embviz.gui.search_bar import SearchBar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
-from embviz.reduce.registry import default_reducer_for, reducers
 
 MAX_RECENT = 10
 FILE_FILTER = "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v);;All files (*)"
@@ -43,7 +44,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("embviz", "embviz")
         self.session = Session()
         self.runner = TaskRunner(self)
-        self._load_queue: list[Path] = []
+        self.projector = ProjectionController(self.session, self.runner, self)
+        self._load_queue: list[tuple[Path, bool, dict]] = []
         self.last_error: QMessageBox | None = None
         self.setWindowTitle("embviz")
         self.setAcceptDrops(True)
@@ -73,12 +75,26 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _build_docks(self) -> None:
+        self.docks: dict[str, QDockWidget] = {}
         self.data_panel = DataPanel(self.session)
-        self.data_dock = QDockWidget("Data", self)
-        self.data_dock.setObjectName("data-dock")
-        self.data_dock.setWidget(self.data_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.data_dock)
+        self.data_dock = self.add_dock("data", "Data", self.data_panel)
         self.resizeDocks([self.data_dock], [320], Qt.Orientation.Horizontal)
+
+    def add_dock(
+        self, name: str, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea
+    ) -> QDockWidget:
+        """Put a panel in a dock (tabbed with the others in ``area``); View menu toggles it."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{name}-dock")
+        dock.setWidget(widget)
+        same_area = [d for d in self.docks.values() if self.dockWidgetArea(d) == area]
+        self.addDockWidget(area, dock)
+        if same_area:
+            self.tabifyDockWidget(same_area[-1], dock)
+        self.docks[name] = dock
+        if hasattr(self, "view_menu"):
+            self.view_menu.addAction(dock.toggleViewAction())
+        return dock
 
     def _build_status_bar(self) -> None:
         self.set_label = QLabel("No set open")
@@ -102,8 +118,9 @@ class MainWindow(QMainWindow):
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(self.data_dock.toggleViewAction())
+        self.view_menu = self.menuBar().addMenu("&View")
+        for dock in self.docks.values():
+            self.view_menu.addAction(dock.toggleViewAction())
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About embviz", self)
         about.triggered.connect(self._about)
@@ -117,6 +134,8 @@ class MainWindow(QMainWindow):
         s.search_changed.connect(self._on_search_changed)
         s.selection_changed.connect(self._on_selection_changed)
         s.sets_changed.connect(self._refresh_set_combo)
+        s.overlays_changed.connect(self.view.set_overlays)
+        s.focus_requested.connect(self.view.centre_on)
         self.search_bar.searchRequested.connect(
             lambda p, rx, case: s.run_search(p, regex=rx, case_sensitive=case)
         )
@@ -136,23 +155,23 @@ class MainWindow(QMainWindow):
     def open_demo(self) -> None:
         self.open_paths([demo_path()], remember=False)
 
-    def open_paths(self, paths, remember: bool = True) -> None:
+    def open_paths(self, paths, remember: bool = True, **options) -> None:
         """Open files one after another in a worker; each becomes the current set."""
         for path in paths:
-            self._load_queue.append((Path(path), remember))
+            self._load_queue.append((Path(path), remember, options))
         if not self.runner.is_busy("load"):
             self._load_next()
 
     def _load_next(self) -> None:
         if not self._load_queue:
             return
-        path, remember = self._load_queue.pop(0)
+        path, remember, options = self._load_queue.pop(0)
         self.runner.run(
             "load",
             f"Opening {path.name}",
-            lambda: load_task(path),
+            lambda: load_task(path, **options),
             on_result=lambda eset: self._on_loaded(path, eset, remember),
-            on_error=lambda exc: self._on_load_failed(path, exc),
+            on_error=lambda exc: self._on_load_failed(path, exc, remember, options),
         )
 
     def _on_loaded(self, path: Path, eset: EmbeddingSet, remember: bool) -> None:
@@ -163,11 +182,26 @@ class MainWindow(QMainWindow):
         self.session.add_set(eset)
         self._load_next()
 
-    def _on_load_failed(self, path: Path, exc: BaseException) -> None:
+    def _on_load_failed(self, path: Path, exc: BaseException, remember=True, options=None) -> None:
+        if isinstance(exc, TrustRequired) and self.ask_trust(path, str(exc)):
+            self._load_queue.insert(0, (path, remember, {**(options or {}), "trust": True}))
+            self._load_next()
+            return
         self._load_queue.clear()
         self.last_error = show_error(self, "Could not open file", exc, f"Could not open {path}")
         self.statusBar().showMessage(f"Could not open {path.name}; the previous set is kept.", 8000)
         self._maybe_idle(self.runner.is_busy())
+
+    def ask_trust(self, path: Path, why: str) -> bool:
+        """A pickle runs code from the file: load it only if the person says so."""
+        answer = QMessageBox.question(
+            self,
+            "Load a pickle file?",
+            f"{why}\n\nLoad {path.name} only if you trust where it came from. Load it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def cancel(self) -> None:
         self._load_queue.clear()
@@ -215,18 +249,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"embviz — {eset.name}")
         if self.session.projection is None:
             self.view.set_points(None, [])
-            self._project(eset)
-
-    def _project(self, eset: EmbeddingSet) -> None:
-        reducer = reducers.get(default_reducer_for(eset.dims))
-        dims = 2
-        self.runner.run(
-            "project",
-            f"{reducer.title} of {eset.name}",
-            lambda: reducer.run(eset.vectors, None, dims),
-            on_result=lambda projection: self.session.set_projection(eset, projection),
-            on_error=lambda exc: show_error(self, "Projection failed", exc, reducer.title),
-        )
 
     def _on_projection_changed(self, projection: Projection | None) -> None:
         eset = self.session.current

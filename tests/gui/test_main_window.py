@@ -176,3 +176,23 @@ def test_cancel_stops_loading_within_a_second(demo_window, qtbot, tmp_path, endl
     assert endless_format.stopped_at - pressed < 1.0
     assert not win.runner.is_busy() and not win.progress.isVisible()
     assert win.session.current is before and win.last_error is None
+
+
+def test_panel_overlays_are_drawn_and_focus_centres(demo_window, qtbot):
+    from embviz.core.overlay import Overlay
+
+    win = demo_window
+    eset = win.session.current
+    king, queen = eset.index_of("king"), eset.index_of("queen")
+    win.session.set_overlay("test", Overlay(np.array([king, queen]), [(king, queen)]))
+    assert win.view.overlay_rows.tolist() == [king, queen]
+    xs, _ = win.view.overlay_lines.getData()
+    assert np.allclose(xs, win.view.coords[[king, queen], 0])
+    shown = {item.toPlainText() for item in win.view._focus_items if item.isVisible()}
+    assert {"king", "queen"} <= shown
+    win.session.focus([king])
+    (x0, x1), (y0, y1) = win.view.plotItem.vb.viewRange()
+    x, y = win.view.coords[king]
+    assert x0 < x < x1 and y0 < y < y1 and (x1 - x0) < 0.1
+    win.session.set_overlay("test", None)
+    assert win.view.overlay_rows.size == 0

@@ -54,8 +54,16 @@ class ScatterView(pg.PlotWidget):
         self.hover_text.setZValue(100)
         self.hover_text.hide()
         self.addItem(self.hover_text)
+        self.overlay_lines = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(44, 160, 44, width=2))
+        self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
+        for item in (self.overlay_lines, self.overlay_points):
+            item.setZValue(20)
+            self.addItem(item)
+        self.overlays: dict = {}
+        self.overlay_rows = np.empty(0, dtype=np.int64)
         self._landmark_items: list[pg.TextItem] = []
         self._focus_items: list[pg.TextItem] = []
+        self._overlay_items: list[pg.TextItem] = []
         self.coords = np.empty((0, 2), dtype=np.float32)
         self.labels: list[str] = []
         self.index: PointIndex | None = None
@@ -84,6 +92,7 @@ class ScatterView(pg.PlotWidget):
         self._draw_points()
         self.set_hits(np.empty(0, dtype=np.int64))
         self.set_selection(np.empty(0, dtype=np.int64))
+        self.set_overlays({})
         if len(self.coords):
             self.plotItem.vb.autoRange(padding=0.04)
         self._update_labels()
@@ -110,6 +119,27 @@ class ScatterView(pg.PlotWidget):
         self.selected_rows = np.asarray(rows, dtype=np.int64)
         xy = self.coords[self.selected_rows] if self.selected_rows.size else np.empty((0, 2))
         self.selected.setData(x=xy[:, 0], y=xy[:, 1])
+        self._update_labels()
+
+    def set_overlays(self, overlays: dict) -> None:
+        """Draw each panel's overlay: lines between rows, marked and labelled rows."""
+        self.overlays = dict(overlays)
+        xs, ys, px, py, brushes, rows = [], [], [], [], [], []
+        n = len(self.coords)
+        for overlay in self.overlays.values():
+            for a, b in overlay.edges:
+                if 0 <= a < n and 0 <= b < n:
+                    xs += [self.coords[a, 0], self.coords[b, 0]]
+                    ys += [self.coords[a, 1], self.coords[b, 1]]
+            for row in overlay.rows:
+                if 0 <= row < n:
+                    px.append(self.coords[row, 0])
+                    py.append(self.coords[row, 1])
+                    brushes.append(pg.mkBrush(*overlay.colour, 230))
+                    rows.append(int(row))
+        self.overlay_lines.setData(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float))
+        self.overlay_points.setData(x=px, y=py, brush=brushes)
+        self.overlay_rows = np.asarray(rows, dtype=np.int64)
         self._update_labels()
 
     def centre_on(self, rows: np.ndarray) -> None:
@@ -190,7 +220,10 @@ class ScatterView(pg.PlotWidget):
             item.hide()
 
     def _update_labels(self) -> None:
-        focus = np.concatenate([self.selected_rows, self.hit_rows[:40]]).astype(np.int64)
+        focus = np.concatenate([self.selected_rows, self.overlay_rows, self.hit_rows[:40]]).astype(
+            np.int64
+        )
+        focus = focus[np.sort(np.unique(focus, return_index=True)[1])]  # unique, order kept
         if not len(self.coords):
             self._place(self._focus_items, focus, None, bold=True)
             self._place(self._landmark_items, np.empty(0, dtype=np.int64), None, False)

@@ -1,0 +1,20 @@
+"""Things panels draw on the map: labelled rows and lines between rows.
+
+A neighbour list is the query row joined to each neighbour; an analogy is the parallelogram
+a-b, a-c, b-answer, c-answer. Overlays are keyed by name in the session, so each panel replaces
+only its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Overlay:
+    rows: np.ndarray  # rows to mark and label
+    edges: list[tuple[int, int]] = field(default_factory=list)  # row pairs joined by a line
+    colour: tuple[int, int, int] = (44, 160, 44)
+    caption: str = ""  # said in the map's legend / status
