@@ -24,6 +24,7 @@ from embviz.core.paths import demo_path
 from embviz.core.projection import Projection
 from embviz.core.session import Session
 from embviz.gui.errors import show_error
+from embviz.gui.panels import install_panels
 from embviz.gui.panels.data_panel import DataPanel
 from embviz.gui.progress_widget import ProgressWidget
 from embviz.gui.projection_controller import ProjectionController
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self._build_menus()
         self._connect()
+        self.panels = install_panels(self)
 
     # construction -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
@@ -106,7 +108,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
@@ -115,12 +117,14 @@ class MainWindow(QMainWindow):
         demo_action.triggered.connect(self.open_demo)
         file_menu.addAction(demo_action)
         file_menu.addSeparator()
+        self.file_menu_end = file_menu.addSeparator()  # panels insert their actions before this
         quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
+        self.tools_menu = self.menuBar().addMenu("&Tools")
         help_menu = self.menuBar().addMenu("&Help")
         about = QAction("&About embviz", self)
         about.triggered.connect(self._about)
