@@ -16,6 +16,7 @@ PANEL_MODULES = [
     "neighbors_panel",  # nearest neighbours in the original space
     "analogy_panel",  # analogy workbench and benchmarks
     "compute_panel",  # compute embeddings with model adapters
+    "appearance_panel",  # colour by metadata, point size and opacity, labels, theme
 ]
 
 
