@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "embed",
     "train",
     "polysemy",
+    "desktop",  # install-desktop, uninstall-desktop
+    "plugins",
 ]
 
 

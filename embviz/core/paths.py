@@ -39,3 +39,16 @@ def resource(relative: str) -> Path:
 def demo_path() -> Path:
     """The built-in demo set: ~20k English words embedded with all-MiniLM-L6-v2."""
     return resource(DEMO_FILE)
+
+
+def log_dir() -> Path:
+    """The platform's place for this user's logs (XDG state dir, ~/Library/Logs, %LOCALAPPDATA%)."""
+    import os
+
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / "embviz" / "Logs"
+    if sys.platform == "darwin":
+        return home / "Library" / "Logs" / "embviz"
+    return Path(os.environ.get("XDG_STATE_HOME") or home / ".local" / "state") / "embviz" / "log"

@@ -23,17 +23,21 @@ class Registry(Generic[T]):
         self._builtins = builtins
         self._items: dict[str, T] | None = None
         self.failures: dict[str, str] = {}
+        self.origins: dict[str, str] = {}  # name -> "built in" or the distribution providing it
 
     def _load(self) -> dict[str, T]:
         if self._items is None:
             items: dict[str, T] = {}
             for item in self._builtins():
                 items[item.name] = item  # type: ignore[attr-defined]
+                self.origins[item.name] = "built in"  # type: ignore[attr-defined]
             for ep in entry_points(group=self.group):
                 try:
                     obj = ep.load()
                     item = obj() if isinstance(obj, type) else obj
                     items[item.name] = item  # type: ignore[attr-defined]
+                    dist = ep.dist.name if ep.dist is not None else "unknown distribution"
+                    self.origins[item.name] = f"entry point {ep.name} ({dist})"  # type: ignore
                 except Exception as exc:  # a broken plugin must not break the app
                     self.failures[ep.name] = f"{type(exc).__name__}: {exc}"
                     log.warning("plugin %s in %s failed to load: %s", ep.name, self.group, exc)

@@ -1,0 +1,55 @@
+"""`embviz plugins [--json]`: what can be read, projected and computed, and where it comes from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from importlib import metadata
+
+from embviz import __version__
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("plugins", help="list formats, reducers and model adapters (and plugins)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.set_defaults(func=run)
+
+
+def collect() -> dict:
+    from embviz.io.registry import formats
+    from embviz.models.registry import adapters
+    from embviz.reduce.registry import reducers
+
+    try:
+        installed = metadata.version("embviz")
+    except metadata.PackageNotFoundError:  # a source checkout that was never installed
+        installed = None
+    report = {"version": __version__, "package_metadata": installed}
+    for key, registry in (("formats", formats), ("reducers", reducers), ("adapters", adapters)):
+        entries = [
+            {
+                "name": item.name,
+                "title": getattr(item, "title", item.name),
+                "origin": registry.origins.get(item.name, ""),
+            }
+            for item in registry
+        ]
+        report[key] = entries
+        report[f"{key}_failures"] = dict(registry.failures)
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    report = collect()
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    meta = report["package_metadata"] or "not installed (running from a source checkout)"
+    print(f"embviz {report['version']}; package metadata: {meta}")
+    for key in ("formats", "reducers", "adapters"):
+        print(f"{key}:")
+        for entry in report[key]:
+            print(f"  {entry['name']:<20} {entry['title']}  [{entry['origin']}]")
+        for name, why in report[f"{key}_failures"].items():
+            print(f"  {name:<20} FAILED TO LOAD: {why}")
+    return 0

@@ -1,0 +1,87 @@
+"""The lite PyInstaller build: it starts without Python, opens the demo and a file, renders."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import write_glove
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.packaging, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def lite_build(tmp_path_factory):
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[test]')")
+    if os.environ.get("EMBVIZ_SKIP_FROZEN"):
+        pytest.skip("EMBVIZ_SKIP_FROZEN is set")
+    work = tmp_path_factory.mktemp("pyinstaller")
+    env = {**os.environ, "EMBVIZ_BUILD": "lite"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(ROOT / "packaging" / "embviz.spec"),
+            "--noconfirm",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1500,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    exe = work / "dist" / "embviz-lite" / "embviz"
+    assert exe.is_file()
+    return exe
+
+
+def run_frozen(exe, *args, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    return subprocess.run(
+        [str(exe), *map(str, args)], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
+
+
+def test_lite_build_renders_the_demo_and_a_file(lite_build, tmp_path):
+    from PySide6.QtGui import QImage
+
+    demo = tmp_path / "demo.png"
+    result = run_frozen(lite_build, "render", "-o", demo, "--size", "800x600", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(demo)).width() == 800
+    words = tmp_path / "words.txt"
+    write_glove(
+        words,
+        ["alpha", "beta", "gamma", "delta", "eps"],
+        np.random.default_rng(0).normal(size=(5, 6)),
+    )
+    out = tmp_path / "words.png"
+    result = run_frozen(lite_build, "render", words, "-o", out, "--size", "640x480", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert QImage(str(out)).height() == 480
+    result = run_frozen(lite_build, "info", words, "--json", cwd=tmp_path)
+    assert result.returncode == 0 and json.loads(result.stdout)["rows"] == 5
+
+
+def test_lite_build_has_package_metadata_and_no_torch(lite_build, tmp_path):
+    result = run_frozen(lite_build, "plugins", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["package_metadata"] == report["version"]  # entry points can be read
+    assert {"word2vec-binary", "glove-text"} <= {f["name"] for f in report["formats"]}
+    bundle = lite_build.parent / "_internal"
+    assert not (bundle / "torch").exists() and not (bundle / "transformers").exists()
