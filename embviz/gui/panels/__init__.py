@@ -17,6 +17,7 @@ PANEL_MODULES = [
     "analogy_panel",  # analogy workbench and benchmarks
     "compute_panel",  # compute embeddings with model adapters
     "appearance_panel",  # colour by metadata, point size and opacity, labels, theme
+    "polysemy_panel",  # polysemy lab: one word across contexts and layers
 ]
 
 
