@@ -1,6 +1,6 @@
 """Model adapters: built-ins plus third-party ones from the ``embviz.adapters`` entry points.
 
-Importing this module is cheap: adapter modules import torch/transformers only inside the
+Importing this module is cheap: adapter modules import torch/transformers/gensim only inside the
 functions that run a model, and the built-ins are constructed on first use of the registry.
 """
 
@@ -11,9 +11,11 @@ from embviz.models.base import Adapter
 
 
 def _builtins() -> list[Adapter]:
-    # The built-in adapters (static vectors, gensim training, transformers) arrive with the
-    # "compute embeddings" work; until then only entry-point adapters are listed.
-    return []
+    from embviz.models.gensim_train import GensimAdapter
+    from embviz.models.static import StaticAdapter
+    from embviz.models.transformers import TransformerAdapter
+
+    return [TransformerAdapter(), StaticAdapter(), GensimAdapter()]
 
 
 adapters: Registry[Adapter] = Registry("embviz.adapters", _builtins)

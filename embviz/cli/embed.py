@@ -1,0 +1,89 @@
+"""`embviz embed`: one vector per line of a text file, with the transformers adapter."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import EmbvizError
+from embviz.models.text_input import read_lines
+
+OUTPUTS = (".npy", ".tsv", ".npz")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "embed",
+        help="embed each line of a text file with a transformer (default: all-MiniLM-L6-v2)",
+        description="One vector per input line, in order. With --word: one vector per "
+        "occurrence of that word (contextual token embeddings).",
+    )
+    p.add_argument("--model", default="default", help="default, a model folder, or a hub id")
+    p.add_argument("--sentences", required=True, help="text file, one sentence per line")
+    p.add_argument("-o", "--output", required=True, help="OUT.npy (+ labels.tsv), .tsv or .npz")
+    p.add_argument("--batch-size", type=int, default=32, help="texts per batch (default 32)")
+    p.add_argument("--word", default="", help="embed this word's occurrences instead")
+    p.add_argument("--layer", type=int, default=-1, help="with --word: hidden_states index")
+    p.add_argument("--pieces", choices=("mean", "first", "last"), default="mean")
+    p.set_defaults(func=run)
+
+
+def write_vectors(eset: EmbeddingSet, path: str | Path) -> list[Path]:
+    """Write .npy (+ labels.tsv beside it), .tsv (+ NAME.metadata.tsv) or .npz; returns paths."""
+    path = Path(path)
+    if path.suffix not in OUTPUTS:
+        raise EmbvizError(f"{path}: write .npy, .tsv or .npz.")
+    labels = [label.replace("\t", " ") for label in eset.labels]
+    if path.suffix == ".npz":
+        from embviz.io.writers import write_npz
+
+        write_npz(eset, path)
+        return [path]
+    if path.suffix == ".npy":
+        np.save(path, np.asarray(eset.vectors, dtype=np.float32))
+        side = path.with_name("labels.tsv")
+        side.write_text("".join(label + "\n" for label in labels), encoding="utf-8")
+        return [path, side]
+    np.savetxt(path, eset.vectors, fmt="%.9g", delimiter="\t")
+    side = path.with_name(path.stem + ".metadata.tsv")
+    columns = [c for c in eset.metadata if c != "text"]
+    rows = ["\t".join(["label", *columns])]
+    for i, label in enumerate(labels):
+        rows.append("\t".join([label, *(str(eset.metadata[c][i]) for c in columns)]))
+    side.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return [path, side]
+
+
+def run(args: argparse.Namespace) -> int:
+    from embviz.core.tasks import run_task
+    from embviz.models.transformers import TransformerAdapter, TransformerParams
+
+    if Path(args.output).suffix not in OUTPUTS:
+        raise EmbvizError(f"{args.output}: write .npy, .tsv or .npz.")
+    if args.batch_size < 1:
+        raise EmbvizError("--batch-size must be at least 1.")
+    lines = read_lines(args.sentences)
+    params = TransformerParams(
+        model=args.model,
+        batch_size=args.batch_size,
+        word=args.word,
+        layer=args.layer,
+        pieces=args.pieces,
+    )
+    kind = "tokens" if args.word else "sentences"
+    eset = run_task(TransformerAdapter().embed(lines, kind, params), _report)
+    print(file=sys.stderr)
+    for warning in eset.warnings:
+        print(f"embviz: warning: {warning}", file=sys.stderr)
+    written = write_vectors(eset, args.output)
+    print(f"wrote {len(eset):,} vectors of {eset.dims} dims to {', '.join(map(str, written))}")
+    return 0
+
+
+def _report(progress) -> None:
+    if sys.stderr.isatty():
+        print(f"\r{progress.message[:70]:<70}", end="", file=sys.stderr, flush=True)

@@ -1,0 +1,299 @@
+"""Tools > Compute embeddings…: run a model adapter on words, sentences or a corpus.
+
+The form is generated from the chosen adapter's params dataclass (see embviz.models.params), so it
+never drifts from the CLI flags. The work runs in ``window.runner`` on the "compute" channel with
+progress and Cancel; the result opens as a new set. While a model trains, the set after each epoch
+is shown and re-projected so the person watches the space form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtWidgets as qw
+from PySide6.QtGui import QAction
+
+from embviz.core.errors import EmbvizError
+from embviz.gui.errors import show_error
+from embviz.models import adapters
+from embviz.models.params import ParamSpec, check, specs
+from embviz.models.text_input import read_lines
+
+CHANNEL = "compute"
+PATH_PARAMS = {"corpus", "vectors", "fasttext", "model"}
+KIND_TITLES = {"sentences": "Sentences", "tokens": "Words in context (tokens)", "words": "Words"}
+
+
+def install(window) -> None:
+    action = QAction("Compute embeddings…", window)
+    action.setToolTip("Embed words or sentences with a model, or train vectors on a corpus")
+    action.triggered.connect(lambda: open_dialog(window))
+    window.tools_menu.addAction(action)
+    window.compute_action = action
+
+
+def open_dialog(window) -> ComputeDialog:
+    dialog = getattr(window, "compute_dialog", None)
+    if dialog is None:
+        dialog = window.compute_dialog = ComputeDialog(window)
+    dialog.show()
+    dialog.raise_()
+    return dialog
+
+
+def _pick_file(parent) -> str:
+    return qw.QFileDialog.getOpenFileName(parent, "Choose a file")[0]
+
+
+def _pick_folder(parent) -> str:
+    return qw.QFileDialog.getExistingDirectory(parent, "Choose a folder")
+
+
+def _field_widget(spec: ParamSpec, default: Any) -> qw.QWidget:
+    if spec.choices:
+        box = qw.QComboBox()
+        box.addItems([str(c) for c in spec.choices])
+        box.setCurrentText(str(default))
+        return box
+    if spec.type is bool:
+        check_box = qw.QCheckBox()
+        check_box.setChecked(bool(default))
+        return check_box
+    if spec.type in (int, float):
+        spin = qw.QSpinBox() if spec.type is int else qw.QDoubleSpinBox()
+        spin.setRange(
+            spec.minimum if spec.minimum is not None else -(10**9),
+            spec.maximum if spec.maximum is not None else 10**9,
+        )
+        spin.setValue(default)
+        return spin
+    return qw.QLineEdit(str(default if default is not None else ""))
+
+
+def _read(widget: qw.QWidget, spec: ParamSpec) -> Any:
+    if isinstance(widget, qw.QComboBox):
+        text = widget.currentText()
+        return next(c for c in spec.choices or () if str(c) == text)
+    if isinstance(widget, qw.QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, qw.QSpinBox | qw.QDoubleSpinBox):
+        return widget.value()
+    return widget.text().strip()
+
+
+class ComputeDialog(qw.QDialog):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setWindowTitle("Compute embeddings")
+        self.resize(620, 640)
+        self.fields: dict[str, tuple[ParamSpec, qw.QWidget]] = {}
+        self.source_lines: list[str] | None = None  # lines of a loaded file, kept exactly
+        self.live_set = None  # the set being trained, updated after each epoch
+
+        self.adapter_box = qw.QComboBox()
+        for adapter in adapters:
+            why = adapter.available()
+            self.adapter_box.addItem(adapter.title + (f" ({why})" if why else ""), adapter.name)
+        self.kind_box = qw.QComboBox()
+        top = qw.QFormLayout()
+        top.addRow("Model:", self.adapter_box)
+        top.addRow("Embed:", self.kind_box)
+        self.text = qw.QPlainTextEdit()
+        self.file_label = qw.QLabel("")
+        load = qw.QPushButton("Load file…")
+        load.clicked.connect(lambda: self.load_input_file(_pick_file(self)))
+        row = qw.QHBoxLayout()
+        row.addWidget(load)
+        row.addWidget(self.file_label, 1)
+        input_box = qw.QGroupBox("Input")
+        input_layout = qw.QVBoxLayout(input_box)
+        input_layout.addWidget(self.text)
+        input_layout.addLayout(row)
+
+        self.params_box = qw.QGroupBox("Parameters")
+        self.params_form = qw.QFormLayout(self.params_box)
+        self.message = qw.QLabel("")
+        self.message.setWordWrap(True)
+        self.bar = qw.QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setVisible(False)
+        buttons = qw.QDialogButtonBox()
+        self.run_button = buttons.addButton("Compute", qw.QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = buttons.addButton("Cancel", qw.QDialogButtonBox.ButtonRole.RejectRole)
+        close = buttons.addButton("Close", qw.QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        close.clicked.connect(self.hide)
+        self.cancel_button.setEnabled(False)
+
+        layout = qw.QVBoxLayout(self)
+        layout.addLayout(top)
+        for widget, stretch in ((input_box, 1), (self.params_box, 0), (self.message, 0)):
+            layout.addWidget(widget, stretch)
+        layout.addWidget(self.bar)
+        layout.addWidget(buttons)
+
+        self.adapter_box.currentIndexChanged.connect(self._on_adapter)
+        window.runner.progressChanged.connect(self._on_progress)
+        window.runner.busyChanged.connect(lambda _: self._update_busy())
+        self._on_adapter()
+
+    @property
+    def adapter(self):
+        return adapters.get(self.adapter_box.currentData())
+
+    def _on_adapter(self) -> None:
+        adapter = self.adapter
+        self.kind_box.clear()
+        for kind in ("sentences", "tokens", "words"):
+            if kind in adapter.kinds:
+                self.kind_box.addItem(KIND_TITLES[kind], kind)
+        while self.params_form.rowCount():
+            self.params_form.removeRow(0)
+        self.fields = {}
+        defaults = adapter.params()
+        for spec in specs(adapter.params):
+            widget = _field_widget(spec, getattr(defaults, spec.name))
+            widget.setToolTip(spec.help)
+            shown: qw.QWidget = widget
+            if spec.name in PATH_PARAMS and isinstance(widget, qw.QLineEdit):
+                shown = self._with_browse(widget, folder=spec.name in ("model", "corpus"))
+            self.fields[spec.name] = (spec, widget)
+            self.params_form.addRow(spec.name.replace("_", " ") + ":", shown)
+        corpus = adapter.name == "gensim"  # its input is the corpus parameter below
+        self.text.setEnabled(not corpus)
+        self.text.setPlaceholderText(
+            "Training reads the corpus chosen under Parameters."
+            if corpus
+            else "Paste or type: one sentence (or word) per line, or load a file"
+        )
+        why = adapter.available()
+        self.run_button.setEnabled(why is None)
+        self.message.setText(f"This model {why}." if why else "")
+
+    def _with_browse(self, line: qw.QLineEdit, folder: bool) -> qw.QWidget:
+        box = qw.QWidget()
+        row = qw.QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(line, 1)
+        for title, pick in (("File…", _pick_file), ("Folder…", _pick_folder))[: 1 + folder]:
+            button = qw.QPushButton(title)
+            button.clicked.connect(lambda _=False, p=pick: line.setText(p(self) or line.text()))
+            row.addWidget(button)
+        return box
+
+    def load_input_file(self, path: str | Path) -> None:
+        """Take input lines from a file (shown in the text box); line numbers stay the file's."""
+        if not path:
+            return
+        try:
+            lines = read_lines(path)
+        except EmbvizError as exc:
+            self.message.setText(str(exc))
+            return
+        self.source_lines = lines
+        self.text.setPlainText("\n".join(lines))
+        self.file_label.setText(f"{Path(path).name}: {len(lines):,} lines")
+
+    def params(self) -> Any:
+        adapter = self.adapter
+        values = {name: _read(widget, spec) for name, (spec, widget) in self.fields.items()}
+        if adapter.name == "static":
+            values["source_set"] = self.window_.session.current
+        names = {f.name for f in dataclasses.fields(adapter.params)}
+        return check(adapter.params(**{k: v for k, v in values.items() if k in names}))
+
+    def texts(self) -> list[str]:
+        if not self.text.isEnabled():
+            return []
+        lines = self.text.toPlainText().split("\n")
+        if self.source_lines is not None and lines == self.source_lines:
+            return self.source_lines
+        self.source_lines = None
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if self.kind_box.currentData() == "words":
+            return [word for line in lines for word in line.split()]
+        return lines
+
+    def start(self) -> None:
+        adapter, kind = self.adapter, self.kind_box.currentData()
+        try:
+            params, texts = self.params(), self.texts()
+        except (ValueError, EmbvizError) as exc:
+            self.message.setText(str(exc))
+            return
+        self.live_set = None
+        self.message.setText("")
+        self.window_.runner.run(
+            CHANNEL,
+            f"Computing with {adapter.name}",
+            lambda: adapter.embed(texts, kind, params),
+            on_result=self._on_result,
+            on_error=self._on_error,
+            on_partial=self._on_partial,
+        )
+        self._update_busy()
+
+    def cancel(self) -> None:
+        self.window_.runner.cancel(CHANNEL)
+        self.message.setText("Cancelled; nothing was changed.")
+        self._update_busy()
+
+    def _update_busy(self) -> None:
+        busy = self.window_.runner.is_busy(CHANNEL)
+        self.run_button.setEnabled(not busy and self.adapter.available() is None)
+        self.cancel_button.setEnabled(busy)
+        self.bar.setVisible(busy)
+
+    def _on_progress(self, description: str, progress) -> None:
+        if not self.window_.runner.is_busy(CHANNEL) or not description.startswith("Computing"):
+            return
+        self.message.setText(progress.message)
+        if progress.fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+
+    def _on_partial(self, eset) -> None:
+        """A training epoch ended: show its vectors (one set, updated and re-projected)."""
+        session = self.window_.session
+        if self.live_set is None or self.live_set not in session.sets:
+            self.live_set = eset
+            session.add_set(eset)
+            return
+        self._replace_vectors(self.live_set, eset)
+
+    def _replace_vectors(self, live, eset) -> None:
+        live.vectors = eset.vectors
+        live._unit = None  # noqa: SLF001 - no public API yet to swap a set's vectors
+        live.metadata = eset.metadata
+        live.gensim_model = getattr(eset, "gensim_model", None)
+        if self.window_.session.current is live:
+            self.window_.projector.project(live)
+
+    def _on_result(self, eset) -> None:
+        self._update_busy()
+        live, self.live_set = self.live_set, None
+        if live is not None and live in self.window_.session.sets and live.labels == eset.labels:
+            self._replace_vectors(live, eset)
+            live.name = eset.name
+            self.window_.session.sets_changed.emit()
+        else:
+            self.window_.session.add_set(eset)
+        warnings = "; ".join(eset.warnings)
+        self.message.setText(
+            f"Opened {eset.name}: {len(eset):,} × {eset.dims}."
+            + (f" Note: {warnings}" if warnings else "")
+        )
+        self.last_result = eset
+
+    def _on_error(self, exc: BaseException) -> None:
+        self._update_busy()
+        self.message.setText(str(exc) if isinstance(exc, EmbvizError) else "")
+        if not isinstance(exc, EmbvizError):
+            show_error(self, "Could not compute embeddings", exc, "Computing embeddings")

@@ -1,0 +1,243 @@
+"""Train Word2Vec (CBOW / skip-gram) or FastText on a corpus, watching the space form.
+
+The corpus is a text file (one sentence per line, words separated by spaces) or a folder of such
+files, read with gensim's own ``LineSentence`` / ``PathLineSentences``; training is one ordinary
+gensim ``train`` call, so with the same seed and one worker the vectors are gensim's exactly.
+It runs in a helper thread; a gensim callback hands over a copy of the vectors after every epoch
+(yielded as a partial result) and the corpus reader stops early when the task is cancelled, so
+Cancel takes effect within one batch of sentences rather than at the end of an epoch.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import queue
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet, Source
+from embviz.core.errors import Cancelled, EmbvizError
+from embviz.core.tasks import Progress, Task
+from embviz.models.params import check, param
+
+
+@dataclass
+class TrainParams:
+    corpus: str = param("", "text file (one sentence per line) or folder of them")
+    algorithm: str = param("word2vec", "model to train", choices=("word2vec", "fasttext"))
+    architecture: str = param("cbow", "CBOW or skip-gram", choices=("cbow", "skipgram"))
+    vector_size: int = param(100, "dimensions", min=2, max=2000)
+    window: int = param(5, "context words each side", min=1, max=100)
+    min_count: int = param(5, "ignore words rarer than this", min=1)
+    epochs: int = param(5, "passes over the corpus", min=1, max=1000)
+    negative: int = param(5, "negative samples (0: none)", min=0, max=100)
+    seed: int = param(1, "random seed", min=0)
+    workers: int = param(3, "threads (1 gives reproducible vectors)", min=1, max=64)
+    min_n: int = param(3, "fasttext: shortest character n-gram", min=1, max=20)
+    max_n: int = param(6, "fasttext: longest character n-gram", min=0, max=20)
+
+
+class _Stop(Exception):
+    """Raised inside gensim's training loop to end it after a cancelled epoch."""
+
+
+def corpus_sentences(path: str | Path):
+    """gensim's reader for a file or a folder of files; clear errors for empty/missing input."""
+    from gensim.models.word2vec import LineSentence, PathLineSentences
+
+    path = Path(path)
+    if not path.exists():
+        raise EmbvizError(f"{path}: the corpus does not exist. Give a text file or a folder.")
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise EmbvizError(f"{path}: the corpus folder holds no files.")
+    if all(not p.read_bytes()[: 1 << 16].strip() for p in files):
+        raise EmbvizError(
+            f"{path}: the corpus is empty. Give text with one sentence per line, words separated "
+            "by spaces."
+        )
+    return PathLineSentences(str(path)) if path.is_dir() else LineSentence(str(path))
+
+
+class _Corpus:
+    """Re-iterable sentences that count what was read and stop when asked to."""
+
+    def __init__(self, sentences, stop: threading.Event) -> None:
+        self.sentences, self.stop, self.read = sentences, stop, 0
+
+    def __iter__(self):
+        self.read = 0
+        for sentence in self.sentences:
+            if self.stop.is_set():
+                return
+            self.read += 1
+            yield sentence
+
+
+def make_model(params: TrainParams):
+    from gensim.models import FastText, Word2Vec
+
+    common = dict(
+        vector_size=params.vector_size,
+        window=params.window,
+        min_count=params.min_count,
+        negative=params.negative,
+        hs=0 if params.negative else 1,
+        seed=params.seed,
+        workers=params.workers,
+        sg=1 if params.architecture == "skipgram" else 0,
+        epochs=params.epochs,
+    )
+    if params.algorithm == "fasttext":
+        return FastText(min_n=params.min_n, max_n=params.max_n, **common)
+    return Word2Vec(**common)
+
+
+def to_set(model, name: str, source: str | None = None) -> EmbeddingSet:
+    """The model's vocabulary as a set (most frequent first) with each word's count."""
+    wv = model.wv
+    counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key], dtype=np.int64)
+    eset = EmbeddingSet(
+        list(wv.index_to_key),
+        np.array(wv.vectors, dtype=np.float32),
+        {"count": counts},
+        source=Source(path=source, format=f"gensim-{type(model).__name__.lower()}"),
+        name=name,
+    )
+    eset.gensim_model = model  # type: ignore[attr-defined]  # fastText: subword vectors, saving
+    return eset
+
+
+def train(corpus: str | Path, params: TrainParams | None = None) -> Task[EmbeddingSet]:
+    """Train on ``corpus``; yields Progress (partial: the set after each epoch); returns the set."""
+    params = check(params or TrainParams())
+    if params.algorithm == "fasttext" and params.max_n and params.max_n < params.min_n:
+        raise EmbvizError(f"max_n ({params.max_n}) must be at least min_n ({params.min_n}).")
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    stop = threading.Event()
+    sentences = _Corpus(corpus_sentences(corpus), stop)
+    model = make_model(params)
+    title = f"{params.algorithm} on {Path(corpus).name}"
+    events: queue.Queue = queue.Queue()
+    state: dict[str, Any] = {"epoch": 0, "total": 0}
+
+    class Epochs(CallbackAny2Vec):
+        def on_epoch_end(self, m) -> None:
+            state["epoch"] += 1
+            if hasattr(m.wv, "adjust_vectors"):  # fastText: compose the full-word vectors now
+                m.wv.adjust_vectors()
+            events.put(("epoch", to_set(m, f"{title} (epoch {state['epoch']})")))
+            if stop.is_set():
+                raise _Stop
+
+    def work() -> None:
+        try:
+            model.build_vocab(sentences)
+            if stop.is_set():
+                raise _Stop
+            if not model.wv.index_to_key:
+                raise EmbvizError(
+                    f"{corpus}: no word occurs at least min_count={params.min_count} times; "
+                    "lower min_count or give a bigger corpus."
+                )
+            state["total"] = model.corpus_count
+            events.put(("vocab", len(model.wv)))
+            model.train(
+                sentences,
+                total_examples=model.corpus_count,
+                epochs=model.epochs,
+                callbacks=[Epochs()],
+            )
+            events.put(("done", None))
+        except BaseException as exc:  # handed to the task, raised there
+            events.put(("error", exc))
+
+    thread = threading.Thread(target=work, name="embviz-train", daemon=True)
+    thread.start()
+    try:
+        yield Progress(0.0, f"Reading {Path(corpus).name}")
+        while True:
+            try:
+                what, value = events.get(timeout=0.2)
+            except queue.Empty:
+                yield Progress(
+                    _fraction(state, sentences, params), _message(state, sentences, params)
+                )
+                continue
+            if what == "error":
+                if isinstance(value, _Stop):
+                    raise Cancelled("training")
+                raise value
+            if what == "done":
+                break
+            if what == "vocab":
+                yield Progress(0.0, f"Vocabulary: {value:,} words; training")
+            if what == "epoch":
+                message = f"Epoch {state['epoch']} of {params.epochs} done"
+                yield Progress(state["epoch"] / params.epochs, message, partial=value)
+    finally:
+        stop.set()
+        thread.join()
+    return to_set(model, title)
+
+
+def _fraction(state, sentences: _Corpus, params: TrainParams) -> float | None:
+    if not state["total"]:
+        return None
+    within = min(1.0, sentences.read / state["total"])
+    return min(1.0, (state["epoch"] + within) / params.epochs)
+
+
+def _message(state, sentences: _Corpus, params: TrainParams) -> str:
+    if not state["total"]:
+        return f"Building the vocabulary: {sentences.read:,} sentences read"
+    return f"Epoch {min(state['epoch'] + 1, params.epochs)} of {params.epochs}"
+
+
+def save(eset: EmbeddingSet, path: str | Path) -> None:
+    """``.model``: the gensim model (trainable further); ``.bin`` / ``.vec``: word2vec vectors."""
+    from embviz.io.writers import write_word2vec
+
+    path = Path(path)
+    model = getattr(eset, "gensim_model", None)
+    if path.suffix == ".model":
+        if model is None:
+            raise EmbvizError(f"{path}: only a trained model can be saved as .model.")
+        model.save(str(path))
+    elif path.suffix in (".bin", ".vec", ".txt"):
+        write_word2vec(eset, path, binary=path.suffix == ".bin")
+    else:
+        raise EmbvizError(f"{path}: write .model (gensim model), .bin or .vec (word2vec vectors).")
+
+
+class GensimAdapter:
+    """Training as an adapter: ``embed(words)`` trains on ``params.corpus`` and returns the set
+    (only ``words`` when given, else the whole vocabulary)."""
+
+    name = "gensim"
+    title = "Train Word2Vec / FastText on a corpus (gensim)"
+    kinds = frozenset({"words"})
+    params = TrainParams
+
+    def available(self) -> str | None:
+        return None if importlib.util.find_spec("gensim") else "needs gensim: pip install gensim"
+
+    def embed(self, texts, kind, params: TrainParams | None = None) -> Task[EmbeddingSet]:
+        from embviz.models.base import check_kind
+
+        check_kind(self, kind)
+        params = params or TrainParams()
+        if not params.corpus:
+            raise EmbvizError("No corpus given: choose a text file or a folder of them.")
+        eset = yield from train(params.corpus, params)
+        words = [w for w in dict.fromkeys(t.strip() for t in texts) if w]
+        if not words:
+            return eset
+        from embviz.models.static import lookup, subword_vectors
+
+        return lookup(eset, words, subword_vectors(eset))
