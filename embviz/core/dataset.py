@@ -89,6 +89,14 @@ class EmbeddingSet:
             return False
         return True
 
+    def replace_vectors(self, vectors: np.ndarray) -> None:
+        """Swap in new vectors for the same rows (e.g. after another training epoch)."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape[0] != len(self.labels) or vectors.ndim != 2:
+            raise ValueError(f"expected {len(self.labels)} rows, got shape {vectors.shape}")
+        self.vectors = vectors
+        self._unit = None
+
     def unit_vectors(self) -> np.ndarray:
         """Rows scaled to unit length (zero rows stay zero), computed once and cached."""
         if self._unit is None:

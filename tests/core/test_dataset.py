@@ -25,3 +25,12 @@ def test_vectors_become_float32_and_unit_vectors_are_cached():
 def test_inconsistent_input_is_refused(labels, vectors, metadata):
     with pytest.raises(ValueError):
         EmbeddingSet(labels, vectors, metadata)
+
+
+def test_replace_vectors_resets_the_unit_cache():
+    eset = EmbeddingSet(["a", "b"], np.array([[3.0, 4.0], [1.0, 0.0]]))
+    assert np.allclose(eset.unit_vectors()[0], [0.6, 0.8])
+    eset.replace_vectors(np.array([[0.0, 2.0], [5.0, 0.0]]))
+    assert np.allclose(eset.unit_vectors(), [[0.0, 1.0], [1.0, 0.0]])
+    with pytest.raises(ValueError):
+        eset.replace_vectors(np.zeros((3, 2)))

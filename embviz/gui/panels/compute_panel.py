@@ -269,8 +269,7 @@ class ComputeDialog(qw.QDialog):
         self._replace_vectors(self.live_set, eset)
 
     def _replace_vectors(self, live, eset) -> None:
-        live.vectors = eset.vectors
-        live._unit = None  # noqa: SLF001 - no public API yet to swap a set's vectors
+        live.replace_vectors(eset.vectors)
         live.metadata = eset.metadata
         live.gensim_model = getattr(eset, "gensim_model", None)
         if self.window_.session.current is live:
