@@ -1,13 +1,17 @@
-"""Which points get a text label when the map is seen whole.
+"""Which points get a text label, and where labels go so that none overlap.
 
-The visible area is cut into cells about the size of a label; each cell that holds points shows
-the one with the lowest row number (in frequency-sorted files: the most common word). Labels so
-never overlap by more than a cell, and a map reads as words rather than as a cloud of dots.
+When the map is seen whole the visible area is cut into cells about the size of a label; each cell
+that holds points shows the one with the lowest row number (in frequency-sorted files: the most
+common word). Labels of the selection, search hits and panels' overlays come first and try a few
+positions around their point; landmarks fill the space that is left.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+# where a label may sit relative to its point, in label heights / widths: above, below, right, left
+PLACES = ((0.0, -0.75, 0.0), (0.0, 0.75, 0.0), (0.5, 0.0, 0.3), (-0.5, 0.0, -0.3))
 
 
 def pick_landmarks(
@@ -27,23 +31,43 @@ def pick_landmarks(
         return inside
     cx = ((xs[inside] - x0) / (x1 - x0) * nx).astype(np.int64)
     cy = ((ys[inside] - y0) / (y1 - y0) * ny).astype(np.int64)
-    cell = cy * nx + cx
-    # inside is ascending, so the first occurrence of each cell is its lowest row
-    _, first = np.unique(cell, return_index=True)
-    rows = inside[first]
+    cell = np.minimum(cy, ny - 1) * nx + np.minimum(cx, nx - 1)
+    # the lowest row of each cell: write rows in descending order, the last write wins
+    best = np.full(nx * ny, -1, dtype=np.int64)
+    best[cell[::-1]] = inside[::-1]
+    rows = best[best >= 0]
     return np.sort(rows)[:limit]
 
 
 def place_without_overlap(
-    xy: np.ndarray, widths: np.ndarray, height: float, fixed: int = 0, gap: float = 2.0
+    xy: np.ndarray,
+    widths: np.ndarray,
+    height: float,
+    fixed: int = 0,
+    gap: float = 2.0,
+    places: int = 1,
 ) -> np.ndarray:
     """Greedy label placement in screen pixels: which labels can be drawn without overlapping.
 
-    ``xy`` holds the label centres (K x 2) in priority order, ``widths`` their widths. The first
-    ``fixed`` labels are always kept (selection, search hits); each later one is kept if its box
-    does not touch a box already kept. Returns the indices kept, in input order.
+    ``xy`` holds the points (K x 2) in priority order, ``widths`` the labels' widths. The first
+    ``fixed`` labels are always kept, centred on their ``xy``; each other label tries the first
+    ``places`` of PLACES and is kept at the first where its box touches no box already kept.
+    Returns the indices kept, in input order; :func:`place_labels` also says where.
     """
+    return place_labels(xy, widths, height, fixed, gap, places)[0]
+
+
+def place_labels(
+    xy: np.ndarray,
+    widths: np.ndarray,
+    height: float,
+    fixed: int = 0,
+    gap: float = 2.0,
+    places: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Like :func:`place_without_overlap`; also returns each kept label's centre (K x 2)."""
     kept: list[int] = []
+    centres: list[tuple[float, float]] = []
     boxes: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
     cell = max(float(np.max(widths)) if len(widths) else 1.0, height) + gap
 
@@ -52,18 +76,23 @@ def place_without_overlap(
             for cy in range(int(y0 // cell), int(y1 // cell) + 1):
                 yield cx, cy
 
+    def clashes(box) -> bool:
+        return any(
+            box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3]
+            for c in cells_of(*box)
+            for o in boxes.get(c, ())
+        )
+
     for i in range(len(xy)):
         half_w, half_h = widths[i] / 2 + gap, height / 2 + gap
-        box = (xy[i, 0] - half_w, xy[i, 1] - half_h, xy[i, 0] + half_w, xy[i, 1] + half_h)
-        if i >= fixed:
-            clash = any(
-                box[0] < other[2] and other[0] < box[2] and box[1] < other[3] and other[1] < box[3]
-                for c in cells_of(*box)
-                for other in boxes.get(c, ())
-            )
-            if clash:
-                continue
-        kept.append(i)
-        for c in cells_of(*box):
-            boxes.setdefault(c, []).append(box)
-    return np.asarray(kept, dtype=np.int64)
+        for fx, fy, _ in PLACES[: max(1, places)] if i >= fixed else ((0.0, 0.0, 0.0),):
+            cx = xy[i, 0] + fx * (widths[i] + height)
+            cy = xy[i, 1] + fy * height
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            if i < fixed or not clashes(box):
+                kept.append(i)
+                centres.append((cx, cy))
+                for c in cells_of(*box):
+                    boxes.setdefault(c, []).append(box)
+                break
+    return np.asarray(kept, dtype=np.int64), np.asarray(centres, dtype=np.float64).reshape(-1, 2)

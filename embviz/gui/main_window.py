@@ -24,11 +24,13 @@ from embviz.core.paths import demo_path
 from embviz.core.projection import Projection
 from embviz.core.session import Session
 from embviz.gui.errors import show_error
+from embviz.gui.export_view import install as install_export
 from embviz.gui.panels import install_panels
 from embviz.gui.panels.data_panel import DataPanel
 from embviz.gui.progress_widget import ProgressWidget
 from embviz.gui.projection_controller import ProjectionController
 from embviz.gui.search_bar import SearchBar
+from embviz.gui.views.map_controller import MapController
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
@@ -51,12 +53,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("embviz")
         self.setAcceptDrops(True)
         self.resize(1400, 900)
-        self.view = ScatterView(self)
-        self.setCentralWidget(self.view)
+        self.view = ScatterView(self)  # the 2-D map; self.maps switches to 3-D
         self._build_toolbar()
         self._build_docks()
         self._build_status_bar()
         self._build_menus()
+        self.maps = MapController(self)
+        self.setCentralWidget(self.maps.stack)
+        install_export(self)
         self._connect()
         self.panels = install_panels(self)
 
@@ -138,14 +142,11 @@ class MainWindow(QMainWindow):
         s.search_changed.connect(self._on_search_changed)
         s.selection_changed.connect(self._on_selection_changed)
         s.sets_changed.connect(self._refresh_set_combo)
-        s.overlays_changed.connect(self.view.set_overlays)
-        s.focus_requested.connect(self.view.centre_on)
-        self.search_bar.searchRequested.connect(
-            lambda p, rx, case: s.run_search(p, regex=rx, case_sensitive=case)
+        self.search_bar.searchRequested.connect(self.maps.run_search)
+        self.search_bar.activated.connect(
+            lambda: self.maps.current_view().centre_on(s.search.indices)
         )
-        self.search_bar.activated.connect(lambda: self.view.centre_on(s.search.indices))
         self.set_combo.activated.connect(lambda i: s.set_current(s.sets[i]))
-        self.view.pointClicked.connect(lambda row: s.select([] if row < 0 else [row]))
         self.runner.busyChanged.connect(self._maybe_idle)
 
     # opening files ------------------------------------------------------------------------
@@ -255,28 +256,15 @@ class MainWindow(QMainWindow):
             self.view.set_points(None, [])
 
     def _on_projection_changed(self, projection: Projection | None) -> None:
-        eset = self.session.current
-        if eset is None or projection is None:
-            return
-        if projection.method == "pca":
-            ratios = projection.info.get("explained_variance_ratio", [0, 0])
-            titles = (f"PC1 ({ratios[0]:.1%})", f"PC2 ({ratios[1]:.1%})")
-        else:
-            titles = ("x", "y")
-        self.view.set_points(projection.coords, eset.labels, titles)
-        self.view.set_hits(self.session.search.indices)
-        self.view.set_selection(self.session.selection)
-        self._maybe_idle(self.runner.is_busy())
+        # the maps draw it (MapController); here only: the window may now be idle
+        if self.session.current is not None and projection is not None:
+            self._maybe_idle(self.runner.is_busy())
 
     def _on_search_changed(self, result) -> None:
         self.search_bar.show_result(result)
-        if self.session.projection is not None:
-            self.view.set_hits(result.indices if result.active else np.empty(0, dtype=np.int64))
 
     def _on_selection_changed(self, rows: np.ndarray) -> None:
         self.selection_label.setText(self.session.selection_text())
-        if self.session.projection is not None:
-            self.view.set_selection(rows)
 
     def _refresh_set_combo(self) -> None:
         self.set_combo.blockSignals(True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
+from shiboken6 import isValid
 from superqt.utils import GeneratorWorker, create_worker
 
 from embviz.core.errors import EmbvizError
@@ -85,6 +86,8 @@ class TaskRunner(QObject):
         run = _Run(generation, description, worker, holder)
 
         def current() -> bool:
+            if not isValid(self):  # the window (and this runner) is gone: drop everything
+                return False
             active = self._runs.get(channel)
             return active is not None and active.generation == generation and not run.cancelled
 
@@ -111,7 +114,8 @@ class TaskRunner(QObject):
                 on_error(original)
 
         def finished() -> None:  # after returned/errored; also the only signal of an abort
-            self._finish(channel, generation)
+            if isValid(self):
+                self._finish(channel, generation)
             if run.cancelled and "task" in holder:
                 holder["task"].close()  # the worker has stopped: release files promptly
 

@@ -1,0 +1,61 @@
+"""Appearance dock: colour by a metadata column, point size and opacity, label size, theme."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QFormLayout, QWidget
+from superqt import QLabeledDoubleSlider, QLabeledSlider
+
+NONE = "(single colour)"
+
+
+class AppearancePanel(QWidget):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.maps = window.maps
+        self.colour_by = QComboBox()
+        self.colour_by.setToolTip(
+            "≤ 20 distinct values: categories and a legend; else a colour bar"
+        )
+        self.size = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.size.setRange(1, 20)
+        self.size.setValue(int(window.view.point_size))
+        self.opacity = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0.05, 1.0)
+        self.opacity.setValue(window.view.opacity)
+        self.font_size = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.font_size.setRange(6, 24)
+        self.font_size.setValue(window.view.label_layer.font_size)
+        self.theme = QComboBox()
+        self.theme.addItems(["light", "dark"])
+        self.theme.setCurrentText(self.maps.theme)
+        form = QFormLayout(self)
+        form.addRow("Colour by:", self.colour_by)
+        form.addRow("Point size:", self.size)
+        form.addRow("Opacity:", self.opacity)
+        form.addRow("Label size:", self.font_size)
+        form.addRow("Theme:", self.theme)
+        self.colour_by.currentTextChanged.connect(self._colour)
+        self.size.valueChanged.connect(self.maps.set_point_size)
+        self.opacity.valueChanged.connect(self.maps.set_opacity)
+        self.font_size.valueChanged.connect(self.maps.set_font_size)
+        self.theme.currentTextChanged.connect(self.maps.set_theme)
+        window.session.current_changed.connect(self._on_current)
+
+    def _on_current(self, eset) -> None:
+        self.colour_by.blockSignals(True)
+        self.colour_by.clear()
+        self.colour_by.addItem(NONE)
+        if eset is not None:
+            self.colour_by.addItems(list(eset.metadata))
+        self.colour_by.blockSignals(False)
+
+    def _colour(self, column: str) -> None:
+        self.maps.set_colour_column(None if column in ("", NONE) else column)
+
+
+def install(window) -> AppearancePanel:
+    panel = AppearancePanel(window)
+    window.appearance_panel = panel
+    window.add_dock("appearance", "Appearance", panel)
+    return panel

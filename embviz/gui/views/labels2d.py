@@ -1,0 +1,123 @@
+"""Text on the 2-D map: labels of the selection, search hits and overlays, then landmarks.
+
+Placement is computed in screen pixels by core.landmarks (no two labels overlap; labels of
+interest try four places around their point before giving up); this module only keeps a pool of
+TextItems and moves them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
+
+from embviz.core.landmarks import pick_landmarks, place_labels
+
+LANDMARK_CELL_PX = (60, 18)  # candidate grid; overlap removal then thins them out
+MAX_LANDMARKS = 160
+MAX_FOCUS = 300
+
+
+class LabelLayer:
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.font_size = 9
+        self.focus_items: list[pg.TextItem] = []
+        self.landmark_items: list[pg.TextItem] = []
+        self.focus_colour = QColor(120, 30, 0)
+        self.landmark_colour = QColor(70, 70, 70)
+        self.dim_colour = QColor(160, 160, 160)
+        self.fill = (255, 255, 255)
+
+    def set_font_size(self, size: int) -> None:
+        self.font_size = int(size)
+        for pool, bold in ((self.focus_items, True), (self.landmark_items, False)):
+            for item in pool:
+                item.setFont(self._font(bold))
+
+    def set_colours(self, focus: QColor, landmark: QColor, dim: QColor, fill) -> None:
+        self.focus_colour, self.landmark_colour, self.dim_colour = focus, landmark, dim
+        self.fill = fill
+        for pool, alpha in ((self.focus_items, 200), (self.landmark_items, 120)):
+            for item in pool:
+                item.fill = pg.mkBrush(*fill, alpha)
+
+    def _font(self, bold: bool) -> QFont:
+        font = QFont()
+        font.setPointSize(self.font_size)
+        font.setBold(bold)
+        return font
+
+    def _item(self, pool: list[pg.TextItem], i: int, bold: bool) -> pg.TextItem:
+        while len(pool) <= i:
+            item = pg.TextItem(
+                "", anchor=(0.5, 0.5), fill=pg.mkBrush(*self.fill, 200 if bold else 120)
+            )
+            item.setFont(self._font(bold))
+            item.setZValue(50 if bold else 10)
+            self.plot.addItem(item, ignoreBounds=True)
+            pool.append(item)
+        return pool[i]
+
+    def _show(self, pool, rows, centres, labels, colour, bold: bool, to_view) -> None:
+        for i, row in enumerate(rows):
+            item = self._item(pool, i, bold)
+            item.setText(labels[int(row)], color=colour)
+            item.setPos(*to_view(centres[i]))
+            item.show()
+        for item in pool[len(rows) :]:
+            item.hide()
+
+    def update(self, coords, labels, focus: np.ndarray, dimmed: bool, shown=None) -> None:
+        """Place labels for ``focus`` rows (in priority order), then landmarks among ``shown``."""
+        vb = self.plot.vb
+        if vb is None:  # the view is being deleted
+            return
+        (x0, x1), (y0, y1) = vb.viewRange()
+        width, height = max(vb.width(), 1.0), max(vb.height(), 1.0)
+        if not len(coords) or x1 <= x0 or y1 <= y0:
+            self._show(self.focus_items, [], [], labels, None, True, None)
+            self._show(self.landmark_items, [], [], labels, None, False, None)
+            return
+        focus = np.asarray(focus, dtype=np.int64)
+        xs, ys = coords[focus, 0], coords[focus, 1]
+        visible = (xs >= x0) & (xs <= x1) & (ys >= y0) & (ys <= y1)
+        focus = focus[visible][:MAX_FOCUS]
+        cells = (
+            max(1, int(width) // LANDMARK_CELL_PX[0]),
+            max(1, int(height) // LANDMARK_CELL_PX[1]),
+        )
+        pool = coords if shown is None else coords[shown]
+        candidates = pick_landmarks(pool, (x0, y0, x1, y1), cells, limit=2000)
+        if shown is not None:
+            candidates = shown[candidates]
+        candidates = np.setdiff1d(candidates, focus)
+        rows = np.concatenate([focus, candidates]).astype(np.int64)
+        metrics = QFontMetricsF(self._font(True))
+        xy = np.empty((len(rows), 2))
+        xy[:, 0] = (coords[rows, 0] - x0) / (x1 - x0) * width
+        xy[:, 1] = (y1 - coords[rows, 1]) / (y1 - y0) * height
+        widths = np.array([metrics.horizontalAdvance(labels[r]) + 4 for r in rows])
+        # labels of interest first, four places each; landmarks only above their point
+        kept_f, at_f = place_labels(
+            xy[: len(focus)], widths[: len(focus)], metrics.height(), places=4
+        )
+        xy_all = np.vstack([at_f, xy[len(focus) :]])
+        widths_all = np.concatenate([widths[kept_f], widths[len(focus) :]])
+        kept, at = place_labels(xy_all, widths_all, metrics.height(), fixed=len(kept_f))
+        n_focus = len(kept_f)
+        at_focus = at[:n_focus]
+        is_landmark = kept >= n_focus
+        landmark_idx = kept[is_landmark][:MAX_LANDMARKS] - n_focus
+        landmark_rows = candidates[landmark_idx]
+        landmark_at = at[is_landmark][:MAX_LANDMARKS]
+        # landmarks were placed at their first place (above the point); focus at their own place
+
+        def to_view(p):
+            return x0 + p[0] / width * (x1 - x0), y1 - p[1] / height * (y1 - y0)
+
+        self._show(
+            self.focus_items, focus[kept_f], at_focus, labels, self.focus_colour, True, to_view
+        )
+        colour = self.dim_colour if dimmed else self.landmark_colour
+        self._show(self.landmark_items, landmark_rows, landmark_at, labels, colour, False, to_view)
