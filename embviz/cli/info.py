@@ -16,11 +16,31 @@ def add_parser(sub) -> None:
         "--format", help="skip sniffing and read as this format (e.g. word2vec-binary, glove-text)"
     )
     p.add_argument("--encoding", default="utf-8", help="encoding of labels (default utf-8)")
+    p.add_argument("--limit", type=_positive, help="read only the first N rows")
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="allow gensim .kv/.model pickles (loading one runs code from the file)",
+    )
     p.set_defaults(func=run)
 
 
-def describe(path: str, fmt: str | None = None, encoding: str = "utf-8") -> dict:
-    eset = load(path, format=fmt, encoding=encoding)
+def _positive(text: str) -> int:
+    from embviz.cli.convert import _positive as positive
+
+    return positive(text)
+
+
+def describe(
+    path: str,
+    fmt: str | None = None,
+    encoding: str = "utf-8",
+    limit: int | None = None,
+    trust: bool = False,
+) -> dict:
+    from embviz.io.metadata import column_kind
+
+    eset = load(path, format=fmt, encoding=encoding, limit=limit, trust=trust)
     src = eset.source
     return {
         "path": path,
@@ -29,17 +49,20 @@ def describe(path: str, fmt: str | None = None, encoding: str = "utf-8") -> dict
         "dims": eset.dims,
         "dtype": str(eset.vectors.dtype),
         "dtype_on_disk": src.dtype_on_disk,
-        "metadata": [{"name": k, "dtype": str(v.dtype)} for k, v in eset.metadata.items()],
+        "metadata": [
+            {"name": k, "dtype": str(v.dtype), "kind": column_kind(v)}
+            for k, v in eset.metadata.items()
+        ],
         "warnings": list(src.warnings),
     }
 
 
 def run(args: argparse.Namespace) -> int:
-    info = describe(args.path, args.format, args.encoding)
+    info = describe(args.path, args.format, args.encoding, args.limit, args.trust)
     if args.json:
         print(json.dumps(info, indent=2))
         return 0
-    meta = ", ".join(f"{m['name']} ({m['dtype']})" for m in info["metadata"]) or "none"
+    meta = ", ".join(f"{m['name']} ({m['kind']})" for m in info["metadata"]) or "none"
     on_disk = f" (on disk: {info['dtype_on_disk']})" if info["dtype_on_disk"] else ""
     lines = [
         f"file:      {info['path']}",

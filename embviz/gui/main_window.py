@@ -36,7 +36,10 @@ from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
 
 MAX_RECENT = 10
-FILE_FILTER = "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v);;All files (*)"
+FILE_FILTER = (
+    "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v *.tsv *.csv *.parquet *.kv "
+    "*.model *.json *.pbtxt *.bytes);;All files (*)"
+)
 
 
 class MainWindow(QMainWindow):

@@ -43,38 +43,33 @@ def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, s
     return array, on_disk
 
 
-def _text_lines(path: Path) -> list[str]:
-    text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+def sidecar_names(path: Path) -> list[str]:
+    """Sidecars looked for beside ``X.npy``: ones named after it first, then the shared ones."""
+    stem = path.name.split(".")[0]
+    return [f"{stem}_metadata.tsv", f"{stem}_labels.tsv", *SIDECARS]
 
 
 def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndarray]]:
-    """Labels (and metadata columns) from labels.tsv or metadata.tsv beside ``path``."""
-    for name in SIDECARS:
+    """Labels (and typed metadata columns) from a sidecar beside ``path``; the projector's rule:
+    a header row only when the first non-blank line has a tab, blank lines skipped."""
+    from embviz.io.metadata import label_column, read_projector_metadata, typed
+
+    for name in sidecar_names(path):
         side = path.with_name(name)
         if not side.is_file():
             continue
-        lines = _text_lines(side)
-        metadata: dict[str, np.ndarray] = {}
-        first = next((line for line in lines if line.strip()), "")
-        if name == "metadata.tsv" and "\t" in first:  # a header row names the columns
-            columns = first.split("\t")
-            body = [line.split("\t") for line in lines[lines.index(first) + 1 :]]
-            labels = [cells[0] for cells in body]
-            for c, column in enumerate(columns[1:], start=1):
-                metadata[column] = np.array([cells[c] if c < len(cells) else "" for cells in body])
-        else:
-            labels = lines
-        if len(labels) != rows:
+        header, columns = read_projector_metadata(side)
+        if len(columns[0]) != rows:
             raise LoadError(
                 side,
-                f"has {len(labels)} labels but {path.name} has {rows} rows.",
+                f"has {len(columns[0])} labels but {path.name} has {rows} rows.",
                 hint=f"Give {side.name} one line per row of {path.name}.",
             )
-        return labels, metadata
+        names = header or ["label"]
+        key = (label_column(names, columns) if header else 0) or 0
+        cols = zip(names, columns, strict=True)
+        metadata = {n: typed(col) for c, (n, col) in enumerate(cols) if c != key}
+        return columns[key], metadata
     return None, {}
 
 
@@ -92,7 +87,7 @@ def _dedupe(
     labels: list[str], vectors: np.ndarray, metadata: dict[str, np.ndarray], warnings: list[str]
 ) -> tuple[list[str], np.ndarray, dict[str, np.ndarray]]:
     """Unique labels (first row kept); metadata columns follow the rows kept."""
-    if len(dict.fromkeys(labels)) == len(labels):
+    if len(set(labels)) == len(labels):  # (a set is ~4x faster than dict.fromkeys)
         return labels, vectors, metadata
     index = {label: i for i, label in reversed(list(enumerate(labels)))}
     keep = sorted(index.values())

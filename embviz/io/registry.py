@@ -32,7 +32,10 @@ class Format(Protocol):
 
 
 def _builtin_formats() -> list[Format]:
+    from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
     from embviz.io.numpy_format import NpyFormat, NpzFormat
+    from embviz.io.projector import ProjectorBytesFormat, ProjectorConfigFormat, ProjectorTsvFormat
+    from embviz.io.table import ParquetFormat, TableFormat
     from embviz.io.word2vec import GloveTextFormat, Word2VecBinaryFormat, Word2VecTextFormat
 
     return [
@@ -41,6 +44,13 @@ def _builtin_formats() -> list[Format]:
         GloveTextFormat(),
         NpyFormat(),
         NpzFormat(),
+        ProjectorTsvFormat(),
+        ProjectorConfigFormat(),
+        ProjectorBytesFormat(),
+        TableFormat(),
+        ParquetFormat(),
+        GensimPickleFormat(),
+        FastTextBinFormat(),
     ]
 
 
@@ -96,6 +106,10 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
         except KeyError as exc:
             raise LoadError(path, str(exc.args[0]) + ".") from None
     result = yield from fmt.read(path, **options)
+    if not fmt.name.startswith(("projector", "numpy")):  # those read their sidecars themselves
+        from embviz.io.metadata import attach_sidecar
+
+        result = attach_sidecar(result, path)
     result.source.path = result.source.path or str(path)
     result.source.format = result.source.format or fmt.name
     return result
@@ -105,6 +119,7 @@ def load(path: str | Path, **options: Any) -> EmbeddingSet:
     """Read an embedding file into an :class:`EmbeddingSet` (format sniffed by content).
 
     Options: ``format`` (a format name, to skip sniffing), ``encoding`` (labels, default utf-8),
-    ``limit`` (read only the first N rows).
+    ``limit`` (read only the first N rows), ``trust`` (allow gensim pickles, which run code from
+    the file; without it they raise :class:`~embviz.core.errors.TrustRequired`).
     """
     return run_task(load_task(path, **options))

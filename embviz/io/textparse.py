@@ -8,7 +8,6 @@ the vectors are bit-identical to ``KeyedVectors.load_word2vec_format``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -82,7 +81,7 @@ def drop_duplicates(
     labels: list[str], vectors: np.ndarray, warnings: list[str]
 ) -> tuple[list[str], np.ndarray]:
     """Keep the first row of each label (as gensim does) and warn about the rows dropped."""
-    if len(dict.fromkeys(labels)) == len(labels):
+    if len(set(labels)) == len(labels):  # (a set is ~4x faster than dict.fromkeys)
         return labels, vectors
     seen: set[str] = set()
     keep: list[int] = []
@@ -98,6 +97,23 @@ def drop_duplicates(
         "the first row of each label was kept."
     )
     return [labels[i] for i in keep], vectors[keep]
+
+
+def flag_nonfinite(labels: list[str], vectors: np.ndarray, warnings: list[str]) -> np.ndarray:
+    """Rows holding NaN or infinity: loaded as they are, and named in a warning."""
+    if not vectors.size:
+        return np.empty(0, np.int64)
+    # A row's float64 sum is finite exactly when all its float32 values are (no overflow there),
+    # and it needs N values of memory, not an N x D mask.
+    with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN: flagged either way
+        bad = np.flatnonzero(~np.isfinite(vectors.sum(axis=1, dtype=np.float64)))
+    if bad.size:
+        shown = ", ".join(repr(labels[i]) for i in bad[:5]) + (", ..." if bad.size > 5 else "")
+        warnings.append(
+            f"{bad.size} row(s) hold NaN or infinite values ({shown}); they were loaded as they "
+            "are, but distances and maps involving them are meaningless. Fix or drop those rows."
+        )
+    return bad
 
 
 def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
@@ -143,11 +159,27 @@ def _parse_block(path: Path, rests: list[bytes], dims: int, first_line: int) -> 
     return values.reshape(len(rests), dims)
 
 
-def _lines(stream: BinaryIO, pending: list[bytes]) -> Iterator[list[bytes]]:
-    if pending:
-        yield pending
-    while block := stream.readlines(BLOCK_BYTES):
-        yield block
+def _line_guess(path: Path, pending: list[bytes], size_hint: int) -> int:
+    """Rows a file without a header probably holds, from the length of its first row."""
+    first = max(1, sum(len(line) for line in pending))
+    return max(1024, int(size_hint / first * 1.1) + 16)
+
+
+def _slow_rows(
+    path: Path,
+    data: bytes,
+    base: int,
+    spans: np.ndarray,
+    rows: np.ndarray,
+    dims: int,
+    out: np.ndarray,
+    row0: int,
+    line0: int,
+) -> None:
+    """Rows the compiled scanner left to numpy's parser (long or unusual numbers, or errors)."""
+    for r in rows.tolist():
+        rest = data[base + int(spans[r, 0]) : base + int(spans[r, 1])]
+        out[row0 + r] = _parse_block(path, [rest], dims, line0 + r)[0]
 
 
 def read_text_rows(
@@ -164,49 +196,68 @@ def read_text_rows(
     """Read ``label v1 .. vD`` rows into one float32 array; returns (raw labels, vectors).
 
     ``rows`` is the header's count (None for GloVe, which has no header): fewer rows than it, or
-    more without ``limit``, is an error, never a silent truncation.
+    more without ``limit``, is an error, never a silent truncation. Blocks of ~4 MB are scanned by
+    compiled code (:mod:`embviz.io.fastparse`) straight into the preallocated array.
     """
+    from embviz.io.fastparse import BLANK_BETWEEN, FULL, scan_rows
+
     wanted = rows if limit is None or rows is not None and rows <= limit else limit
-    guess = max(1024, size_hint // max(1, 8 * dims))
-    out = allocate(path, wanted if rows is not None else min(wanted or guess, guess), dims)
+    if rows is None:
+        guess = _line_guess(path, pending or [], size_hint)
+        out = allocate(path, min(wanted, guess) if wanted else guess, dims)
+    else:
+        out = allocate(path, wanted, dims)
     labels: list[bytes] = []
-    line_no = first_line - 1
-    blank_line: int | None = None
-    for block in _lines(stream, pending or []):
-        rests: list[bytes] = []
-        block_first = line_no + 1
-        for raw in block:
-            line_no += 1
-            line = raw.rstrip()
-            if not line:
-                blank_line = blank_line or line_no
-                continue
-            if blank_line is not None:
-                raise LoadError(path, "blank line between rows.", line=blank_line, hint=ROW_HINT)
-            if wanted is not None and len(labels) == wanted:
+    carry = b"".join(pending or [])
+    line0 = first_line  # line number of the first line of the next buffer
+    blank_at: int | None = None  # a blank line seen after the last row (fine at the end only)
+    eof = done = False
+    while not (eof or done):
+        chunk = stream.read(BLOCK_BYTES)
+        eof = not chunk
+        data = carry + chunk
+        cut = len(data) if eof else data.rfind(b"\n") + 1
+        if cut == 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        buf = np.frombuffer(data, np.uint8, count=cut)
+        offset = 0
+        while offset < cut and not done:
+            n = len(labels)
+            room = out.shape[0] - n if wanted is None else min(out.shape[0], wanted) - n
+            size = max(1, min(room, data.count(b"\n", offset, cut) + 1))
+            spans = np.empty((size, 2), np.int64)
+            values = np.empty((size, 2), np.int64)
+            slow = np.empty(size, np.uint8)
+            got, lines, code, at, pos = scan_rows(
+                buf[offset:], dims, out, n, room, blank_at is not None, spans, values, slow
+            )
+            _slow_rows(path, data, offset, values, np.flatnonzero(slow[:got]), dims, out, n, line0)
+            labels += [data[offset + s : offset + e] for s, e in spans[:got].tolist()]
+            if code == BLANK_BETWEEN:
+                line = blank_at if at == -2 else line0 + at
+                raise LoadError(path, "blank line between rows.", line=line, hint=ROW_HINT)
+            if code == FULL and wanted is not None and len(labels) == wanted:
                 if limit is not None and wanted == limit:
+                    done = True
                     break
                 raise LoadError(
                     path,
                     f"the header says {rows} rows but the file has more (this is row {rows + 1}).",
-                    line=line_no,
+                    line=line0 + at,
                     hint=MORE_ROWS_HINT,
                 )
-            if not rests:
-                block_first = line_no
-            space = line.find(b" ")
-            labels.append(line if space < 0 else line[:space])
-            rests.append(b"" if space < 0 else line[space + 1 :])
-        if rests:
-            values = _parse_block(path, rests, dims, block_first)
-            start = len(labels) - len(rests)
-            if start + len(rests) > out.shape[0]:  # GloVe: no header, grow by half (realloc)
-                out.resize((max(start + len(rests), out.shape[0] * 3 // 2), dims), refcheck=False)
-            out[start : start + len(rests)] = values  # float64 -> float32, as gensim rounds
+            if code == FULL:  # no header: the guess was short; grow by half (realloc)
+                out.resize((max(len(labels) + 1, out.shape[0] * 3 // 2), dims), refcheck=False)
+            elif at >= 0 and blank_at is None:
+                blank_at = line0 + at
+            offset += pos
+            line0 += lines
+        if wanted is not None and len(labels) == wanted and limit is not None:
+            done = True
         fraction = len(labels) / wanted if wanted else None
-        yield Progress(fraction, f"Read {len(labels):,} rows")  # a block is ~50 ms of parsing
-        if limit is not None and len(labels) == limit:
-            break
+        yield Progress(fraction, f"Read {len(labels):,} rows")  # a block is ~10 ms of parsing
     if rows is not None and len(labels) < (wanted or 0):
         found = f"only {len(labels)}" if labels else "none"
         raise LoadError(

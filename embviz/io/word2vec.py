@@ -23,6 +23,7 @@ from embviz.io.textparse import (
     complete_lines,
     decode_labels,
     drop_duplicates,
+    flag_nonfinite,
     floats_ok,
     has_control_bytes,
     parse_header,
@@ -40,6 +41,7 @@ def _finish(
     warnings: list[str] = []
     labels = decode_labels(raw, encoding, path, warnings)
     labels, vectors = drop_duplicates(labels, vectors, warnings)
+    flag_nonfinite(labels, vectors, warnings)
     source = Source(path=str(path), format=fmt, dtype_on_disk=on_disk, warnings=warnings)
     return EmbeddingSet(labels, vectors, source=source)
 

@@ -70,6 +70,9 @@ def test_word2vec_text_with_one_dimension(tmp_path: Path) -> None:
         ("test_glove.txt", "glove-text"),
         ("EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt", "word2vec-text"),
         ("word2vec_pre_kv_c", "word2vec-text"),
+        ("lee_fasttext.bin", "fasttext-bin"),  # fastText before its magic number
+        ("toy-model.bin", "fasttext-bin"),
+        ("word2vec_3.3", "gensim"),
     ],
 )
 def test_gensim_data_is_sniffed(name: str, expected: str) -> None:
@@ -78,7 +81,7 @@ def test_gensim_data_is_sniffed(name: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["lee_fasttext.bin", "toy-model.bin", "questions-words.txt", "wordsim353.tsv"]
+    "name", ["questions-words.txt", "wordsim353.tsv", "simlex999.txt", "lee.cor"]
 )
 def test_other_files_are_not_claimed(name: str) -> None:
     with pytest.raises(UnknownFormatError, match="not a recognised embedding file"):

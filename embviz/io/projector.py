@@ -1,0 +1,263 @@
+"""TensorBoard Embedding Projector files: tensors TSV (with or without a label column), raw
+float32 ``.bytes`` described by a projector config (standalone JSON or ``projector_config.pbtxt``),
+and the metadata TSV beside them (read as the projector reads it: see :mod:`embviz.io.metadata`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet, Source
+from embviz.core.errors import LoadError
+from embviz.core.tasks import Progress, Task
+from embviz.io.metadata import label_column, read_projector_metadata, read_text, typed
+from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
+
+CONFIG_NAMES = ("projector_config.json", "projector_config.pbtxt")
+_PBTXT_PAIR = re.compile(r'(\w+)\s*:\s*("(?:[^"\\]|\\.)*"|[-\w.]+)')
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_config(path: Path) -> list[dict[str, Any]]:
+    """The embeddings of a projector config, as dicts with camelCase keys (JSON's spelling)."""
+    text = read_text(path)
+    if text.lstrip().startswith("{"):
+        try:
+            return list(json.loads(text).get("embeddings", []))
+        except (json.JSONDecodeError, AttributeError) as exc:
+            raise LoadError(path, f"not valid projector JSON ({exc}).") from None
+    embeddings = []
+    for block in re.split(r"\bembeddings\s*\{", text)[1:]:
+        entry: dict[str, Any] = {}
+        for key, value in _PBTXT_PAIR.findall(block.split("}")[0]):
+            camel = re.sub(r"_(\w)", lambda m: m[1].upper(), key)
+            value = json.loads(value) if value.startswith('"') else int(value)
+            if camel == "tensorShape":
+                entry.setdefault(camel, []).append(value)
+            else:
+                entry[camel] = value
+        embeddings.append(entry)
+    return embeddings
+
+
+def _resolve(config: Path, name: str) -> Path:
+    """A path in a config, relative to the config's folder (or just its file name there)."""
+    for candidate in (config.parent / name, config.parent / Path(name).name):
+        if candidate.is_file():
+            return candidate
+    return config.parent / name
+
+
+def _sidecar(tensors: Path) -> Path | None:
+    stem = re.sub(r"_?(tensors|vectors)$", "", tensors.name.split(".")[0])
+    names = [f"{stem}_metadata.tsv", f"{stem}_labels.tsv", "metadata.tsv"] if stem else []
+    names += ["metadata.tsv"]
+    return next((tensors.with_name(n) for n in names if tensors.with_name(n).is_file()), None)
+
+
+def with_metadata(
+    path: Path, meta: Path | None, vectors: np.ndarray, labels: list[str] | None, fmt: str
+) -> EmbeddingSet:
+    """Build the set: labels and typed columns from the metadata file, row numbers otherwise."""
+    warnings: list[str] = []
+    metadata: dict[str, np.ndarray] = {}
+    if meta is not None:
+        header, columns = read_projector_metadata(meta)
+        rows = columns[0]
+        if len(rows) != vectors.shape[0]:
+            raise LoadError(
+                meta,
+                f"has {len(rows)} metadata rows but {path.name} has {vectors.shape[0]} vectors.",
+                hint="Give the metadata file one line per vector (plus a header when it has tabs).",
+            )
+        names = header or ["label"]
+        key = label_column(names, columns) if header else 0
+        if key is not None and len(set(columns[key])) != len(rows):
+            warnings.append(
+                f"the labels in {meta.name} are not unique; rows are named by number and the "
+                "labels kept as the metadata column 'label'."
+            )
+            key = None
+        if labels is None and key is not None:
+            labels = columns[key]
+        metadata = {
+            n: typed(col) for c, (n, col) in enumerate(zip(names, columns, strict=True)) if c != key
+        }
+    if labels is None:
+        labels = [str(i) for i in range(vectors.shape[0])]
+    if len(set(labels)) != len(labels):  # labels from the tensors file itself
+        index = {label: i for i, label in reversed(list(enumerate(labels)))}
+        keep = sorted(index.values())
+        labels, vectors = drop_duplicates(labels, vectors, warnings)
+        metadata = {k: v[keep] for k, v in metadata.items()}
+    flag_nonfinite(labels, vectors, warnings)
+    source = Source(str(path), fmt, "float32" if fmt == "projector-bytes" else "text", warnings)
+    return EmbeddingSet(labels, vectors, metadata, source=source)
+
+
+def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
+    """Numbers separated by tabs, one vector per line; a first column of text is the labels."""
+    lines = [(n, line) for n, line in enumerate(read_text(path).split("\n"), 1) if line.strip()]
+    if not lines:
+        raise LoadError(path, "the file holds no rows.", hint="Give one vector per line.")
+    first = lines[0][1].rstrip("\t ").split("\t")
+    labelled = not _is_number(first[0])
+    dims = len(first) - labelled
+    if dims < 1:
+        raise LoadError(path, "the first row has a label but no values.", line=lines[0][0])
+    cells = [line.rstrip("\t ").split("\t") for _, line in lines]
+    labels = [row[0] for row in cells] if labelled else None
+    values = [row[1:] for row in cells] if labelled else cells
+    try:
+        vectors = np.array(values, dtype=np.float64).astype(np.float32)
+    except ValueError:
+        for (number, _), row in zip(lines, values, strict=True):
+            if len(row) != dims:
+                raise LoadError(
+                    path, f"row has {len(row)} values, expected {dims}.", line=number
+                ) from None
+            bad = next((v for v in row if not _is_number(v)), None)
+            if bad is not None:
+                raise LoadError(
+                    path,
+                    f"{bad[:40]!r} is not a number.",
+                    line=number,
+                    hint="Each line holds the vector's numbers separated by tabs.",
+                ) from None
+        raise
+    return vectors, labels
+
+
+class ProjectorTsvFormat:
+    name = "projector-tsv"
+    title = "Embedding Projector tensors (.tsv)"
+    extensions = (".tsv",)
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        lines = [ln for ln in head.removeprefix(b"\xef\xbb\xbf").split(b"\n")[:20] if ln.strip()]
+        if len(lines) > 1 and not head.endswith(b"\n"):
+            lines = lines[:-1]
+        if not lines or has_control_bytes(head[:4096]) or b"\t" not in lines[0]:
+            return 0.0
+        rows = [ln.decode("utf-8", "replace").rstrip("\t \r").split("\t") for ln in lines]
+        if len({len(r) for r in rows}) != 1:
+            return 0.0
+        if all(_is_number(c) for r in rows for c in r):
+            return 0.85
+        if all(_is_number(c) for r in rows for c in r[1:]) and not _is_number(rows[0][0]):
+            return 0.75
+        return 0.0
+
+    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        path = Path(path)
+        yield Progress(None, f"Reading {path.name}")
+        vectors, labels = read_tensors_tsv(path)
+        eset = with_metadata(path, _sidecar(path), vectors, labels, self.name)
+        return _limited(eset, options.get("limit"))
+
+
+class ProjectorConfigFormat:
+    name = "projector-config"
+    title = "Embedding Projector config (.json, .pbtxt) with .bytes or .tsv tensors"
+    extensions = (".json", ".pbtxt")
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        if b"embeddings" in head and (b"tensorPath" in head or b"tensor_path" in head):
+            return 0.9
+        return 0.0
+
+    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        path = Path(path)
+        yield Progress(None, f"Reading {path.name}")
+        return _limited(read_config_entry(path, options.get("tensor")), options.get("limit"))
+
+
+class ProjectorBytesFormat:
+    """A ``.bytes`` file opened directly: its shape comes from a projector config beside it."""
+
+    name = "projector-bytes"
+    title = "Embedding Projector raw float32 (.bytes, with its config)"
+    extensions = (".bytes",)
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        return 0.8 if path.suffix == ".bytes" else 0.0
+
+    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        path = Path(path)
+        yield Progress(None, f"Reading {path.name}")
+        for config in sorted(path.parent.glob("*.json")) + sorted(path.parent.glob("*.pbtxt")):
+            try:
+                entries = parse_config(config)
+            except LoadError:
+                continue
+            for entry in entries:
+                if Path(entry.get("tensorPath", "")).name == path.name:
+                    eset = read_config_entry(config, entry.get("tensorName"))
+                    return _limited(eset, options.get("limit"))
+        raise LoadError(
+            path,
+            "raw float32 values without their shape: no projector config beside it names it.",
+            hint="Open the projector config (.json or projector_config.pbtxt) that lists this file.",
+        )
+
+
+def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
+    entries = parse_config(config)
+    if not entries:
+        raise LoadError(
+            config, "the config lists no embeddings.", hint="Add an 'embeddings' entry."
+        )
+    if isinstance(tensor, int):
+        chosen = entries[tensor : tensor + 1]
+    elif tensor:
+        chosen = [e for e in entries if e.get("tensorName") == tensor]
+    else:  # the first one whose tensor file is here
+        chosen = [e for e in entries if _resolve(config, e.get("tensorPath", "")).is_file()]
+    if not chosen:
+        names = ", ".join(f"{e.get('tensorName')!r} ({e.get('tensorPath')})" for e in entries)
+        raise LoadError(
+            config,
+            f"none of its tensor files is here: {names}.",
+            hint="Put the tensor files beside the config (or in the folders it names).",
+        )
+    entry = chosen[0]
+    tensors = _resolve(config, entry.get("tensorPath", ""))
+    meta = _resolve(config, entry["metadataPath"]) if entry.get("metadataPath") else None
+    if meta is not None and not meta.is_file():
+        raise LoadError(config, f"its metadata file {entry['metadataPath']} is missing.")
+    if tensors.suffix == ".tsv":
+        vectors, labels = read_tensors_tsv(tensors)
+        return with_metadata(tensors, meta, vectors, labels, "projector-tsv")
+    shape = entry.get("tensorShape")
+    data = tensors.read_bytes()
+    if not shape or len(shape) != 2:
+        raise LoadError(config, "the entry has no tensorShape [rows, dims] for the raw tensors.")
+    rows, dims = int(shape[0]), int(shape[1])
+    if len(data) != rows * dims * 4:
+        raise LoadError(
+            tensors,
+            f"holds {len(data):,} bytes, but tensorShape [{rows}, {dims}] in {config.name} "
+            f"needs {rows * dims * 4:,} (float32).",
+            hint="Check the tensorShape in the config, or export the tensors again.",
+        )
+    vectors = np.frombuffer(data, dtype="<f4").reshape(rows, dims).astype(np.float32)
+    return with_metadata(tensors, meta, vectors, None, "projector-bytes")
+
+
+def _limited(eset: EmbeddingSet, limit: int | None) -> EmbeddingSet:
+    if not limit or limit >= len(eset):
+        return eset
+    meta = {k: v[:limit] for k, v in eset.metadata.items()}
+    return EmbeddingSet(eset.labels[:limit], eset.vectors[:limit], meta, source=eset.source)

@@ -1,0 +1,192 @@
+"""Tables of vectors: CSV / TSV (header row) and Parquet (through pyarrow, an optional extra).
+
+A table has a label column and either one list-valued vector column (``[0.1, 0.2]`` or
+``0.1 0.2`` in text; a list column in Parquet) or D numeric columns. Other columns become metadata.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet, Source
+from embviz.core.errors import LoadError
+from embviz.core.tasks import Progress, Task
+from embviz.io.metadata import label_column, read_delimited, typed
+from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
+
+PARQUET_MAGIC = b"PAR1"
+DIM_NAME = re.compile(r"^[A-Za-z_]{0,10}\d+$")  # d0, dim_1, x2, 3, ...
+VECTOR_NAMES = ("vector", "vectors", "embedding", "embeddings", "emb", "values")
+TABLE_HINT = (
+    "A table needs a header, a label column, and either one vector column (e.g. '[0.1, 0.2]') "
+    "or one numeric column per dimension."
+)
+
+
+def _as_list(cell: str) -> list[str]:
+    return cell.strip().strip("[]()").replace(",", " ").split()
+
+
+def _vector_column(header: list[str], columns: list[list[str]]) -> int | None:
+    lowered = [h.strip().lower() for h in header]
+    for c, values in enumerate(columns):
+        if lowered[c] in VECTOR_NAMES or (values and len(_as_list(values[0])) > 1):
+            if all(len(_as_list(v)) > 1 for v in values[:20]):
+                return c
+    return None
+
+
+def _parse_vectors(path: Path, cells: list[list[str]], first_row: int) -> np.ndarray:
+    dims = len(cells[0])
+    try:
+        return np.array(cells, dtype=np.float64).astype(np.float32)
+    except ValueError:
+        for r, row in enumerate(cells):
+            if len(row) != dims:
+                raise LoadError(
+                    path, f"vector has {len(row)} values, expected {dims}.", row=first_row + r
+                ) from None
+            for value in row:
+                try:
+                    float(value)
+                except ValueError:
+                    raise LoadError(
+                        path, f"{value[:40]!r} is not a number.", row=first_row + r, hint=TABLE_HINT
+                    ) from None
+        raise
+
+
+def build_table_set(
+    path: Path, header: list[str], columns: list[Any], fmt: str, lists: np.ndarray | None = None
+) -> EmbeddingSet:
+    """Find the label and vector columns in ``columns`` (strings, or a list column's array)."""
+    text = [["" if v is None else str(v) for v in col] for col in columns]
+    key = label_column(header, text)
+    if lists is not None:
+        vec_cols, vectors = [], lists
+    else:
+        vcol = _vector_column(header, text)
+        if vcol is not None:
+            vec_cols = [vcol]
+            vectors = _parse_vectors(path, [_as_list(v) for v in text[vcol]], 1)
+        else:
+            vec_cols = [c for c, h in enumerate(header) if c != key and DIM_NAME.match(h.strip())]
+            if len(vec_cols) < 2:  # no d0, d1, ... names: every numeric column is a dimension
+                vec_cols = [
+                    c for c, col in enumerate(text) if c != key and typed(col).dtype.kind == "f"
+                ]
+            if not vec_cols:
+                raise LoadError(path, "no numeric columns hold vectors.", hint=TABLE_HINT)
+            cells = [[text[c][r] for c in vec_cols] for r in range(len(text[0]))]
+            vectors = _parse_vectors(path, cells, 1)
+    warnings: list[str] = []
+    rows = vectors.shape[0]
+    labels = [str(v) for v in text[key]] if key is not None else [str(i) for i in range(rows)]
+    metadata = {
+        header[c]: typed(col) for c, col in enumerate(text) if c != key and c not in vec_cols
+    }
+    index = {label: i for i, label in reversed(list(enumerate(labels)))}
+    keep = sorted(index.values())
+    labels, vectors = drop_duplicates(labels, vectors, warnings)
+    metadata = {k: v[keep] for k, v in metadata.items()}
+    flag_nonfinite(labels, vectors, warnings)
+    source = Source(str(path), fmt, "text" if fmt != "parquet" else "parquet", warnings)
+    return EmbeddingSet(labels, vectors, metadata, source=source)
+
+
+class TableFormat:
+    name = "table"
+    title = "CSV / TSV table with a header (.csv, .tsv)"
+    extensions = (".csv", ".tsv", ".csv.gz", ".tsv.gz")
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        head = head.removeprefix(b"\xef\xbb\xbf")
+        if has_control_bytes(head[:4096]):
+            return 0.0
+        lines = [ln for ln in head.split(b"\n")[:10] if ln.strip()]
+        if len(lines) > 2 and not head.endswith(b"\n"):
+            lines = lines[:-1]  # cut off by the end of the sniffed head
+        if len(lines) < 2:
+            return 0.0
+        text = b"\n".join(lines).decode("utf-8", "replace").replace("\r", "")
+        first = text.split("\n", 1)[0]
+        sep = "\t" if "\t" in first else "," if "," in first else ";" if ";" in first else None
+        if sep is None:
+            return 0.0
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep))
+        names = [c.strip() for c in rows[0]]
+        if len(names) < 2 or any(_number(n) or len(n) > 100 for n in names):
+            return 0.0  # a header names columns; numbers in the first row mean there is none
+        if len(rows[1]) != len(names):
+            return 0.0
+        if not any(_number(c) or len(_as_list(c)) > 1 for c in rows[1]):
+            return 0.0  # no numbers: not vectors
+        return 0.7 if all(len(r) == len(names) for r in rows[2:]) else 0.5
+
+    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        path = Path(path)
+        yield Progress(None, f"Reading {path.name}")
+        header, rows = read_delimited(path)
+        if not rows:
+            raise LoadError(path, "the table has a header but no rows.", line=2, hint=TABLE_HINT)
+        limit = options.get("limit")
+        rows = rows[:limit] if limit else rows
+        columns = [[row[c] for row in rows] for c in range(len(header))]
+        return build_table_set(path, header, columns, self.name)
+
+
+class ParquetFormat:
+    name = "parquet"
+    title = "Parquet table (.parquet; needs pyarrow)"
+    extensions = (".parquet", ".pq")
+
+    def sniff(self, path: Path, head: bytes) -> float:
+        return 0.95 if head.startswith(PARQUET_MAGIC) else 0.0
+
+    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        path = Path(path)
+        yield Progress(None, f"Reading {path.name}")
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise LoadError(
+                path,
+                "reading Parquet needs pyarrow, which is not installed.",
+                hint="Install it: pip install 'embviz[parquet]' (or pip install pyarrow).",
+            ) from None
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # pyarrow raises many kinds for damaged files
+            raise LoadError(path, f"not a readable Parquet file ({exc}).") from None
+        limit = options.get("limit")
+        if limit:
+            table = table.slice(0, limit)
+        import pyarrow as pa
+        import pyarrow.compute  # noqa: F401 - pa.compute
+
+        header, columns, lists = [], [], None
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            if pa.types.is_list(column.type) or pa.types.is_fixed_size_list(column.type):
+                values = column.combine_chunks()
+                if len(set(pa.compute.list_value_length(values).to_pylist())) > 1:
+                    raise LoadError(path, f"vectors in column {name!r} differ in length.")
+                flat = values.flatten().to_numpy(zero_copy_only=False)
+                lists = flat.astype(np.float32).reshape(len(values), -1)
+                continue
+            header.append(name)
+            columns.append(column.to_pylist())
+        return build_table_set(path, header, columns, self.name, lists)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
