@@ -33,6 +33,7 @@ class EmbeddingSet:
         metadata: dict[str, np.ndarray] | None = None,
         source: Source | None = None,
         name: str | None = None,
+        model: object = None,
     ) -> None:
         vectors = np.asarray(vectors)
         if vectors.ndim != 2:
@@ -55,6 +56,9 @@ class EmbeddingSet:
         self.metadata = metadata
         self.source = source or Source()
         self.name = name or (Path(self.source.path).name if self.source.path else "untitled")
+        # a model that can embed more than the rows (gensim FastText/KeyedVectors: subword
+        # vectors for unseen words; a trained model that can be saved), or None
+        self.model = model
         self._unit: np.ndarray | None = None
         self._index: dict[str, int] | None = None
 

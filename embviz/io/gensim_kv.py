@@ -4,7 +4,7 @@ native ``.bin`` (read by gensim's loader).
 A pickle runs code from the file when it is loaded, so these are read only with ``trust=True``:
 the GUI asks the person first, the CLI needs ``--trust``. Large arrays saved beside the pickle
 (``x.kv.vectors.npy``) are memory-mapped. The KeyedVectors are kept on the set
-(``eset.keyed_vectors``) so that a fastText model can give vectors for out-of-vocabulary words.
+(``eset.model``) so that a fastText model can give vectors for out-of-vocabulary words.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def _from_keyed_vectors(path: Path, kv: Any, fmt: str, limit: int | None) -> Emb
     warnings: list[str] = []
     labels, vectors = drop_duplicates(labels, vectors, warnings)
     eset = EmbeddingSet(labels, vectors, source=Source(str(path), fmt, on_disk, warnings))
-    eset.keyed_vectors = kv  # type: ignore[attr-defined]  # out-of-vocabulary lookups later
+    eset.model = kv  # out-of-vocabulary lookups later
     return eset
 
 

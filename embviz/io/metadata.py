@@ -160,11 +160,9 @@ def attach_metadata(eset: EmbeddingSet, path: str | Path, by: str = "auto") -> E
         metadata[name] = values
     src = eset.source
     source = Source(src.path, src.format, src.dtype_on_disk, [*src.warnings, *warnings])
-    result = EmbeddingSet(eset.labels, eset.vectors, metadata, source=source, name=eset.name)
-    for attr in ("keyed_vectors",):
-        if hasattr(eset, attr):
-            setattr(result, attr, getattr(eset, attr))
-    return result
+    return EmbeddingSet(
+        eset.labels, eset.vectors, metadata, source=source, name=eset.name, model=eset.model
+    )
 
 
 def _matching_column(eset: EmbeddingSet, columns: list[list[str]]) -> int | None:

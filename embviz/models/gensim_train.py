@@ -108,7 +108,7 @@ def to_set(model, name: str, source: str | None = None) -> EmbeddingSet:
         source=Source(path=source, format=f"gensim-{type(model).__name__.lower()}"),
         name=name,
     )
-    eset.gensim_model = model  # type: ignore[attr-defined]  # fastText: subword vectors, saving
+    eset.model = model  # fastText: subword vectors; .model saving
     return eset
 
 
@@ -204,7 +204,7 @@ def save(eset: EmbeddingSet, path: str | Path) -> None:
     from embviz.io.writers import write_word2vec
 
     path = Path(path)
-    model = getattr(eset, "gensim_model", None)
+    model = eset.model
     if path.suffix == ".model":
         if model is None:
             raise EmbvizError(f"{path}: only a trained model can be saved as .model.")

@@ -2,7 +2,7 @@
 
 The vectors come from an open set (the GUI passes the current one) or a file. A word that is not
 in the set is still given a vector when a fastText model is at hand: one trained in embviz (the set
-carries it as ``gensim_model``), one a loader attached (``keyed_vectors``), or a fastText file named
+carries it as ``model``), one a loader attached (also ``model``), or a fastText file named
 in the parameters (Facebook ``.bin``, or a gensim ``.model`` you trust). Otherwise it is left out,
 and the warning names it.
 """
@@ -48,11 +48,10 @@ def subword_vectors(eset: EmbeddingSet | None, fasttext_path: str = "") -> Any:
                 f"{path}: not a fastText model ({type(exc).__name__}: {exc}). Give a Facebook "
                 "fastText .bin or a gensim FastText .model."
             ) from exc
-    for attribute in ("gensim_model", "keyed_vectors"):
-        found = getattr(eset, attribute, None)
-        kv = getattr(found, "wv", found)
-        if kv is not None and hasattr(kv, "bucket"):
-            return kv
+    found = eset.model if eset is not None else None
+    kv = getattr(found, "wv", found)
+    if kv is not None and hasattr(kv, "bucket"):
+        return kv
     return None
 
 

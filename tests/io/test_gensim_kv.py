@@ -51,7 +51,7 @@ def test_fasttext_model_pickle_gives_vectors_for_unseen_words(model_files) -> No
     eset = embviz.load(model_files["ft"], trust=True)
     reference = FastText.load(str(model_files["ft"])).wv
     assert np.array_equal(eset.vectors, reference.vectors)
-    assert np.array_equal(eset.keyed_vectors["computerish"], reference["computerish"])
+    assert np.array_equal(eset.model["computerish"], reference["computerish"])
 
 
 def test_gensim_test_data_pickles(tmp_path) -> None:
@@ -67,7 +67,7 @@ def test_fasttext_bin_equals_gensim(name) -> None:
     assert eset.source.format == "fasttext-bin"
     assert eset.labels == list(kv.index_to_key)
     assert np.array_equal(eset.vectors, kv.vectors)
-    assert np.array_equal(eset.keyed_vectors["notinthevocab"], kv["notinthevocab"])
+    assert np.array_equal(eset.model["notinthevocab"], kv["notinthevocab"])
 
 
 def test_fasttext_bin_first_rows() -> None:

@@ -58,7 +58,7 @@ def test_fasttext_gives_unseen_words_subword_vectors():
     eset = run_task(
         train(LEE, TrainParams(algorithm="fasttext", vector_size=16, epochs=1, workers=1))
     )
-    model = eset.gensim_model
+    model = eset.model
     words = lookup(eset, ["government", "governmentalisation"], subword_vectors(eset))
     assert words.metadata["from"].tolist() == ["vocabulary", "subwords"]
     np.testing.assert_allclose(words.vectors[1], model.wv["governmentalisation"], rtol=1e-6)
