@@ -1,0 +1,120 @@
+"""Analogies "a is to b as c is to ?", computed exactly as gensim defines them.
+
+3CosAdd is gensim's ``most_similar(positive=[b, c], negative=[a])``: the cosine of each word with the
+normalised mean of the unit vectors b + c - a. 3CosMul is ``most_similar_cosmul`` (Levy & Goldberg,
+eq. 4, cosines shifted to [0, 1]): cos'(x, b) cos'(x, c) / (cos'(x, a) + 1e-6). gensim always
+leaves the input words out of the answers; here that is a visible toggle, on by default, because
+with it off "man : doctor :: woman : ?" often answers "doctor".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import EmbvizError
+from embviz.core.expressions import suggestion
+from embviz.core.neighbors import MAX_K, top_k
+
+METHODS = ("3cosadd", "3cosmul")
+METHOD_NAMES = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
+COSMUL_EPSILON = 0.000001  # gensim's
+
+
+@dataclass
+class AnalogyResult:
+    method: str
+    a: str
+    b: str
+    c: str
+    rows: np.ndarray  # best first
+    scores: np.ndarray
+    labels: list[str]
+    exclude_inputs: bool
+    input_rows: tuple[int, int, int]
+    expected: str | None = None
+    expected_rank: int | None = None  # 1 = the best answer; None: not asked, or an excluded input
+    expected_score: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "method": self.method,
+            "results": [
+                {"label": label, "score": float(score)}
+                for label, score in zip(self.labels, self.scores, strict=True)
+            ],
+        }
+
+    @property
+    def answer_row(self) -> int | None:
+        return int(self.rows[0]) if len(self.rows) else None
+
+
+def _row(eset: EmbeddingSet, word: str, role: str) -> int:
+    try:
+        return eset.index_of(word)
+    except KeyError:
+        hint = suggestion(word, eset)
+        raise EmbvizError(f"{role} {word!r} is not a label of {eset.name}.{hint}") from None
+
+
+def cosadd_query(unit: np.ndarray, ia, ib, ic) -> np.ndarray:
+    """gensim's mean vector for positive=[b, c], negative=[a], normalised (float32)."""
+    mean = np.zeros(unit.shape[-1], dtype=np.float32)
+    mean += unit[ib]
+    mean += unit[ic]
+    mean += np.float32(-1.0) * unit[ia]
+    mean /= np.float32(3.0)
+    norm = np.linalg.norm(mean)
+    return mean / norm if norm > 0 else mean
+
+
+def analogy_scores(eset: EmbeddingSet, ia: int, ib: int, ic: int, method: str) -> np.ndarray:
+    """The score of every row as an answer (higher is better)."""
+    unit = eset.unit_vectors()
+    if method == "3cosadd":
+        return unit @ cosadd_query(unit, ia, ib, ic)
+    if method == "3cosmul":
+        shifted = [(1 + unit @ unit[i]) / 2 for i in (ib, ic, ia)]
+        return shifted[0] * shifted[1] / (shifted[2] + COSMUL_EPSILON)
+    raise EmbvizError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
+
+
+def solve(
+    eset: EmbeddingSet,
+    a: str,
+    b: str,
+    c: str,
+    k: int = 10,
+    method: str = "3cosadd",
+    exclude_inputs: bool = True,
+    expected: str | None = None,
+) -> AnalogyResult:
+    """a is to b as c is to ?: the top ``k`` answers with scores, and the rank of ``expected``."""
+    method = method.lower()
+    if method not in METHODS:
+        raise EmbvizError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
+    if not 1 <= k <= MAX_K:
+        raise EmbvizError(f"k must be between 1 and {MAX_K}, got {k}.")
+    ia, ib, ic = _row(eset, a, "a:"), _row(eset, b, "b:"), _row(eset, c, "c:")
+    ie = _row(eset, expected, "expected:") if expected else None
+    scores = analogy_scores(eset, ia, ib, ic, method)
+    inputs = {ia, ib, ic}
+    if exclude_inputs:
+        scores[list(inputs)] = -np.inf
+    n_valid = len(scores) - (len(inputs) if exclude_inputs else 0)
+    rows = top_k(scores, min(k, n_valid))
+    result = AnalogyResult(
+        method, a, b, c, rows, scores[rows].astype(np.float64),
+        [eset.labels[int(r)] for r in rows], exclude_inputs, (ia, ib, ic), expected,
+    )  # fmt: skip
+    if ie is not None:
+        if exclude_inputs and ie in inputs:
+            result.notes.append(f"{expected!r} is an input word, so it is excluded from answers.")
+        else:
+            result.expected_score = float(scores[ie])
+            result.expected_rank = int(np.count_nonzero(scores > scores[ie])) + 1
+    return result

@@ -1,0 +1,214 @@
+"""Exact nearest neighbours in the ORIGINAL space, never the projection.
+
+cosine (default): unit-normalised float32 vectors (normalised once, cached by the set) times the
+unit query; euclidean: distance on the original vectors; dot: the raw inner product. Centring
+(subtracting the set's mean vector) is off by default and reported whenever it is on. The search is
+a chunked matrix product plus ``argpartition``: one pass over the matrix, at memory bandwidth.
+For label queries and expressions the input words are left out, as gensim's ``most_similar`` does.
+"""
+
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import EmbvizError
+from embviz.core.expressions import parse
+
+METRICS = ("cosine", "euclidean", "dot")
+MAX_K = 1000
+CHUNK_ROWS = 1 << 16
+_INDEXES: weakref.WeakKeyDictionary[EmbeddingSet, NeighborIndex] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class NeighborResult:
+    query: str
+    metric: str
+    centered: bool
+    rows: np.ndarray  # best first
+    scores: np.ndarray  # cosine similarity, euclidean distance or dot product
+    labels: list[str]
+    query_rows: list[int] = field(default_factory=list)  # rows the query names (left out)
+    approximate: bool = False
+
+    def to_json(self) -> dict:
+        out: dict = {"query": self.query, "metric": self.metric}
+        if self.centered:
+            out["centered"] = True
+        out["neighbors"] = [
+            {"label": label, "score": float(score)}
+            for label, score in zip(self.labels, self.scores, strict=True)
+        ]
+        return out
+
+    def describe(self) -> str:
+        """What was computed, in words (shown in the GUI and the CLI)."""
+        what = {
+            "cosine": "cosine similarity",
+            "euclidean": "euclidean distance",
+            "dot": "dot product",
+        }[self.metric]
+        text = f"{what} in the original space"
+        if self.centered:
+            text += ", vectors CENTRED (set mean subtracted)"
+        if self.approximate:
+            text += ", approximate index"
+        return text
+
+
+def check_params(k: int, metric: str) -> None:
+    if metric not in METRICS:
+        raise EmbvizError(f"Unknown metric {metric!r}: choose one of {', '.join(METRICS)}.")
+    if not 1 <= k <= MAX_K:
+        raise EmbvizError(f"k must be between 1 and {MAX_K}, got {k}.")
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest ``scores`` (last axis), best first."""
+    n = scores.shape[-1]
+    k = min(k, n)
+    if k < n:  # partition so the k largest sit at the end: no negated copy of the scores
+        part = np.argpartition(scores, n - k, axis=-1)[..., n - k :]
+    else:
+        part = np.broadcast_to(np.arange(n), scores.shape).copy()
+    order = np.argsort(-np.take_along_axis(scores, part, axis=-1), axis=-1, kind="stable")
+    return np.take_along_axis(part, order, axis=-1)
+
+
+class NeighborIndex:
+    """Matrices for each metric (with and without centring), built once per set and kept."""
+
+    def __init__(self, eset: EmbeddingSet) -> None:
+        self.eset = eset
+        self._cache: dict[tuple[str, bool], np.ndarray] = {}
+        self.approximate = None  # an ApproximateIndex, once built (see embviz.core.ann)
+
+    def mean(self) -> np.ndarray:
+        if ("mean", True) not in self._cache:
+            vectors = self.eset.vectors
+            total = np.zeros(self.eset.dims, dtype=np.float64)
+            for start in range(0, len(vectors), CHUNK_ROWS):
+                total += vectors[start : start + CHUNK_ROWS].sum(axis=0, dtype=np.float64)
+            self._cache[("mean", True)] = (total / max(len(vectors), 1)).astype(np.float32)
+        return self._cache[("mean", True)]
+
+    def matrix(self, metric: str, center: bool = False) -> np.ndarray:
+        """What the metric multiplies: unit vectors for cosine, the original vectors otherwise."""
+        kind = "unit" if metric == "cosine" else "raw"
+        if not center:
+            return self.eset.unit_vectors() if kind == "unit" else self.eset.vectors
+        if (kind, center) not in self._cache:
+            centred = self.eset.vectors - self.mean()
+            if kind == "unit":
+                norms = np.linalg.norm(centred, axis=1, keepdims=True)
+                norms[norms == 0] = 1.0
+                centred /= norms
+            self._cache[(kind, center)] = centred
+        return self._cache[(kind, center)]
+
+    def sq_norms(self, center: bool = False) -> np.ndarray:
+        if ("sq", center) not in self._cache:
+            m = self.matrix("euclidean", center)
+            out = np.empty(len(m), dtype=np.float32)
+            for start in range(0, len(m), CHUNK_ROWS):
+                chunk = m[start : start + CHUNK_ROWS]
+                out[start : start + len(chunk)] = np.einsum("ij,ij->i", chunk, chunk)
+            self._cache[("sq", center)] = out
+        return self._cache[("sq", center)]
+
+    def scores(self, q: np.ndarray, metric: str, center: bool = False) -> np.ndarray:
+        """Higher is nearer: cosine, dot, or 2 x.q - |x|^2 (euclidean, up to a constant)."""
+        m = self.matrix(metric, center)
+        out = np.empty(len(m), dtype=np.float32)
+        q = np.ascontiguousarray(q, dtype=np.float32)
+        for start in range(0, len(m), CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, len(m))
+            np.dot(m[start:stop], q, out=out[start:stop])
+        if metric == "euclidean":
+            out *= 2
+            out -= self.sq_norms(center)
+        return out
+
+    def search_vector(
+        self,
+        q: np.ndarray,
+        k: int = 10,
+        metric: str = "cosine",
+        center: bool = False,
+        exclude: list[int] | tuple[int, ...] = (),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and scores of the ``k`` nearest rows to the vector ``q`` (already centred)."""
+        check_params(k, metric)
+        if metric == "cosine":
+            norm = float(np.linalg.norm(q))
+            if norm == 0:
+                raise EmbvizError("The query is the zero vector: it has no direction to compare.")
+            q = q / norm
+        scores = self.scores(q, metric, center)
+        if len(exclude):
+            scores[np.asarray(exclude, dtype=np.int64)] = -np.inf
+        n_valid = len(scores) - len(set(exclude))
+        pad = min(k + max(k, 16), len(scores)) if metric == "euclidean" else k
+        rows = top_k(scores, pad)[: max(0, min(pad, n_valid))]
+        if metric != "euclidean":
+            rows = rows[:k]
+            return rows, scores[rows].astype(np.float64)
+        m = self.matrix(metric, center)
+        dist = np.sqrt(((m[rows].astype(np.float64) - q.astype(np.float64)) ** 2).sum(axis=1))
+        order = np.argsort(dist, kind="stable")[:k]
+        return rows[order], dist[order]
+
+    def search(
+        self, query: str, k: int = 10, metric: str = "cosine", center: bool = False
+    ) -> NeighborResult:
+        """Neighbours of a label or of an expression (``king - man + woman``)."""
+        check_params(k, metric)
+        expr = parse(query, self.eset)
+        q = expr.vector(self.eset, self.matrix(metric, center))
+        query_rows = expr.rows(self.eset)
+        return self._result(query, q, k, metric, center, query_rows)
+
+    def search_rows(
+        self,
+        rows: np.ndarray | list[int],
+        k: int = 10,
+        metric: str = "cosine",
+        center: bool = False,
+    ) -> NeighborResult:
+        """Neighbours of the centroid of ``rows`` (unit vectors averaged for cosine)."""
+        rows = [int(r) for r in np.unique(np.asarray(rows, dtype=np.int64))]
+        if not rows:
+            raise EmbvizError("Nothing is selected: select points on the map first.")
+        q = self.matrix(metric, center)[rows].mean(axis=0, dtype=np.float64).astype(np.float32)
+        name = self.eset.labels[rows[0]] if len(rows) == 1 else f"centroid of {len(rows)} points"
+        return self._result(name, q, k, metric, center, rows)
+
+    def _result(self, query, q, k, metric, center, query_rows) -> NeighborResult:
+        approx = self.approximate
+        if approx is not None and approx.serves(metric, center):
+            rows, scores = approx.search_vector(self, q, k, exclude=query_rows)
+        else:
+            rows, scores = self.search_vector(q, k, metric, center, exclude=query_rows)
+            approx = None
+        labels = [self.eset.labels[int(r)] for r in rows]
+        return NeighborResult(
+            query, metric, center, rows, scores, labels, list(query_rows), approx is not None
+        )
+
+
+def index_for(eset: EmbeddingSet) -> NeighborIndex:
+    """The set's index (kept as long as the set lives, so normalising is done once)."""
+    index = _INDEXES.get(eset)
+    if index is None:
+        index = _INDEXES[eset] = NeighborIndex(eset)
+    return index
+
+
+def neighbors(
+    eset: EmbeddingSet, query: str, k: int = 10, metric: str = "cosine", center: bool = False
+) -> NeighborResult:
+    return index_for(eset).search(query, k, metric, center)

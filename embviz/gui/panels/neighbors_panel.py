@@ -1,0 +1,260 @@
+"""Neighbours dock: exact nearest neighbours in the original space, drawn on the map.
+
+The panel only asks :mod:`embviz.core.neighbors` (in a worker) and shows the answer; it says what
+was computed (metric, original space, centring) under the results.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from embviz.core.ann import SUGGESTED_MIN_ROWS, ApproximateIndex, build_task
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import EmbvizError
+from embviz.core.neighbors import MAX_K, METRICS, NeighborResult, index_for
+from embviz.core.overlay import Overlay
+from embviz.core.tasks import as_task
+from embviz.gui.errors import show_error
+
+COMPLETER_MAX_ROWS = 300_000
+OVERLAY = "neighbors"
+
+
+def table(headers: list[str]) -> QTableWidget:
+    """A read-only, row-selecting results table (shared with the analogy panel)."""
+    widget = QTableWidget(0, len(headers))
+    widget.setHorizontalHeaderLabels(headers)
+    widget.verticalHeader().setVisible(False)
+    widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    widget.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    widget.horizontalHeader().setStretchLastSection(True)
+    return widget
+
+
+def fill(widget: QTableWidget, rows: list[list]) -> None:
+    widget.setRowCount(len(rows))
+    for i, values in enumerate(rows):
+        for j, value in enumerate(values):
+            text = f"{value:.4f}" if isinstance(value, float) else str(value)
+            item = QTableWidgetItem(text)
+            if not isinstance(value, str):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            widget.setItem(i, j, item)
+
+
+class NeighborsPanel(QWidget):
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.runner = window.runner
+        self.result: NeighborResult | None = None
+        self._approx: dict[int, ApproximateIndex] = {}
+        self.query = QLineEdit()
+        self.query.setPlaceholderText("a label, or king - man + woman, 0.5*paris + 0.5*rome")
+        self.query.setClearButtonEnabled(True)
+        self.find_button = QPushButton("Find")
+        self.centroid_button = QPushButton("Neighbours of the selection centroid")
+        self.k = QSpinBox(minimum=1, maximum=MAX_K, value=10)
+        self.metric = QComboBox()
+        self.metric.addItems(METRICS)
+        self.center = QCheckBox("Centre vectors (subtract the mean)")
+        self.center.setToolTip("Off by default. When on, every result says so.")
+        self.info = QLabel("Neighbours are computed in the original space, never on the map.")
+        self.info.setWordWrap(True)
+        self.results = table(["#", "label", "score"])
+        self.ann_button = QPushButton("Build approximate index…")
+        self.ann_use = QCheckBox("Use it")
+        self.ann_use.setEnabled(False)
+        self.ann_label = QLabel("")
+        self.ann_label.setWordWrap(True)
+        self._layout()
+        self.query.returnPressed.connect(self.find)
+        self.find_button.clicked.connect(self.find)
+        self.centroid_button.clicked.connect(self.find_centroid)
+        self.results.cellClicked.connect(self._on_clicked)
+        self.ann_button.clicked.connect(self.build_approximate)
+        self.ann_use.toggled.connect(self._use_approximate)
+        self.session.current_changed.connect(self._on_current)
+        self.session.selection_changed.connect(self._on_selection)
+        self._on_selection(self.session.selection)
+
+    def _layout(self) -> None:
+        grid = QGridLayout()
+        grid.addWidget(self.query, 0, 0, 1, 3)
+        grid.addWidget(self.find_button, 0, 3)
+        grid.addWidget(QLabel("k:"), 1, 0)
+        grid.addWidget(self.k, 1, 1)
+        grid.addWidget(self.metric, 1, 2)
+        grid.addWidget(self.center, 2, 0, 1, 4)
+        ann = QHBoxLayout()
+        ann.addWidget(self.ann_button)
+        ann.addWidget(self.ann_use)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.centroid_button)
+        layout.addWidget(self.info)
+        layout.addWidget(self.results, 1)
+        layout.addLayout(ann)
+        layout.addWidget(self.ann_label)
+
+    # asking the core ----------------------------------------------------------------------
+    def _params(self) -> tuple[int, str, bool]:
+        return self.k.value(), self.metric.currentText(), self.center.isChecked()
+
+    def find(self) -> None:
+        eset, text = self.session.current, self.query.text().strip()
+        if eset is None or not text:
+            return
+        k, metric, center = self._params()
+        self._run(
+            eset, f"Neighbours of {text}", lambda: index_for(eset).search(text, k, metric, center)
+        )
+
+    def find_centroid(self) -> None:
+        eset, rows = self.session.current, self.session.selection.copy()
+        if eset is None or rows.size == 0:
+            return
+        k, metric, center = self._params()
+        self._run(
+            eset,
+            "Neighbours of the selection",
+            lambda: index_for(eset).search_rows(rows, k, metric, center),
+        )
+
+    def _run(self, eset: EmbeddingSet, description: str, compute) -> None:
+        self.info.setText("Searching…")
+        self.runner.run(
+            "neighbors", description, lambda: as_task(compute()),
+            on_result=lambda result: self.show_result(eset, result), on_error=self._on_error,
+        )  # fmt: skip
+
+    def show_result(self, eset: EmbeddingSet, result: NeighborResult) -> None:
+        if eset is not self.session.current:
+            return
+        self.result = result
+        fill(
+            self.results,
+            [
+                [i + 1, label, float(s)]
+                for i, (label, s) in enumerate(zip(result.labels, result.scores, strict=True))
+            ],
+        )
+        self.results.setHorizontalHeaderItem(2, QTableWidgetItem(_score_name(result.metric)))
+        style = "color: #b35900; font-weight: bold" if result.centered else ""
+        self.info.setStyleSheet(style)
+        self.info.setText(f"{result.query}: {result.describe()}; the query's words are left out.")
+        anchor = result.query_rows[0] if result.query_rows else None
+        rows = list(result.query_rows) + [int(r) for r in result.rows]
+        edges = [(anchor, int(r)) for r in result.rows] if anchor is not None else []
+        self.session.set_overlay(
+            OVERLAY,
+            Overlay(rows=_array(rows), edges=edges, caption=f"neighbours of {result.query}"),
+        )
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.result = None
+        self.results.setRowCount(0)
+        self.session.set_overlay(OVERLAY, None)
+        if isinstance(exc, EmbvizError):
+            self.info.setStyleSheet("color: #c0392b")
+            self.info.setText(str(exc))
+        else:
+            show_error(self, "Neighbours", exc, "Finding neighbours")
+
+    def _on_clicked(self, row: int, _column: int) -> None:
+        if self.result is None or row >= len(self.result.rows):
+            return
+        target = int(self.result.rows[row])
+        self.session.select([target])
+        self.session.focus([target])
+
+    # approximate index --------------------------------------------------------------------
+    def build_approximate(self) -> None:
+        eset = self.session.current
+        if eset is None:
+            return
+        metric = self.metric.currentText() if self.metric.currentText() != "dot" else "cosine"
+        center = self.center.isChecked()
+        self.ann_label.setText(
+            "Building the approximate index in the background; exact search answers meanwhile."
+        )
+        self.runner.run(
+            "ann", f"Approximate index of {eset.name}", lambda: build_task(eset, metric, center),
+            on_result=lambda approx: self._on_built(eset, approx),
+            on_error=lambda exc: self.ann_label.setText(f"Could not build the index: {exc}"),
+        )  # fmt: skip
+
+    def _on_built(self, eset: EmbeddingSet, approx) -> None:
+        self._approx[id(eset)] = approx
+        if eset is self.session.current:
+            self._show_approx(approx)
+
+    def _show_approx(self, approx) -> None:
+        self.ann_use.setEnabled(True)
+        self.ann_use.setChecked(True)
+        centred = ", centred" if approx.center else ""
+        self.ann_label.setText(
+            f"Approximate index ({approx.metric}{centred}): measured recall@10 {approx.recall:.1%} "
+            f"on {approx.queries_measured} sampled rows; built in {approx.build_seconds:.0f} s."
+        )
+
+    def _use_approximate(self, on: bool) -> None:
+        eset = self.session.current
+        if eset is not None:
+            index_for(eset).approximate = self._approx.get(id(eset)) if on else None
+
+    # session ------------------------------------------------------------------------------
+    def _on_current(self, eset: EmbeddingSet | None) -> None:
+        self.result = None
+        self.results.setRowCount(0)
+        self.info.setStyleSheet("")
+        self.info.setText("Neighbours are computed in the original space, never on the map.")
+        self.ann_use.setEnabled(False)
+        self.ann_use.setChecked(False)
+        self.ann_label.setText("")
+        if eset is not None and id(eset) in self._approx:
+            self._show_approx(self._approx[id(eset)])
+        elif eset is not None:
+            small = len(eset) < SUGGESTED_MIN_ROWS
+            self.ann_label.setText("Exact search is fast at this size." if small else "")
+        words = eset.labels if eset is not None and len(eset) <= COMPLETER_MAX_ROWS else []
+        completer = QCompleter(words, self.query)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
+        self.query.setCompleter(completer)
+
+    def _on_selection(self, rows) -> None:
+        self.centroid_button.setEnabled(len(rows) > 0)
+
+
+def _score_name(metric: str) -> str:
+    return {"cosine": "cosine", "euclidean": "distance", "dot": "dot"}[metric]
+
+
+def _array(rows) -> np.ndarray:
+    return np.asarray(rows, dtype=np.int64)
+
+
+def install(window) -> None:
+    window.neighbors_panel = NeighborsPanel(window)
+    window.add_dock("neighbors", "Neighbours", window.neighbors_panel)
