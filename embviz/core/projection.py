@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,35 @@ class Projection:
     method: str
     params: dict[str, Any] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)  # e.g. explained variance per component
+    partial: bool = False  # a layout still forming (drawn, never cached)
 
     @property
     def dims(self) -> int:
         return self.coords.shape[1]
+
+    @property
+    def axis_titles(self) -> tuple[str, str]:
+        """Titles of the map's x and y axes (e.g. "PC3 (4.1%)", or an expression)."""
+        titles = self.info.get("axis_titles")
+        if titles:
+            return str(titles[0]), str(titles[1])
+        return "x", "y"
+
+    @property
+    def sample_note(self) -> str:
+        """What the view says when only a sample was fitted ("" when every row was)."""
+        sample = self.info.get("fit_sample")
+        if not sample:
+            return ""
+        return (
+            f"fitted on a random sample of {sample:,} of {len(self.coords):,} rows; "
+            "the rest are placed with the fitted model's transform"
+        )
+
+    def key(self) -> tuple[str, str, int]:
+        """What makes two projections of one set the same: method, parameters, dims."""
+        return projection_key(self.method, self.params, self.dims)
+
+
+def projection_key(method: str, params: dict[str, Any], dims: int) -> tuple[str, str, int]:
+    return method, json.dumps(params, sort_keys=True, default=str), int(dims)

@@ -12,14 +12,15 @@ from psygnal import Signal
 
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.overlay import Overlay
-from embviz.core.projection import Projection
+from embviz.core.projection import Projection, projection_key
 from embviz.core.search import SearchResult, search_labels
 
 
 class Session:
     sets_changed = Signal()
     current_changed = Signal(object)  # EmbeddingSet | None
-    projection_changed = Signal(object)  # Projection | None
+    projection_changed = Signal(object)  # Projection | None (partial ones too, while forming)
+    quality_changed = Signal(object)  # the Projection whose info["quality"] was just filled in
     search_changed = Signal(object)  # SearchResult
     selection_changed = Signal(object)  # np.ndarray of rows
     overlays_changed = Signal(object)  # dict[str, Overlay]: what panels draw on the map
@@ -29,7 +30,8 @@ class Session:
         self.sets: list[EmbeddingSet] = []
         self.current: EmbeddingSet | None = None
         self.projection: Projection | None = None
-        self._projections: dict[int, Projection] = {}
+        self._projections: dict[int, Projection] = {}  # the layout last shown, per set
+        self._cache: dict[tuple, Projection] = {}  # (set, method, params, dims) -> Projection
         self.search = SearchResult("", False, False)
         self.selection = np.empty(0, dtype=np.int64)
         self.overlays: dict[str, Overlay] = {}
@@ -65,15 +67,37 @@ class Session:
 
     # projection ---------------------------------------------------------------------------
     def set_projection(self, eset: EmbeddingSet, projection: Projection) -> bool:
-        """Keep ``projection`` of ``eset``; draw it only if ``eset`` is still current."""
+        """Keep ``projection`` of ``eset``; draw it only if ``eset`` is still current.
+
+        Finished projections are cached per (set, method, parameters, dims), so asking for the
+        same one again is instant (:meth:`cached_projection`).
+        """
         if eset not in self.sets:
             return False
-        self._projections[id(eset)] = projection
+        if not projection.partial:
+            self._projections[id(eset)] = projection
+            self._cache[(id(eset), *projection.key())] = projection
         if eset is not self.current:
             return False
         self.projection = projection
         self.projection_changed.emit(projection)
         return True
+
+    def show_partial(self, eset: EmbeddingSet, projection: Projection) -> bool:
+        """Draw a layout still forming (never cached); dropped if ``eset`` is not current."""
+        projection.partial = True
+        return self.set_projection(eset, projection)
+
+    def cached_projection(
+        self, eset: EmbeddingSet, method: str, params: dict, dims: int
+    ) -> Projection | None:
+        return self._cache.get((id(eset), *projection_key(method, params, dims)))
+
+    def set_quality(self, eset: EmbeddingSet, projection: Projection, quality) -> None:
+        """Attach quality numbers to a projection (kept with it in the cache)."""
+        projection.info["quality"] = quality
+        if eset is self.current and projection is self.projection:
+            self.quality_changed.emit(projection)
 
     # search and selection -----------------------------------------------------------------
     def run_search(

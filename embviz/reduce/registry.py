@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from embviz.core.errors import EmbvizError
 from embviz.core.plugins import Registry
+from embviz.core.projection import Projection
+from embviz.core.tasks import Task
 from embviz.reduce.base import Reducer
 
 
 def _builtin_reducers() -> list[Reducer]:
+    from embviz.reduce.custom_axes import CustomAxesReducer
     from embviz.reduce.pca import AsIsReducer, PCAReducer
+    from embviz.reduce.tsne import TSNEReducer
+    from embviz.reduce.umap import UMAPReducer
 
-    return [PCAReducer(), AsIsReducer()]
+    return [PCAReducer(), TSNEReducer(), UMAPReducer(), CustomAxesReducer(), AsIsReducer()]
 
 
 reducers: Registry[Reducer] = Registry("embviz.reducers", _builtin_reducers)
@@ -18,3 +26,28 @@ reducers: Registry[Reducer] = Registry("embviz.reducers", _builtin_reducers)
 def default_reducer_for(dims: int) -> str:
     """Data that already fits the view is drawn as it is; anything wider starts with PCA."""
     return "as-is" if dims <= 3 else "pca"
+
+
+def get_reducer(method: str) -> Reducer:
+    try:
+        return reducers.get(method)
+    except KeyError as exc:
+        raise EmbvizError(str(exc.args[0])) from None
+
+
+def projection_task(eset, method: str, params: Any = None, dims: int = 2) -> Task[Projection]:
+    """The task that projects ``eset`` with ``method``; ``params`` is the method's dataclass or a
+    dict of values (strings are parsed and checked against the declared bounds).
+
+    A reducer with ``uses_set = True`` also gets ``eset=`` (labels, metadata).
+    """
+    from embviz.reduce.params import make_params
+
+    reducer = get_reducer(method)
+    if dims not in (2, 3):
+        raise EmbvizError(f"dims must be 2 or 3, not {dims}.")
+    if params is None or isinstance(params, dict):
+        params = make_params(reducer.params_type, params, method)
+    if getattr(reducer, "uses_set", False):
+        return reducer.run(eset.vectors, params, dims, eset=eset)  # type: ignore[call-arg]
+    return reducer.run(eset.vectors, params, dims)

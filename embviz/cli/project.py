@@ -1,0 +1,111 @@
+"""`embviz project PATH --method pca|tsne|umap|custom [--dims 2|3] [--seed N]
+[--param name=value ...] [-o OUT.npy|.csv|.tsv] [--json]`: the GUI's projections, headless.
+
+Parameters are the same dataclasses the GUI's form is built from; `--help` lists them with their
+defaults and bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from embviz.core.errors import EmbvizError
+from embviz.core.tasks import run_task
+from embviz.reduce.params import parse_assignments, specs
+from embviz.reduce.registry import get_reducer, projection_task, reducers
+
+
+def _parameters_help() -> str:
+    lines = ["parameters (--param name=value):"]
+    for reducer in reducers:
+        fields = specs(reducer.params_type)
+        if not fields:
+            continue
+        lines.append(f"  {reducer.name} ({reducer.title}):")
+        lines += [f"    {s.name}: {s.describe()}" for s in fields]
+    return "\n".join(lines)
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "project",
+        help="project a file to 2-D or 3-D (PCA, t-SNE, UMAP, custom axes)",
+        epilog=_parameters_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", help="embedding file")
+    p.add_argument("--method", default="pca", help="pca, tsne, umap, custom (default pca)")
+    p.add_argument("--dims", type=int, choices=(2, 3), default=2, help="2 or 3 (default 2)")
+    p.add_argument("--seed", type=int, help="random seed (same seed, same coordinates)")
+    p.add_argument(
+        "--param", action="append", metavar="NAME=VALUE", help="a method parameter (repeatable)"
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        help="write coordinates: .npy (N x dims), or .csv/.tsv (a header, then label and "
+        "coordinates per row), one row per input row in input order",
+    )
+    p.add_argument("--json", action="store_true", help="print method, dims, seconds, trust")
+    p.set_defaults(func=run)
+
+
+def write_coords(path: Path, labels: list[str], coords: np.ndarray) -> None:
+    suffix = path.suffix.lower()
+    if suffix not in {".npy", ".csv", ".tsv"}:
+        raise EmbvizError(f"{path}: write .npy, .csv or .tsv (got {suffix or 'no extension'}).")
+    try:
+        if suffix == ".npy":
+            np.save(path, coords)
+            return
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, delimiter="," if suffix == ".csv" else "\t")
+            writer.writerow(["label"] + ["xyz"[i] for i in range(coords.shape[1])])
+            for label, row in zip(labels, coords, strict=True):
+                writer.writerow([label] + [repr(float(v)) for v in row])
+    except OSError as exc:
+        raise EmbvizError(f"{path}: could not write ({exc.strerror or exc}).") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from embviz.io.registry import load
+    from embviz.reduce.quality import trustworthiness
+
+    reducer = get_reducer(args.method)
+    if args.output and Path(args.output).suffix.lower() not in {".npy", ".csv", ".tsv"}:
+        write_coords(Path(args.output), [], np.empty((0, 2)))  # raises the person-facing error
+    values = parse_assignments(args.param)
+    if args.seed is not None:
+        if "seed" not in {s.name for s in specs(reducer.params_type)}:
+            raise EmbvizError(f"{reducer.name} has no seed.")
+        values["seed"] = args.seed
+    eset = load(args.path)
+    task = projection_task(eset, reducer.name, values, args.dims)  # checks the parameters
+    started = time.perf_counter()
+    projection = run_task(task)
+    seconds = time.perf_counter() - started
+    if args.output:
+        write_coords(Path(args.output), eset.labels, projection.coords)
+    trust = None
+    if args.json or not args.output:
+        trust = trustworthiness(eset.vectors, projection.coords, k=10) if len(eset) > 21 else None
+    if args.json:
+        result = {"method": reducer.name, "dims": args.dims, "seconds": seconds}
+        print(json.dumps(result | {"trustworthiness": trust}))
+        return 0
+    note = projection.sample_note
+    print(f"{reducer.title} of {eset.name}: {len(eset):,} rows -> {args.dims}-D in {seconds:.1f} s")
+    if trust is not None:
+        print(f"trustworthiness (k=10): {trust:.4f}")
+    if note:
+        print(f"note: {note}")
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr if args.json else sys.stdout)
+    return 0

@@ -1,0 +1,118 @@
+"""How well a projection keeps neighbourhoods: trustworthiness, kNN recall@k and a per-point
+"neighbourhood kept" score.
+
+Trustworthiness is scikit-learn's (``sklearn.manifold.trustworthiness``, Venna & Kaski): for each
+point, the k nearest neighbours in the projection that are not among its k nearest in the original
+space are penalised by how far down the original ranking they are. Here it is computed in chunks
+(sklearn builds the full N x N rank matrix), and for large sets on a random sample of query points
+measured against all N points, which is an unbiased estimate of the full value (said in the result).
+kNN recall@k is the share of each point's k original neighbours that stay among its k neighbours in
+the projection; per point, that is the "neighbourhood kept" score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from embviz.core.tasks import Progress, Task
+
+QUALITY_FULL_MAX = 12_000  # above this many rows, quality is estimated on a sample of queries
+QUALITY_SAMPLE = 5_000
+CHUNK = 256
+
+
+@dataclass
+class Quality:
+    trustworthiness: float
+    knn_recall: float
+    k: int
+    queries: int  # points whose neighbourhoods were checked (all rows unless sampled)
+    rows: int
+    metric: str
+    kept: np.ndarray = field(repr=False)  # per row: share of its k neighbours kept (NaN: unchecked)
+
+    @property
+    def sampled(self) -> bool:
+        return self.queries < self.rows
+
+    def summary(self) -> str:
+        text = f"trustworthiness {self.trustworthiness:.3f} · kNN recall@{self.k} {self.knn_recall:.3f}"
+        if self.sampled:
+            text += f" (estimated on {self.queries:,} random points of {self.rows:,})"
+        return text
+
+
+def _prepare(x: np.ndarray, metric: str) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    if metric == "cosine":  # cosine ranks equal euclidean ranks of unit vectors
+        x = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    elif metric != "euclidean":
+        raise ValueError(f"metric must be 'euclidean' or 'cosine', not {metric!r}")
+    return x
+
+
+def quality_task(
+    vectors: np.ndarray,
+    coords: np.ndarray,
+    k: int = 10,
+    metric: str = "euclidean",
+    max_full: int = QUALITY_FULL_MAX,
+    sample: int = QUALITY_SAMPLE,
+    seed: int = 0,
+) -> Task[Quality]:
+    """Quality of ``coords`` as a projection of ``vectors`` (a task: yields progress)."""
+    from scipy.spatial import cKDTree
+
+    single = np.asarray(vectors).dtype == np.float32
+    x = _prepare(vectors, metric)
+    y = np.asarray(coords, dtype=np.float64)
+    n = len(x)
+    if n < 2 * k + 2:
+        raise ValueError(f"quality needs more than {2 * k + 1} rows for k={k}; got {n}")
+    if n > max_full:
+        queries = np.sort(np.random.default_rng(seed).choice(n, size=sample, replace=False))
+    else:
+        queries = np.arange(n)
+    # neighbours in the projection (self excluded; the query itself is its own nearest)
+    _, y_nbrs = cKDTree(y).query(y[queries], k=k + 1)
+    y_nbrs = _drop_self(y_nbrs, queries)
+    x_sq = np.einsum("ij,ij->i", x, x)
+    penalty = 0.0
+    kept = np.full(n, np.nan)
+    for start in range(0, len(queries), CHUNK):
+        rows = queries[start : start + CHUNK]
+        d = x_sq[rows, None] + x_sq[None, :] - 2.0 * (x[rows] @ x.T)
+        if single:  # rank ties as sklearn sees them: its distances of float32 data are float32
+            d = np.sqrt(np.maximum(d, 0)).astype(np.float32)
+        d[np.arange(len(rows)), rows] = np.inf
+        nb = y_nbrs[start : start + CHUNK]
+        d_nb = np.take_along_axis(d, nb, axis=1)
+        # rank (1-based) in the original space of each projected neighbour
+        ranks = (d[:, None, :] < d_nb[:, :, None]).sum(axis=2) + 1
+        penalty += float(np.maximum(ranks - k, 0).sum())
+        kept[rows] = (ranks <= k).mean(axis=1)
+        yield Progress(
+            min(1.0, (start + CHUNK) / len(queries)), "quality: comparing neighbourhoods"
+        )
+    scale = n / len(queries)  # the sampled sum estimates the full one
+    t = 1.0 - penalty * scale * (2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)))
+    return Quality(t, float(np.nanmean(kept[queries])), k, len(queries), n, metric, kept)
+
+
+def _drop_self(nbrs: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """k+1 neighbours -> k, without the query itself (or the last one if it was not listed)."""
+    out = np.empty((len(nbrs), nbrs.shape[1] - 1), dtype=np.int64)
+    for i, (row, q) in enumerate(zip(nbrs, queries, strict=True)):
+        where = np.flatnonzero(row == q)
+        out[i] = np.delete(row, where[0] if len(where) else len(row) - 1)
+    return out
+
+
+def trustworthiness(vectors, coords, k: int = 10, metric: str = "euclidean") -> float:
+    """Trustworthiness over every row, as ``sklearn.manifold.trustworthiness`` defines it."""
+    from embviz.core.tasks import run_task
+
+    task = quality_task(vectors, coords, k, metric, max_full=len(vectors) + 1)
+    return run_task(task).trustworthiness

@@ -1,0 +1,161 @@
+"""t-SNE with openTSNE (FFT-accelerated in 2-D), streamed: the layout is handed out every few
+iterations as a partial result, so the map shows structure forming within a couple of seconds.
+
+The optimisation runs in short chunks (about 0.5 s each) of openTSNE's own ``optimize``; its
+optimiser state (gains, momentum) lives on the embedding, so chunks add up to the same run as
+openTSNE's ``TSNE.fit``. Cancel takes effect between chunks. Above ``fit_sample`` rows, t-SNE is
+fitted on a random sample and the other rows are placed with openTSNE's ``transform``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from embviz.core.tasks import Progress, Task
+from embviz.reduce.base import Projection
+from embviz.reduce.params import as_dict, param
+from embviz.reduce.sampling import merge_rows, nearest_rows, pca_preview, split_rows
+
+# Above this many rows t-SNE is fitted on a sample. Measured here (2 cores, 384 dims): openTSNE
+# takes ~35 s on 5,000 rows and 52-60 s on 10,000 (benchmarks/projections.py), so the whole
+# 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
+TSNE_FIT_SAMPLE = 10_000
+CHUNK_SECONDS = 0.5  # one optimisation chunk; Cancel waits at most this (plus a draw)
+PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
+
+
+@dataclass
+class TSNEParams:
+    perplexity: float = param(30.0, low=2.0, high=500.0, help="effective number of neighbours")
+    learning_rate: float = param(
+        0.0,
+        low=0.0,
+        high=1e6,
+        help="0 = auto (rows / exaggeration, Belkina et al. 2019)",
+        zero_means="auto",
+    )
+    early_exaggeration: float = param(12.0, low=1.0, high=100.0, help="pulls clusters apart early")
+    early_iterations: int = param(250, low=0, high=5000, help="iterations with exaggeration")
+    iterations: int = param(500, low=1, high=20000, help="iterations after the early phase")
+    metric: str = param("cosine", choices=("cosine", "euclidean"), help="distance between vectors")
+    initialization: str = param("pca", choices=("pca", "random"), help="starting layout")
+    seed: int = param(0, low=0, high=2**31 - 1, help="random seed (same seed, same layout)")
+    fit_sample: int = param(
+        TSNE_FIT_SAMPLE,
+        low=0,
+        high=10_000_000,
+        help="above this many rows, fit on a random sample and place the rest (0 = never)",
+        zero_means="never",
+    )
+
+
+def _n_jobs(rows: int) -> int:
+    """openTSNE threads pay off on larger sets and spare cores only: on the 2-core reference
+    machine, busy with other work, 2 threads ran the optimisation 2x slower than 1 (and 5x in
+    short chunks), so 2 cores or fewer get one thread."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if rows < 5000 or cores <= 2:
+        return 1
+    return cores - 1
+
+
+class TSNEReducer:
+    name = "tsne"
+    title = "t-SNE"
+    params_type = TSNEParams
+
+    def run(self, vectors: np.ndarray, params: TSNEParams | None = None, dims: int = 2) -> Task:
+        p = params or TSNEParams()
+        x = np.asarray(vectors, dtype=np.float32)
+        n = len(x)
+        split = split_rows(n, p.fit_sample, p.seed)
+        fitted = np.arange(n) if split is None else split[0]
+        placed = np.empty(0, dtype=np.int64) if split is None else split[1]
+        info = {
+            "axis_titles": [f"t-SNE {i + 1}" for i in range(dims)],
+            "fit_sample": None if split is None else len(fitted),
+        }
+        saved = as_dict(p)
+
+        def layout(coords: np.ndarray, partial: bool) -> Projection:
+            return Projection(coords, self.name, saved, dict(info), partial=partial)
+
+        started = time.perf_counter()
+        preview = Projection(
+            pca_preview(x, dims, fitted),
+            self.name,
+            saved,
+            dict(info, axis_titles=[f"PC{i + 1} (preview)" for i in range(dims)]),
+            partial=True,
+        )
+        yield Progress(0.01, "t-SNE: finding neighbours (PCA preview shown)", partial=preview)
+        from openTSNE import TSNE
+
+        x_fit = x[fitted]
+        tsne = TSNE(
+            n_components=dims,
+            perplexity=min(p.perplexity, max(1.0, (len(x_fit) - 1) / 3)),
+            learning_rate="auto" if p.learning_rate <= 0 else p.learning_rate,
+            early_exaggeration=p.early_exaggeration,
+            metric=p.metric,
+            initialization=p.initialization,
+            negative_gradient_method="fft" if dims <= 2 else "bh",
+            n_jobs=_n_jobs(len(x_fit)),
+            random_state=p.seed,
+        )
+        embedding = tsne.prepare_initial(x_fit)
+        owner = None
+        if len(placed):  # until they are placed, other rows sit on their nearest fitted row
+            owner = nearest_rows(x[placed], x_fit, p.metric)
+
+        def whole(coords: np.ndarray) -> np.ndarray:
+            coords = np.asarray(coords, dtype=np.float32)
+            if owner is None:
+                return coords
+            return merge_rows(n, fitted, coords, placed, coords[owner])
+
+        yield Progress(0.05, "t-SNE: optimising", partial=layout(whole(embedding), True))
+        total = p.early_iterations + p.iterations
+        share = 0.9 if len(placed) else 1.0
+        done, step = 0, 5
+        phases = ((p.early_iterations, p.early_exaggeration), (p.iterations, None))
+        for n_iter, exaggeration in phases:
+            left = n_iter
+            while left > 0:
+                chunk = min(step, left)
+                t0 = time.perf_counter()
+                embedding = embedding.optimize(
+                    chunk, exaggeration=exaggeration, momentum=0.8, inplace=True
+                )
+                per_iter = (time.perf_counter() - t0) / chunk
+                step = int(np.clip(CHUNK_SECONDS / max(per_iter, 1e-6), 1, 50))
+                left -= chunk
+                done += chunk
+                fraction = 0.05 + (share - 0.05) * done / max(total, 1)
+                message = f"t-SNE: iteration {done} of {total}"
+                yield Progress(fraction, message, partial=layout(whole(embedding), True))
+        coords = np.asarray(embedding, dtype=np.float32)
+        if len(placed):
+            parts = (n, fitted, placed, owner)
+            coords = yield from self._place(embedding, x[placed], parts, layout)
+        info["seconds"] = time.perf_counter() - started
+        yield Progress(1.0, "t-SNE: done")
+        return layout(coords, False)
+
+    def _place(self, embedding, x_rest, parts, layout):
+        """openTSNE's transform, a batch at a time (placed rows do not interact)."""
+        n, fitted, placed, owner = parts
+        embedding -= (np.max(embedding, axis=0) + np.min(embedding, axis=0)) / 2  # as transform
+        fit_coords = np.asarray(embedding, dtype=np.float32)
+        rest = fit_coords[owner].copy()
+        for start in range(0, len(x_rest), PLACE_BATCH):
+            stop = min(start + PLACE_BATCH, len(x_rest))
+            rest[start:stop] = np.asarray(embedding.transform(x_rest[start:stop]))
+            coords = merge_rows(n, fitted, fit_coords, placed, rest)
+            message = f"t-SNE: placing the other rows ({stop:,} of {len(x_rest):,})"
+            yield Progress(0.9 + 0.1 * stop / len(x_rest), message, partial=layout(coords, True))
+        return merge_rows(n, fitted, fit_coords, placed, rest)

@@ -1,0 +1,153 @@
+"""UMAP with umap-learn, run in a separate process that Cancel can end (see umap_process).
+
+A PCA layout is handed out at once as a partial result, so the map is never empty or frozen
+while umap-learn imports, compiles and fits. Optionally supervised by a metadata column.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from embviz.core.errors import EmbvizError
+from embviz.core.tasks import Progress, Task
+from embviz.reduce.base import Projection
+from embviz.reduce.params import as_dict, param
+from embviz.reduce.sampling import pca_preview, split_rows
+
+# Above this many rows UMAP is fitted on a sample. Measured here (2 cores, 384 dims): a warm
+# process fits 10,000 rows in ~9 s (benchmarks/projections.py); umap-learn's transform is not
+# much cheaper per row than its fit, so sampling only pays off on much larger sets.
+UMAP_FIT_SAMPLE = 50_000
+POLL_SECONDS = 0.1
+
+
+@dataclass
+class UMAPParams:
+    n_neighbors: int = param(15, low=2, high=200, help="size of the local neighbourhood")
+    min_dist: float = param(0.1, low=0.0, high=1.0, help="how tightly points may pack")
+    metric: str = param("cosine", choices=("cosine", "euclidean"), help="distance between vectors")
+    seed: int = param(0, low=-1, high=2**31 - 1, help="random seed; -1 = none (faster, parallel)")
+    target: str = param(
+        "",
+        choices_from="metadata",
+        help="metadata column that supervises the layout ('' = unsupervised)",
+    )
+    fit_sample: int = param(
+        UMAP_FIT_SAMPLE,
+        low=0,
+        high=10_000_000,
+        help="above this many rows, fit on a random sample and place the rest (0 = never)",
+        zero_means="never",
+    )
+
+
+def encode_target(values: np.ndarray) -> tuple[np.ndarray, str]:
+    """(y, target_metric): numbers with many distinct values as they are, anything else as
+    categories (empty values = -1, which umap-learn treats as unlabelled)."""
+    values = np.asarray(values)
+    if values.dtype.kind in "if" and len(np.unique(values)) > 20:
+        return values.astype(np.float32), "l2"
+    text = values.astype(str)
+    names, codes = np.unique(text, return_inverse=True)
+    codes = codes.astype(np.int64)
+    for empty in ("", "nan", "None"):
+        codes[text == empty] = -1
+    return codes, "categorical"
+
+
+class UMAPReducer:
+    name = "umap"
+    title = "UMAP"
+    params_type = UMAPParams
+    uses_set = True  # run() accepts eset= (its metadata holds the supervising column)
+
+    def run(
+        self, vectors: np.ndarray, params: UMAPParams | None = None, dims: int = 2, eset=None
+    ) -> Task:
+        from embviz.reduce import umap_process
+
+        metadata = eset.metadata if eset is not None else None
+        p = params or UMAPParams()
+        x = np.asarray(vectors, dtype=np.float32)
+        n = len(x)
+        if n < 4:
+            raise EmbvizError(f"UMAP needs at least 4 rows; this set has {n}.")
+        split = split_rows(n, p.fit_sample, max(p.seed, 0))
+        info = {
+            "axis_titles": [f"UMAP {i + 1}" for i in range(dims)],
+            "fit_sample": None if split is None else len(split[0]),
+        }
+        saved = as_dict(p)
+
+        def layout(coords: np.ndarray, partial: bool) -> Projection:
+            return Projection(coords, self.name, saved, dict(info), partial=partial)
+
+        started = time.perf_counter()
+        preview = layout(pca_preview(x, dims, None if split is None else split[0]), True)
+        preview.info["axis_titles"] = [f"PC{i + 1} (preview)" for i in range(dims)]
+        yield Progress(0.02, "UMAP: PCA preview shown while UMAP works", partial=preview)
+        folder = umap_process.scratch_dir()
+        job = self._job(folder, x, p, dims, split, metadata)
+        process = umap_process.take()
+        finished = False
+        try:
+            result = yield from self._wait(process, job, started)
+            finished = True
+        finally:
+            if finished:
+                umap_process.give_back(process)
+            else:  # cancelled, failed or superseded: end the fit, warm a fresh process
+                process.kill()
+                umap_process.warm_up()
+            shutil.rmtree(folder, ignore_errors=True)
+        info["seconds"] = time.perf_counter() - started
+        yield Progress(1.0, "UMAP: done")
+        return layout(result, False)
+
+    def _job(self, folder, x, p: UMAPParams, dims, split, metadata) -> dict:
+        job = {"vectors": str(folder / "x.npy"), "output": str(folder / "out.npy")}
+        np.save(job["vectors"], x)
+        kwargs = {
+            "n_components": dims,
+            "n_neighbors": min(p.n_neighbors, len(x) - 1),
+            "min_dist": p.min_dist,
+            "metric": p.metric,
+            "random_state": None if p.seed < 0 else p.seed,
+        }
+        if p.target:
+            if not metadata or p.target not in metadata:
+                known = ", ".join(metadata or {}) or "none"
+                raise EmbvizError(
+                    f"UMAP: no metadata column {p.target!r} to supervise with; columns: {known}."
+                )
+            y, kwargs["target_metric"] = encode_target(metadata[p.target])
+            job["target"] = str(folder / "y.npy")
+            np.save(job["target"], y)
+        if split is not None:
+            job["fitted"] = str(folder / "fitted.npy")
+            np.save(job["fitted"], split[0])
+        job["kwargs"] = kwargs
+        return job
+
+    def _wait(self, process, job: dict, started: float):
+        """Send the job once the process is warm; poll (and yield) until it is done."""
+        from embviz.reduce import umap_process
+
+        sent = False
+        while True:
+            if not sent and process.ready:
+                process.conn.send(job)
+                sent = True
+            message = process.receive(POLL_SECONDS)
+            if message is not None and message[0] == "done":
+                return np.load(message[1])
+            if message is not None and message[0] == "error":
+                raise EmbvizError(f"UMAP failed: {message[1]}")
+            if not process.alive() and not process.conn.poll():
+                raise EmbvizError(f"UMAP failed: {umap_process.ENDED}.")
+            elapsed = time.perf_counter() - started
+            yield Progress(None, f"{process.status} ({elapsed:.0f} s)")
