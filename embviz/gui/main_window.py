@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -212,8 +212,10 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Yes
 
     def cancel(self) -> None:
+        """Stop all running work: loading, projections and background jobs (e.g. quality)."""
         self._load_queue.clear()
-        self.runner.cancel()
+        for runner in self.findChildren(TaskRunner):
+            runner.cancel()
 
     # recent files -------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
@@ -291,4 +293,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.cancel()
+        QThreadPool.globalInstance().waitForDone(2000)  # let cancelled work reach its next yield
         super().closeEvent(event)

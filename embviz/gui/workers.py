@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from shiboken6 import isValid
 from superqt.utils import GeneratorWorker, create_worker
 
@@ -20,6 +20,7 @@ from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 
 log = logging.getLogger(__name__)
+MIN_POOL_THREADS = 8
 
 
 class TaskFailed(Exception):
@@ -40,7 +41,18 @@ def _drive(factory: Callable[[], Task[Any]], holder: dict[str, Task[Any]]):
     return result
 
 
-@dataclass
+# Every run stays referenced here until its thread has finished, whatever happens to the runner
+# or the window meanwhile: freeing a worker object while its thread still emits would crash.
+_LIVE: set[_Run] = set()
+
+
+def _quit_all(runs: dict[str, _Run]) -> None:
+    for run in list(runs.values()):
+        run.cancelled = True
+        run.worker.quit()
+
+
+@dataclass(eq=False)
 class _Run:
     generation: int
     description: str
@@ -57,8 +69,15 @@ class TaskRunner(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Qt's pool holds one thread per core (2 here). Our workers mostly wait in numpy, BLAS or
+        # child processes, and a long background job (projection quality, an ANN index) must
+        # never keep a file from opening, so the pool may run a few more at once.
+        pool = QThreadPool.globalInstance()
+        pool.setMaxThreadCount(max(pool.maxThreadCount(), MIN_POOL_THREADS))
         self._runs: dict[str, _Run] = {}
         self._generation = 0
+        runs = self._runs  # the closure must not need `self`: it runs as the runner dies
+        self.destroyed.connect(lambda *_: _quit_all(runs))
 
     def is_busy(self, channel: str | None = None) -> bool:
         if channel is not None:
@@ -114,6 +133,7 @@ class TaskRunner(QObject):
                 on_error(original)
 
         def finished() -> None:  # after returned/errored; also the only signal of an abort
+            _LIVE.discard(run)
             if isValid(self):
                 self._finish(channel, generation)
             if run.cancelled and "task" in holder:
@@ -124,6 +144,7 @@ class TaskRunner(QObject):
         worker.errored.connect(errored)
         worker.finished.connect(finished)
         self._runs[channel] = run
+        _LIVE.add(run)
         self.busyChanged.emit(True)
         self.progressChanged.emit(description, Progress(None, description))
         worker.start()
