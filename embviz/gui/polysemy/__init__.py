@@ -1,0 +1,1 @@
+"""The polysemy lab's widgets (the lab window and one column per target word)."""

@@ -1,0 +1,290 @@
+"""The polysemy lab window: target words side by side, sentences in, a layer slider.
+
+Embedding runs in ``window.runner`` on the "polysemy" channel (progress, Cancel); each map is
+projected by a reducer on its own channel and kept per (word, layer, method), so after the first
+pass moving the slider redraws from what is already there.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6 import QtWidgets as qw
+from PySide6.QtCore import Qt
+from superqt import QLabeledSlider
+
+from embviz.core.errors import EmbvizError
+from embviz.core.paths import resource
+from embviz.core.polysemy import PolysemyResult, find_in_corpus, parse_sentences
+from embviz.core.tasks import Progress
+from embviz.gui.polysemy.word_column import WordColumn
+
+CHANNEL = "polysemy"
+SAMPLE = "polysemy/sample.tsv"
+SAMPLE_WORDS = "bank, bat, spring, cell"
+RUN_DESCRIPTION = "Polysemy lab: embedding"
+METHODS = (("PCA", "pca"), ("t-SNE", "tsne"), ("UMAP", "umap"))
+
+
+class PolysemyLab(qw.QWidget):
+    def __init__(self, window) -> None:
+        super().__init__(window, Qt.WindowType.Window)
+        self.window_ = window
+        self.setWindowTitle("Polysemy lab — embviz")
+        self.resize(1600, 1000)
+        self.results: dict[str, PolysemyResult] = {}
+        self.columns: dict[str, WordColumn] = {}
+        self.coords: dict[tuple[str, int, str], object] = {}
+        self._build()
+        window.runner.progressChanged.connect(self._on_progress)
+
+    # construction -------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.words_edit = qw.QLineEdit(SAMPLE_WORDS)
+        self.words_edit.setToolTip("Target words, separated by commas; each gets its own column")
+        self.model_edit = qw.QComboBox()
+        self.model_edit.setEditable(True)
+        self.model_edit.addItem("default")
+        self.model_edit.setToolTip("default (all-MiniLM-L6-v2) or a local model folder")
+        self.pooling_box = qw.QComboBox()
+        self.pooling_box.addItems(["mean", "first", "last"])
+        self.pooling_box.setToolTip("How a word's sub-word pieces are pooled")
+        self.method_box = qw.QComboBox()
+        for title, name in METHODS:
+            self.method_box.addItem(title, name)
+        self.method_box.currentIndexChanged.connect(lambda _: self.show_layer())
+        self.run_button = qw.QPushButton("Run")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = qw.QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.setEnabled(False)
+        self.progress = qw.QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.message = qw.QLabel("")
+        top = qw.QHBoxLayout()
+        for label, widget in (("Words:", self.words_edit), ("Model:", self.model_edit),
+                              ("Pieces:", self.pooling_box), ("Map:", self.method_box)):  # fmt: skip
+            top.addWidget(qw.QLabel(label))
+            top.addWidget(widget, 3 if widget is self.words_edit else 0)
+        for widget in (self.run_button, self.cancel_button, self.progress):
+            top.addWidget(widget)
+
+        self.slider = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 6)
+        self.slider.setValue(6)
+        self.slider.setToolTip("hidden_states index: 0 is the embedding layer")
+        self.slider.valueChanged.connect(lambda _: self.show_layer())
+        slider_row = qw.QHBoxLayout()
+        slider_row.addWidget(qw.QLabel("Layer:"))
+        slider_row.addWidget(self.slider, 1)
+        slider_row.addWidget(self.message, 2)
+
+        self.text = qw.QPlainTextEdit()
+        self.text.setPlaceholderText("One sentence per line; optionally TAB sense label TAB word")
+        self.text.setLineWrapMode(qw.QPlainTextEdit.LineWrapMode.NoWrap)
+        self.report = qw.QLabel("")
+        self.report.setWordWrap(True)
+        self.corpus_limit = qw.QSpinBox()
+        self.corpus_limit.setRange(2, 100000)
+        self.corpus_limit.setValue(40)
+        self.corpus_limit.setToolTip(
+            "Most sentences taken per word, sampled evenly over the corpus"
+        )
+        buttons = qw.QGridLayout()
+        for i, (title, slot) in enumerate((("Sample", self.load_sample),
+                                           ("Load file…", self._load_dialog),
+                                           ("Find in corpus…", self._corpus_dialog))):  # fmt: skip
+            button = qw.QPushButton(title)
+            button.clicked.connect(slot)
+            buttons.addWidget(button, 0, i)
+        buttons.addWidget(qw.QLabel("corpus limit:"), 1, 1)
+        buttons.addWidget(self.corpus_limit, 1, 2)
+        left = qw.QGroupBox("Sentences")
+        left_layout = qw.QVBoxLayout(left)
+        left_layout.addWidget(self.text, 1)
+        left_layout.addLayout(buttons)
+        left_layout.addWidget(self.report)
+
+        self.columns_host = qw.QWidget()
+        self.columns_layout = qw.QHBoxLayout(self.columns_host)
+        self.columns_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = qw.QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.columns_host)
+        right = qw.QWidget()
+        right_layout = qw.QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(slider_row)
+        right_layout.addWidget(scroll, 1)
+        split = qw.QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([260, 1340])
+        layout = qw.QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+    # input --------------------------------------------------------------------------------
+    def words(self) -> list[str]:
+        return list(
+            dict.fromkeys(w.strip() for w in self.words_edit.text().split(",") if w.strip())
+        )
+
+    def load_sample(self) -> None:
+        self.text.setPlainText(resource(SAMPLE).read_text(encoding="utf-8"))
+        self.words_edit.setText(SAMPLE_WORDS)
+
+    def load_file(self, path: str | Path) -> None:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+            parse_sentences(text, str(path))
+        except (OSError, UnicodeDecodeError, EmbvizError) as exc:
+            self._say(f"{path}: {exc}", error=True)
+            return
+        self.text.setPlainText(text)
+
+    def find_in_corpus(self, path: str | Path) -> None:
+        lines = []
+        for word in self.words():
+            try:
+                found, total = find_in_corpus(path, word, self.corpus_limit.value())
+            except EmbvizError as exc:
+                self._say(str(exc), error=True)
+                return
+            lines += [f"{s}\t\t{word.lower()}" for s in found]
+            self._say(f"{word}: {len(found)} of {total} sentences in {Path(path).name}")
+        self.text.setPlainText("\n".join(lines))
+
+    def _load_dialog(self) -> None:
+        path = qw.QFileDialog.getOpenFileName(
+            self, "Sentences file", "", "Text (*.txt *.tsv);;All (*)"
+        )[0]
+        if path:
+            self.load_file(path)
+
+    def _corpus_dialog(self) -> None:
+        path = qw.QFileDialog.getOpenFileName(self, "Corpus file")[0]
+        if path:
+            self.find_in_corpus(path)
+
+    # work ---------------------------------------------------------------------------------
+    def run(self) -> None:
+        from embviz.models.polysemy_run import lab_task
+
+        try:
+            lines = parse_sentences(self.text.toPlainText(), "sentences")
+        except EmbvizError as exc:
+            self._say(str(exc), error=True)
+            return
+        words = self.words()
+        if not words or not lines:
+            self._say("Give at least one target word and some sentences.", error=True)
+            return
+        model, pooling = (
+            self.model_edit.currentText().strip() or "default",
+            self.pooling_box.currentText(),
+        )
+        self._set_columns(words)
+        self.cancel_button.setEnabled(True)
+        self.window_.runner.run(
+            CHANNEL,
+            RUN_DESCRIPTION,
+            lambda: lab_task(words, lines, model, pooling),
+            self._on_results,
+            self._on_error,
+        )
+
+    def _on_progress(self, description: str, progress: Progress) -> None:
+        if description != RUN_DESCRIPTION:
+            return
+        if progress.fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(progress.fraction * 1000))
+        self._say(progress.message)
+
+    def cancel(self) -> None:
+        self.window_.runner.cancel(CHANNEL)
+        self.cancel_button.setEnabled(False)
+        self._say("Cancelled; what was shown stays.")
+
+    def _set_columns(self, words: list[str]) -> None:
+        if list(self.columns) == words:
+            return
+        for column in self.columns.values():
+            column.setParent(None)
+            column.deleteLater()
+        self.columns = {w: WordColumn(w) for w in words}
+        for column in self.columns.values():
+            self.columns_layout.addWidget(column)
+
+    def _on_results(self, results: dict) -> None:
+        self.cancel_button.setEnabled(False)
+        self.progress.setValue(1000)
+        self.results = {w: r for w, r in results.items() if isinstance(r, PolysemyResult)}
+        self.coords = {}
+        self.progress.setRange(0, 1000)
+        report = []
+        for word, result in results.items():
+            column = self.columns.get(word)
+            if isinstance(result, PolysemyResult):
+                column.set_result(result)
+                for line in result.without_word:
+                    report.append(
+                        f"line {line.line}: no “{html.escape(word)}” — {html.escape(line.text)}"
+                    )
+            elif column is not None:
+                column.show_message(str(result))
+        self.report.setText("<br>".join(report) or "Every sentence contains its word.")
+        layers = [r.layers[-1] for r in self.results.values()]
+        if layers:
+            self.slider.setRange(0, max(layers))
+        self._say(f"Done: {len(self.results)} of {len(results)} words measured.")
+        self.show_layer()
+
+    def _on_error(self, exc: BaseException) -> None:
+        self.cancel_button.setEnabled(False)
+        self._say(
+            str(exc) if isinstance(exc, EmbvizError) else f"{type(exc).__name__}: {exc}", error=True
+        )
+
+    def show_layer(self) -> None:
+        """Redraw every column at the slider's layer; project what is not cached yet."""
+        from embviz.reduce.params import make_params
+        from embviz.reduce.registry import get_reducer
+
+        layer, method = self.slider.value(), self.method_box.currentData()
+        for word, result in self.results.items():
+            key = (word, layer, method)
+            column = self.columns[word]
+            column.show_layer(layer, self.coords.get(key))
+            if key in self.coords or layer not in result.layers:
+                continue
+            reducer = get_reducer(method)
+            vectors = result.at(layer)
+            params = make_params(reducer.params_type, {}, method)
+            self.window_.runner.run(
+                f"{CHANNEL}-map-{word}",
+                f"Polysemy lab: {method} of {word}",
+                lambda r=reducer, v=vectors, p=params: r.run(v, p, 2),
+                lambda projection, k=key: self._on_projection(k, projection),
+                self._on_error,
+            )
+
+    def _on_projection(self, key, projection) -> None:
+        self.coords[key] = projection.coords
+        word, layer, method = key
+        if layer == self.slider.value() and method == self.method_box.currentData():
+            self.columns[word].show_layer(layer, projection.coords)
+
+    def map_ready(self) -> bool:
+        """Every measured word is drawn at the slider's layer (tests wait on this)."""
+        layer, method = self.slider.value(), self.method_box.currentData()
+        return bool(self.results) and all((w, layer, method) in self.coords for w in self.results)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        colour = "#a00" if error else "#333"
+        self.message.setText(f"<span style='color:{colour}'>{html.escape(text)}</span>")

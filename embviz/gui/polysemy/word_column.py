@@ -1,0 +1,203 @@
+"""One target word in the polysemy lab: map, similarity heatmap, measures chart, static view.
+
+It only draws what the core computed (``PolysemyResult``) and the coordinates the lab hands it.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from embviz.core.colors import QUALITATIVE, colormap, hex_to_rgb
+from embviz.core.polysemy import PolysemyResult
+
+SHORT_TITLES = {
+    "self_similarity": "self-sim",
+    "intra_sentence_similarity": "intra-sentence",
+    "mev": "MEV",
+    "baseline": "baseline",
+}
+CHART_LINES = (  # measure, colour, dashed
+    ("self_similarity", "#0072B2", False),
+    ("intra_sentence_similarity", "#009E73", False),
+    ("mev", "#D55E00", False),
+    ("baseline", "#777777", True),
+)
+
+
+class _Plot(pg.PlotWidget):
+    """A plot that asks for little (the default 600 x 480 hint makes the columns scroll)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(280, self.minimumHeight())
+
+
+def _plot(title: str, height: int) -> pg.PlotWidget:
+    plot = _Plot(background="w")
+    plot.setTitle(title, color="#222", size="10pt")
+    plot.setMinimumHeight(height)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setTextPen("#333")
+        plot.getAxis(axis).setPen("#888")
+    return plot
+
+
+class WordColumn(QWidget):
+    def __init__(self, word: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.word = word
+        self.result: PolysemyResult | None = None
+        self.layer: int | None = None
+        self.title = QLabel(f"<b>{html.escape(word)}</b>")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.map = _plot("occurrences", 200)
+        self.map.hideAxis("left")
+        self.map.hideAxis("bottom")
+        self.scatter = pg.ScatterPlotItem(size=11, hoverable=True, tip=self._tip, hoverSize=15)
+        self.map.addItem(self.scatter)
+        self.legend = self.map.addLegend(
+            offset=(4, 4), labelTextColor="#222", brush=(255, 255, 255, 200)
+        )
+        self.heatmap = _plot("cosine similarity, ordered by sense", 140)
+        self.heatmap.setAspectLocked(True)
+        self.heatmap.hideAxis("left")
+        self.heatmap.hideAxis("bottom")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(colormap())
+        self.heatmap.addItem(self.image)
+        self.heatmap.getPlotItem().invertY(True)
+        self.boundaries: list[pg.InfiniteLine] = []
+        self.chart = _plot("measures across layers", 150)
+        self.chart.setLabel("bottom", "layer", color="#333")
+        self.chart_legend = self.chart.addLegend(
+            offset=(2, -2), labelTextColor="#222", brush=(255, 255, 255, 200), colCount=2
+        )
+        self.chart_lines = {}
+        for name, colour, dashed in CHART_LINES:
+            style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+            pen = pg.mkPen(colour, width=2, style=style)
+            self.chart_lines[name] = self.chart.plot([], [], pen=pen, symbol="o", symbolSize=5,
+                                                     symbolBrush=colour, name=SHORT_TITLES[name])  # fmt: skip
+        self.layer_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#CC79A7", width=2))
+        self.chart.addItem(self.layer_line)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.map, 3)
+        layout.addWidget(self.heatmap, 2)
+        layout.addWidget(self.chart, 2)
+        layout.addWidget(self.summary)
+        self.setMinimumWidth(300)
+
+    # drawing ------------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        self.result = None
+        self.scatter.clear()
+        self.summary.setText(f"<span style='color:#a00'>{html.escape(text)}</span>")
+
+    def set_result(self, result: PolysemyResult) -> None:
+        self.result = result
+        measures = result.measures
+        for name, line in self.chart_lines.items():
+            line.setData(result.layers, [getattr(lm, name) for lm in measures])
+        self.chart.setYRange(-0.35, 1, padding=0.02)
+        self.title.setText(
+            f"<b>{html.escape(result.word)}</b> · {len(result.occurrences)} occurrences"
+        )
+
+    def show_layer(self, layer: int, coords: np.ndarray | None) -> None:
+        """Draw ``layer``; ``coords`` (n x 2) may come later (None keeps the old map)."""
+        if self.result is None or layer not in self.result.layers:
+            return
+        self.layer = layer
+        self.layer_line.setValue(layer)
+        groups = self.result.groups(layer)
+        names = list(dict.fromkeys(groups))
+        colours = {g: hex_to_rgb(QUALITATIVE[i % len(QUALITATIVE)]) for i, g in enumerate(names)}
+        if coords is not None:
+            self.scatter.setData(
+                pos=np.asarray(coords, dtype=float)[:, :2],
+                brush=[pg.mkBrush(*colours[g], 220) for g in groups],
+                pen=pg.mkPen("#333", width=0.6),
+                data=list(range(len(groups))),
+            )
+            self.legend.clear()
+            for name in names:
+                self.legend.addItem(
+                    pg.ScatterPlotItem(brush=pg.mkBrush(*colours[name]), size=10), name
+                )
+            self.map.getPlotItem().setTitle(
+                f"occurrences at layer {layer}", color="#222", size="10pt"
+            )
+            self.map.autoRange()
+        matrix, _, ordered = self.result.similarity(layer)
+        self.image.setImage(matrix, levels=(max(0.0, float(matrix.min())), 1.0))
+        self._draw_boundaries(ordered)
+        self.heatmap.autoRange()
+        self.summary.setText(self._summary(layer))
+
+    def _draw_boundaries(self, ordered: list[str]) -> None:
+        """White lines between the groups of the ordered heatmap."""
+        for line in self.boundaries:
+            self.heatmap.removeItem(line)
+        self.boundaries = []
+        cuts = [i for i in range(1, len(ordered)) if ordered[i] != ordered[i - 1]]
+        for cut in cuts:
+            for angle in (0, 90):
+                line = pg.InfiniteLine(cut, angle=angle, pen=pg.mkPen("w", width=1.5))
+                self.heatmap.addItem(line)
+                self.boundaries.append(line)
+
+    def _summary(self, layer: int) -> str:
+        result = self.result
+        lm = result.layer_measures(layer)
+        rows = [
+            f"layer {layer}: self-sim {lm.self_similarity:.3f}, intra {lm.intra_sentence_similarity:.3f}, "
+            f"MEV {lm.mev:.3f}, baseline {lm.baseline:.3f}"
+        ]
+        if lm.within_sense is not None:
+            agreement = (
+                f", clusters match senses (ARI) {lm.agreement:.2f}"
+                if lm.agreement is not None
+                else ""
+            )
+            rows.append(
+                f"within sense {lm.within_sense:.3f}, across {lm.across_sense:.3f}{agreement}"
+            )
+        else:
+            rows.append(f"{lm.k} clusters (silhouette {lm.silhouette:.2f})")
+        static = result.static.get(layer)
+        if static is not None:
+            for name, neighbours in static.neighbours.items():
+                words = ", ".join(html.escape(w) for w, _ in neighbours[:5])
+                cos = static.word_similarity.get(name)
+                near = (
+                    f" (static '{html.escape(result.word)}' cos {cos:.2f})"
+                    if cos is not None
+                    else ""
+                )
+                rows.append(f"<i>{html.escape(name)}</i> ≈ {words}{near}")
+            if static.note:
+                rows.append(html.escape(static.note))
+        if result.without_word:
+            rows.append(
+                f"<span style='color:#a00'>{len(result.without_word)} sentence(s) without the word</span>"
+            )
+        return "<br>".join(rows)
+
+    def _tip(self, x=None, y=None, data=None) -> str:
+        if self.result is None or data is None:
+            return ""
+        occurrence = self.result.occurrences[int(data)]
+        text = occurrence.marked("<b><u>", "</u></b>", html.escape)
+        sense = f"<br><i>{html.escape(occurrence.sense)}</i>" if occurrence.sense else ""
+        pieces = " ".join(occurrence.pieces)
+        return f"<p>{text}{sense}<br><small>pieces: {html.escape(pieces)}</small></p>"
