@@ -23,8 +23,9 @@ print(after[0] - before[0], after[1] - before[1])
 
 def test_many_qt_calls_leave_refcounts_alone():
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-c", CHECK], capture_output=True, text=True,
-                            env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, env=env, timeout=120
+    )
     assert result.returncode == 0, "the interpreter aborted: " + result.stderr[-500:]
     drift_none, drift_true = map(int, result.stdout.split())
     assert abs(drift_none) < 100 and abs(drift_true) < 100
