@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         install_export(self)
         self._connect()
         self.panels = install_panels(self)
+        self.data_dock.raise_()  # first run: show what is open (a restored layout overrides it)
 
     # construction -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:

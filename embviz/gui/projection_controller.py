@@ -144,6 +144,8 @@ class ProjectionController(QObject):
 
         if projection.partial or "quality" in projection.info or len(eset) < 22:
             return
+        if projection.method == "as-is":  # the data's own coordinates: nothing was lost
+            return
         self.quality_runner.run(
             "quality",
             f"quality of {projection.method}",

@@ -6,6 +6,7 @@ cancelled run are dropped when they reach the GUI thread, so nothing stale is ev
 
 from __future__ import annotations
 
+import atexit
 import logging
 import traceback
 from collections.abc import Callable
@@ -50,6 +51,17 @@ def _quit_all(runs: dict[str, _Run]) -> None:
     for run in list(runs.values()):
         run.cancelled = True
         run.worker.quit()
+
+
+@atexit.register
+def _stop_at_exit() -> None:
+    """A process ending with work under way (a script, a test run): stop it before Qt's objects
+    are torn down under the running threads."""
+    for run in list(_LIVE):
+        run.cancelled = True
+        run.worker.quit()
+    if _LIVE:
+        QThreadPool.globalInstance().waitForDone(3000)
 
 
 @dataclass(eq=False)

@@ -20,7 +20,11 @@ from embviz.core.tasks import Progress, Task
 
 QUALITY_FULL_MAX = 12_000  # above this many rows, quality is estimated on a sample of queries
 QUALITY_SAMPLE = 5_000
-CHUNK = 256
+# Above this many rows even the sampled queries' ranks against every row cost too much (each
+# query compares k distances with all N): the estimate is then the exact quality of the
+# projection restricted to a random subset of QUALITY_SAMPLE rows, and says so.
+QUALITY_SUBSET_MIN = 100_000
+CHUNK_CELLS = 20_000_000  # bound on chunk x k x N comparisons held at once (~20 MB of bools)
 
 
 @dataclass
@@ -32,6 +36,7 @@ class Quality:
     rows: int
     metric: str
     kept: np.ndarray = field(repr=False)  # per row: share of its k neighbours kept (NaN: unchecked)
+    subset: bool = False  # True: computed within a random subset of rows (very large sets)
 
     @property
     def sampled(self) -> bool:
@@ -39,7 +44,9 @@ class Quality:
 
     def summary(self) -> str:
         text = f"trustworthiness {self.trustworthiness:.3f} · kNN recall@{self.k} {self.knn_recall:.3f}"
-        if self.sampled:
+        if self.subset:
+            text += f" (within a random subset of {self.queries:,} of {self.rows:,} points)"
+        elif self.sampled:
             text += f" (estimated on {self.queries:,} random points of {self.rows:,})"
         return text
 
@@ -66,12 +73,19 @@ def quality_task(
     from scipy.spatial import cKDTree
 
     single = np.asarray(vectors).dtype == np.float32
+    total = len(vectors)
+    subset = None
+    if total >= QUALITY_SUBSET_MIN:
+        subset = np.sort(np.random.default_rng(seed).choice(total, size=sample, replace=False))
+        vectors, coords = np.asarray(vectors)[subset], np.asarray(coords)[subset]
     x = _prepare(vectors, metric)
     y = np.asarray(coords, dtype=np.float64)
     n = len(x)
     if n < 2 * k + 2:
         raise ValueError(f"quality needs more than {2 * k + 1} rows for k={k}; got {n}")
-    if n > max_full:
+    if subset is not None:
+        queries = np.arange(n)
+    elif n > max_full:
         queries = np.sort(np.random.default_rng(seed).choice(n, size=sample, replace=False))
     else:
         queries = np.arange(n)
@@ -81,24 +95,30 @@ def quality_task(
     x_sq = np.einsum("ij,ij->i", x, x)
     penalty = 0.0
     kept = np.full(n, np.nan)
-    for start in range(0, len(queries), CHUNK):
-        rows = queries[start : start + CHUNK]
+    chunk = max(1, min(256, CHUNK_CELLS // (k * n)))
+    for start in range(0, len(queries), chunk):
+        rows = queries[start : start + chunk]
         d = x_sq[rows, None] + x_sq[None, :] - 2.0 * (x[rows] @ x.T)
         if single:  # rank ties as sklearn sees them: its distances of float32 data are float32
             d = np.sqrt(np.maximum(d, 0)).astype(np.float32)
         d[np.arange(len(rows)), rows] = np.inf
-        nb = y_nbrs[start : start + CHUNK]
+        nb = y_nbrs[start : start + chunk]
         d_nb = np.take_along_axis(d, nb, axis=1)
         # rank (1-based) in the original space of each projected neighbour
         ranks = (d[:, None, :] < d_nb[:, :, None]).sum(axis=2) + 1
         penalty += float(np.maximum(ranks - k, 0).sum())
         kept[rows] = (ranks <= k).mean(axis=1)
         yield Progress(
-            min(1.0, (start + CHUNK) / len(queries)), "quality: comparing neighbourhoods"
+            min(1.0, (start + chunk) / len(queries)), "quality: comparing neighbourhoods"
         )
     scale = n / len(queries)  # the sampled sum estimates the full one
     t = 1.0 - penalty * scale * (2.0 / (n * k * (2.0 * n - 3.0 * k - 1.0)))
-    return Quality(t, float(np.nanmean(kept[queries])), k, len(queries), n, metric, kept)
+    recall = float(np.nanmean(kept[queries]))
+    if subset is not None:
+        kept_all = np.full(total, np.nan)
+        kept_all[subset] = kept
+        return Quality(t, recall, k, n, total, metric, kept_all, subset=True)
+    return Quality(t, recall, k, len(queries), n, metric, kept)
 
 
 def _drop_self(nbrs: np.ndarray, queries: np.ndarray) -> np.ndarray:

@@ -40,3 +40,22 @@ def test_large_sets_are_estimated_on_a_sample_and_say_so(words):
     assert q.sampled and q.queries == 200 and "estimated on 200 random points" in q.summary()
     assert abs(q.trustworthiness - full) < 0.03
     assert np.isnan(q.kept).sum() == len(words) - 200
+
+
+def test_very_large_sets_use_the_exact_quality_of_a_random_subset(monkeypatch):
+    from sklearn.manifold import trustworthiness as sk_trustworthiness
+
+    from embviz.core.tasks import run_task
+    from embviz.reduce import quality
+
+    monkeypatch.setattr(quality, "QUALITY_SUBSET_MIN", 2_000)
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(3_000, 12)).astype(np.float32)
+    coords = vectors[:, :2] + 0.1 * rng.normal(size=(3_000, 2))
+    result = run_task(quality.quality_task(vectors, coords, k=10, sample=400, seed=3))
+    subset = np.sort(np.random.default_rng(3).choice(3_000, size=400, replace=False))
+    expected = sk_trustworthiness(vectors[subset], coords[subset], n_neighbors=10)
+    assert result.subset and result.queries == 400 and result.rows == 3_000
+    assert abs(result.trustworthiness - expected) < 1e-9
+    assert np.isnan(result.kept).sum() == 3_000 - 400
+    assert "subset" in result.summary()

@@ -58,13 +58,18 @@ class DataPanel(QWidget):
 def describe_projection(projection: Projection | None) -> str:
     if projection is None:
         return "computing…"
-    if projection.method == "pca":
-        ratios = projection.info.get("explained_variance_ratio", [])
-        parts = ", ".join(f"PC{i + 1} {r:.1%}" for i, r in enumerate(ratios))
-        return f"PCA ({parts} of variance)"
     if projection.method == "as-is":
         return "the data's own coordinates (no reduction)"
-    return projection.method
+    x, y = projection.axis_titles
+    if projection.method == "pca":
+        text = f"PCA: x = {x}, y = {y} of the variance"
+    else:
+        text = f"{projection.method}: x = {x}, y = {y}"
+    if projection.partial:
+        text += " (forming…)"
+    if projection.sample_note:
+        text += f"; {projection.sample_note}"
+    return text
 
 
 def _selectable():

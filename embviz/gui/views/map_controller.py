@@ -206,8 +206,5 @@ class MapController:
 
 
 def _axis_titles(projection) -> tuple[str, str]:
-    if projection.method == "pca":
-        ratios = list(projection.info.get("explained_variance_ratio", [0, 0])) + [0, 0]
-        return f"PC1 ({ratios[0]:.1%})", f"PC2 ({ratios[1]:.1%})"
-    titles = getattr(projection, "axis_titles", None)
-    return tuple(titles) if titles else ("x", "y")
+    """What the reducer says its axes are: "PC3 (4.1%)", an expression, "dim 1"."""
+    return projection.axis_titles
