@@ -59,6 +59,9 @@ class EmbeddingSet:
         # a model that can embed more than the rows (gensim FastText/KeyedVectors: subword
         # vectors for unseen words; a trained model that can be saved), or None
         self.model = model
+        # the whole file, when this set holds only its first rows ("open first N rows"): the map
+        # shows this set while neighbour search can use every row
+        self.full: EmbeddingSet | None = None
         self._unit: np.ndarray | None = None
         self._index: dict[str, int] | None = None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
@@ -16,6 +16,7 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.gui.errors import show_error
+from embviz.io.registry import load_task
 
 METADATA_FILTER = "Tables (*.tsv *.csv *.txt);;All files (*)"
 EXPORTS = {  # file dialog filter -> (format, extension)
@@ -37,9 +38,13 @@ DEFAULT_ROWS = 50_000
 
 
 class DataActions(QObject):
+    fullLoaded = Signal(object)  # the set (first rows) whose whole file is now attached as .full
+
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
+        self._pending_full: tuple[Path, int] | None = None
+        window.session.current_changed.connect(self._on_new_current)
         menu = window.file_menu
         self.add_metadata_action = QAction("Add &metadata…", window)
         self.export_action = QAction("&Export…", window)
@@ -157,7 +162,34 @@ class DataActions(QObject):
             self.open_first_rows(path, rows)
 
     def open_first_rows(self, path: str | Path, rows: int) -> None:
+        """Map the first ``rows``; then read the whole file in the background for neighbours."""
+        path = Path(path)
+        self._pending_full = (path.resolve(), int(rows))
         self.window.open_paths([path], limit=int(rows))
+
+    def _on_new_current(self, _eset=None) -> None:
+        pending = self._pending_full
+        eset = self.window.session.current
+        if pending is None or eset is None or not eset.source.path:
+            return
+        path, rows = pending
+        if Path(eset.source.path).resolve() != path or len(eset) > rows:
+            return
+        self._pending_full = None
+        if len(eset) < rows:
+            return  # the file has no more rows than were asked for: this is the whole file
+        self.window.runner.run(
+            "load-full",
+            f"Reading all of {path.name} for neighbour search",
+            lambda: load_task(path),
+            on_result=lambda full: self._attach_full(eset, full),
+            on_error=lambda exc: self._failed("Reading the whole file", exc, path),
+        )
+
+    def _attach_full(self, shown: EmbeddingSet, full: EmbeddingSet) -> None:
+        if len(full) > len(shown):
+            shown.full = full
+            self.fullLoaded.emit(shown)
 
     def _failed(self, title: str, exc: BaseException, path: Path) -> None:
         self.window.last_error = show_error(self.window, title, exc, f"{title} ({path})")

@@ -77,6 +77,9 @@ class NeighborsPanel(QWidget):
         self.k = QSpinBox(minimum=1, maximum=MAX_K, value=10)
         self.metric = QComboBox()
         self.metric.addItems(METRICS)
+        self.whole_file = QCheckBox("Search the whole file (the map shows its first rows)")
+        self.whole_file.setChecked(True)
+        self.whole_file.setVisible(False)
         self.center = QCheckBox("Centre vectors (subtract the mean)")
         self.center.setToolTip("Off by default. When on, every result says so.")
         self.info = QLabel("Neighbours are computed in the original space, never on the map.")
@@ -106,6 +109,7 @@ class NeighborsPanel(QWidget):
         grid.addWidget(self.k, 1, 1)
         grid.addWidget(self.metric, 1, 2)
         grid.addWidget(self.center, 2, 0, 1, 4)
+        grid.addWidget(self.whole_file, 3, 0, 1, 4)
         ann = QHBoxLayout()
         ann.addWidget(self.ann_button)
         ann.addWidget(self.ann_use)
@@ -121,13 +125,20 @@ class NeighborsPanel(QWidget):
     def _params(self) -> tuple[int, str, bool]:
         return self.k.value(), self.metric.currentText(), self.center.isChecked()
 
+    def searched_set(self, eset: EmbeddingSet) -> EmbeddingSet:
+        """The set neighbours are searched in: the whole file when only its top rows are shown."""
+        if eset.full is not None and self.whole_file.isChecked():
+            return eset.full
+        return eset
+
     def find(self) -> None:
         eset, text = self.session.current, self.query.text().strip()
         if eset is None or not text:
             return
         k, metric, center = self._params()
+        target = self.searched_set(eset)
         self._run(
-            eset, f"Neighbours of {text}", lambda: index_for(eset).search(text, k, metric, center)
+            eset, f"Neighbours of {text}", lambda: index_for(target).search(text, k, metric, center)
         )
 
     def find_centroid(self) -> None:
@@ -135,10 +146,11 @@ class NeighborsPanel(QWidget):
         if eset is None or rows.size == 0:
             return
         k, metric, center = self._params()
+        target = self.searched_set(eset)  # its first rows are the map's rows, in the same order
         self._run(
             eset,
             "Neighbours of the selection",
-            lambda: index_for(eset).search_rows(rows, k, metric, center),
+            lambda: index_for(target).search_rows(rows, k, metric, center),
         )
 
     def _run(self, eset: EmbeddingSet, description: str, compute) -> None:
@@ -152,20 +164,32 @@ class NeighborsPanel(QWidget):
         if eset is not self.session.current:
             return
         self.result = result
+        searched = self.searched_set(eset)
+        if searched is not eset:
+            result = _on_map(result, eset, searched)  # whole-file rows -> map rows (or -1)
+            self.result = result
         fill(
             self.results,
             [
-                [i + 1, label, float(s)]
-                for i, (label, s) in enumerate(zip(result.labels, result.scores, strict=True))
+                [i + 1, label if row >= 0 else f"{label} (not on the map)", float(s)]
+                for i, (label, s, row) in enumerate(
+                    zip(result.labels, result.scores, result.rows, strict=True)
+                )
             ],
         )
         self.results.setHorizontalHeaderItem(2, QTableWidgetItem(_score_name(result.metric)))
         style = "color: #b35900; font-weight: bold" if result.centered else ""
         self.info.setStyleSheet(style)
         self.info.setText(f"{result.query}: {result.describe()}; the query's words are left out.")
+        if eset.full is not None and self.searched_set(eset) is eset.full:
+            self.info.setText(
+                self.info.text() + f" Searched all {len(eset.full):,} rows of the file; the map "
+                f"shows the first {len(eset):,}."
+            )
+        shown = [int(r) for r in result.rows if r >= 0]
         anchor = result.query_rows[0] if result.query_rows else None
-        rows = list(result.query_rows) + [int(r) for r in result.rows]
-        edges = [(anchor, int(r)) for r in result.rows] if anchor is not None else []
+        rows = list(result.query_rows) + shown
+        edges = [(anchor, r) for r in shown] if anchor is not None else []
         self.session.set_overlay(
             OVERLAY,
             Overlay(rows=_array(rows), edges=edges, caption=f"neighbours of {result.query}"),
@@ -185,6 +209,9 @@ class NeighborsPanel(QWidget):
         if self.result is None or row >= len(self.result.rows):
             return
         target = int(self.result.rows[row])
+        if target < 0:
+            self.info.setText(f"{self.result.labels[row]} is not among the rows on the map.")
+            return
         self.session.select([target])
         self.session.focus([target])
 
@@ -232,6 +259,11 @@ class NeighborsPanel(QWidget):
         self.ann_use.setEnabled(False)
         self.ann_use.setChecked(False)
         self.ann_label.setText("")
+        self.whole_file.setVisible(eset is not None and eset.full is not None)
+        if eset is not None and eset.full is not None:
+            self.whole_file.setText(
+                f"Search the whole file ({len(eset.full):,} rows; the map shows {len(eset):,})"
+            )
         if eset is not None and id(eset) in self._approx:
             self._show_approx(self._approx[id(eset)])
         elif eset is not None:
@@ -242,6 +274,10 @@ class NeighborsPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setModelSorting(QCompleter.ModelSorting.UnsortedModel)
         self.query.setCompleter(completer)
+
+    def _on_full_loaded(self, eset: EmbeddingSet) -> None:
+        if eset is self.session.current:
+            self._on_current(eset)
 
     def _on_selection(self, rows) -> None:
         self.centroid_button.setEnabled(len(rows) > 0)
@@ -255,6 +291,27 @@ def _array(rows) -> np.ndarray:
     return np.asarray(rows, dtype=np.int64)
 
 
+def _on_map(result: NeighborResult, shown: EmbeddingSet, searched: EmbeddingSet) -> NeighborResult:
+    """The result with rows of ``shown`` (-1 for a row that is not on the map)."""
+    from dataclasses import replace
+
+    def row_of(label: str) -> int:
+        try:
+            return shown.index_of(label)
+        except KeyError:
+            return -1
+
+    query_rows = [row_of(searched.labels[r]) for r in result.query_rows]
+    return replace(
+        result,
+        rows=_array([row_of(label) for label in result.labels]),
+        query_rows=[r for r in query_rows if r >= 0],
+    )
+
+
 def install(window) -> None:
     window.neighbors_panel = NeighborsPanel(window)
+    actions = getattr(window, "data_actions", None)
+    if actions is not None:
+        actions.fullLoaded.connect(window.neighbors_panel._on_full_loaded)
     window.add_dock("neighbors", "Neighbours", window.neighbors_panel)
