@@ -76,7 +76,7 @@ def test_bad_regex_is_reported_not_raised(demo_window, qtbot):
 
 
 def _zoom_on(win, row, qtbot):
-    x, y = win.view.coords[row]
+    x, y = map(float, win.view.coords[row])
     win.view.plotItem.vb.setRange(
         xRange=(x - 1e-3, x + 1e-3), yRange=(y - 1e-3, y + 1e-3), padding=0
     )
@@ -193,6 +193,8 @@ def test_panel_overlays_are_drawn_and_focus_centres(demo_window, qtbot):
     win.session.focus([king])
     (x0, x1), (y0, y1) = win.view.plotItem.vb.viewRange()
     x, y = win.view.coords[king]
-    assert x0 < x < x1 and y0 < y < y1 and (x1 - x0) < 0.1
+    extent = float(np.ptp(win.view.coords, axis=0).max())
+    assert x0 < x < x1 and y0 < y < y1
+    assert 0.05 * extent < (y1 - y0) < 0.4 * extent  # zoomed in, with its surroundings
     win.session.set_overlay("test", None)
     assert win.view.overlay_rows.size == 0

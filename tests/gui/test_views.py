@@ -156,7 +156,7 @@ def test_hover_and_dark_theme_and_exports(plane_window, qtbot, plane, tmp_path):
     win, vectors, labels = plane_window, plane[1], plane[2]
     view = win.view
     row = int(np.argmin(np.abs(vectors).sum(axis=1)))
-    x, y = vectors[row]
+    x, y = map(float, vectors[row])
     view.plotItem.vb.setRange(xRange=(x - 0.05, x + 0.05), yRange=(y - 0.05, y + 0.05), padding=0)
     qtbot.wait(30)
     qtbot.mouseMove(view.viewport(), view.mapFromScene(view.scene_pos_of(row)) + QPoint(1, 1))

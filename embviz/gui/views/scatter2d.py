@@ -207,10 +207,14 @@ class ScatterView(pg.PlotWidget):
     def centre_on(self, rows: np.ndarray) -> None:
         if len(rows) == 0 or not len(self.coords):
             return
-        xy = self.coords[np.asarray(rows)]
+        xy = self.coords[np.asarray(rows)].astype(np.float64)
         (x0, y0), (x1, y1) = xy.min(axis=0), xy.max(axis=0)
-        pad = max(x1 - x0, y1 - y0, 1e-3) * 0.2 + 1e-3
-        self.plotItem.vb.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0 - pad, y1 + pad))
+        extent = float(np.ptp(self.coords, axis=0).max()) or 1.0
+        # a lone point is shown with its surroundings (5% of the map), not magnified without end
+        pad = max(float(max(x1 - x0, y1 - y0)) * 0.2, 0.05 * extent)
+        self.plotItem.vb.setRange(
+            xRange=(float(x0) - pad, float(x1) + pad), yRange=(float(y0) - pad, float(y1) + pad)
+        )
 
     def set_tool(self, tool: str) -> None:
         self.map_box.set_tool(tool)
