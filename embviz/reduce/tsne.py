@@ -24,7 +24,9 @@ from embviz.reduce.sampling import merge_rows, nearest_rows, pca_preview, split_
 # takes ~35 s on 5,000 rows and 52-60 s on 10,000 (benchmarks/projections.py), so the whole
 # 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
 TSNE_FIT_SAMPLE = 10_000
-CHUNK_SECONDS = 0.5  # one optimisation chunk; Cancel waits at most this (plus a draw)
+CHUNK_SECONDS = 1.0  # one optimisation chunk; Cancel waits at most this (plus a draw). Each
+# chunk costs one extra gradient evaluation, so shorter chunks slow the whole run down.
+EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 dims, and truer
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
 
 
@@ -95,6 +97,9 @@ class TSNEReducer:
         yield Progress(0.01, "t-SNE: finding neighbours (PCA preview shown)", partial=preview)
         from openTSNE import TSNE
 
+        from embviz.reduce.tsne_fft import install_threaded_fft
+
+        install_threaded_fft()
         x_fit = x[fitted]
         tsne = TSNE(
             n_components=dims,
@@ -104,6 +109,7 @@ class TSNEReducer:
             metric=p.metric,
             initialization=p.initialization,
             negative_gradient_method="fft" if dims <= 2 else "bh",
+            neighbors="exact" if len(x_fit) <= EXACT_NEIGHBORS_MAX else "auto",
             n_jobs=_n_jobs(len(x_fit)),
             random_state=p.seed,
         )
