@@ -77,6 +77,15 @@ def colour_by(column: str, values: np.ndarray) -> Colouring:
     return _categorical(column, values)
 
 
+def colour_numeric(column: str, values: np.ndarray) -> Colouring:
+    """A colormap over a numeric score whatever its number of distinct values (NaN: grey)."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return single_colour(len(values), MISSING_RGB)
+    return _numeric(column, values, finite)
+
+
 def _categorical(column: str, values: np.ndarray) -> Colouring:
     text = np.array([_as_text(v) for v in values.tolist()], dtype=object)
     names, inverse, counts = np.unique(text, return_inverse=True, return_counts=True)

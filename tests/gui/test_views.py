@@ -187,3 +187,21 @@ def test_hover_and_dark_theme_and_exports(plane_window, qtbot, plane, tmp_path):
         & (vectors[:, 1] <= y1)
     )
     assert visible == int(inside.sum())
+
+
+def test_colour_by_neighbourhood_kept_once_quality_is_known(demo_window, qtbot):
+    from embviz.gui.views.map_controller import KEPT
+
+    win = demo_window
+    panel = win.appearance_panel
+    qtbot.waitUntil(lambda: panel.colour_by.findText(KEPT) >= 0, timeout=60000)
+    quality = win.session.projection.info["quality"]
+    panel.colour_by.setCurrentText(KEPT)
+    colouring = win.view.colouring
+    assert colouring is not None and colouring.kind == "numeric" and colouring.column == KEPT
+    checked = np.isfinite(quality.kept)
+    assert checked.sum() == quality.queries  # points whose neighbourhoods were compared
+    # rows with a higher share of neighbours kept never get a lower colour code
+    codes = colouring.codes[checked].astype(int)
+    order = np.argsort(quality.kept[checked], kind="stable")
+    assert np.all(np.diff(codes[order]) >= 0)

@@ -41,6 +41,7 @@ class AppearancePanel(QWidget):
         self.font_size.valueChanged.connect(self.maps.set_font_size)
         self.theme.currentTextChanged.connect(self.maps.set_theme)
         window.session.current_changed.connect(self._on_current)
+        window.session.quality_changed.connect(self._on_quality)
 
     def _on_current(self, eset) -> None:
         self.colour_by.blockSignals(True)
@@ -49,6 +50,13 @@ class AppearancePanel(QWidget):
         if eset is not None:
             self.colour_by.addItems(list(eset.metadata))
         self.colour_by.blockSignals(False)
+
+    def _on_quality(self, projection) -> None:
+        """Once the projection's quality is known, its per-point score can colour the map."""
+        from embviz.gui.views.map_controller import KEPT
+
+        if self.colour_by.findText(KEPT) < 0 and projection is self.maps.session.projection:
+            self.colour_by.addItem(KEPT)
 
     def _colour(self, column: str) -> None:
         self.maps.set_colour_column(None if column in ("", NONE) else column)

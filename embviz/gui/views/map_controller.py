@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QApplication, QComboBox, QStackedWidget
 
-from embviz.core.colors import colour_by
+from embviz.core.colors import colour_by, colour_numeric
 from embviz.core.search import search_labels
 from embviz.gui.views.hit_list import HitList
 from embviz.gui.views.map_toolbar import build_map_toolbar
@@ -19,6 +19,7 @@ from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
 
 LABELS = "labels"
+KEPT = "neighbourhood kept (projection quality)"  # per point: share of its 10 neighbours kept
 
 
 class MapController:
@@ -42,6 +43,7 @@ class MapController:
         self.toolbar = build_map_toolbar(self)
         s.current_changed.connect(self._on_current)
         s.projection_changed.connect(self._on_projection)
+        s.quality_changed.connect(self._on_quality)
         s.search_changed.connect(self._on_search)
         s.selection_changed.connect(lambda rows: self._each("set_selection", rows))
         s.overlays_changed.connect(self.view.set_overlays)
@@ -177,9 +179,19 @@ class MapController:
     # appearance ---------------------------------------------------------------------------
     def _colouring(self):
         eset = self.session.current
+        if self.colour_column == KEPT:
+            projection = self.session.projection
+            quality = projection.info.get("quality") if projection is not None else None
+            if quality is None or eset is None or len(quality.kept) != len(eset):
+                return None
+            return colour_numeric(KEPT, quality.kept)
         if self.colour_column is None or eset is None or self.colour_column not in eset.metadata:
             return None
         return colour_by(self.colour_column, eset.metadata[self.colour_column])
+
+    def _on_quality(self, projection) -> None:
+        if self.colour_column == KEPT and projection is self.session.projection:
+            self._each("set_colouring", self._colouring())
 
     def set_colour_column(self, column: str | None) -> None:
         self.colour_column = column or None
