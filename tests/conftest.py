@@ -12,6 +12,13 @@ if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_configure(config):
+    """As the app does: OpenGL widgets share resources (set before pytest-qt's QApplication)."""
+    from embviz.gui.app import share_gl_contexts
+
+    share_gl_contexts()
+
+
 def write_glove(path, labels, vectors) -> None:
     """A GloVe text file (no header), written the way GloVe writes it."""
     with open(path, "w", encoding="utf-8") as f:

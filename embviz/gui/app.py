@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -17,6 +17,7 @@ from embviz.core.paths import resource
 def make_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
+        share_gl_contexts()
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("embviz")
     app.setOrganizationName("embviz")
@@ -26,6 +27,13 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return app
+
+
+def share_gl_contexts() -> None:
+    """Let every OpenGL widget share resources (before the QApplication exists). pyqtgraph keeps
+    compiled shader programs across widgets; without sharing, a second 3-D view (the polysemy
+    lab's maps beside the main one) would draw with programs of a context that is gone."""
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 class FileOpenFilter(QObject):

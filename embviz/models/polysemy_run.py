@@ -137,7 +137,9 @@ def polysemy_task(
     if static_set is not None:
         for layer in chosen:
             groups = result.groups(layer)
-            result.static[layer] = static_view(static_set, result.at(layer), groups, word, layer)
+            view = static_view(static_set, result.at(layer), groups, word, layer)
+            view.last_layer = loaded.num_layers - 1
+            result.static[layer] = view
     return result
 
 

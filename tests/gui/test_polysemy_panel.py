@@ -26,7 +26,18 @@ def test_lab_opens_on_the_sample_and_follows_the_slider(window, qtbot):
     assert lab.slider.value() == 6 and bank.layer_line.value() == 6
     before = np.array([p.pos() for p in bank.scatter.points()])
     assert len(before) == 16
-    assert len(bank.legend.items) == 2  # river, money
+    legend = [label.text for _, label in bank.legend.items]
+    assert legend[:2] == ["river", "money"] and legend[2] == "★ static vector"
+    # the static vector is on the map, projected with the same PCA, labelled, with a tooltip
+    marker = bank.occurrence_map.marker_item
+    assert marker.isVisible() and len(marker.points()) == 1
+    assert bank.occurrence_map.marker_label.isVisible()
+    assert "static vector" in bank.occurrence_map.marker_label.toPlainText()
+    shown = lab.coords[("bank", 6, "pca", 2)]
+    assert shown.marker.exact and tuple(marker.points()[0].pos()) == pytest.approx(
+        tuple(shown.marker.position)
+    )
+    assert "same PCA" in bank.occurrence_map._marker_tip()
     tip = bank._tip(data=0)
     assert "<b><u>bank</u></b>" in tip and "river" in tip
     chart = bank.chart_lines["self_similarity"].getData()
@@ -40,3 +51,18 @@ def test_lab_opens_on_the_sample_and_follows_the_slider(window, qtbot):
     assert "layer 2:" in bank.summary.text()
     assert bank.image.image.shape == (16, 16)
     assert "Every sentence contains its word." in lab.report.text()
+    assert "means little" in bank.occurrence_map._marker_tip()  # not the last layer
+
+
+def test_3d_switch_says_plainly_when_there_is_no_opengl(window, qtbot, monkeypatch):
+    from embviz.gui.polysemy import map3d
+    from embviz.gui.polysemy.lab import PolysemyLab
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        assert "OpenGL" in map3d.gl_problem()  # the real probe, not a crash
+    monkeypatch.setattr(map3d, "gl_problem", lambda: "no OpenGL context can be created here.")
+    lab = PolysemyLab(window)
+    qtbot.addWidget(lab)
+    lab.dims_box.setCurrentIndex(1)
+    assert lab.dims() == 2 and lab.dims_box.currentText() == "2D"
+    assert "3-D map unavailable: no OpenGL" in lab.message.text()

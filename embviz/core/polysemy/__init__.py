@@ -32,6 +32,14 @@ from embviz.core.polysemy.measures import (
     self_similarity,
     sense_similarity,
 )
+from embviz.core.polysemy.placement import (
+    PolysemyMap,
+    StaticMarker,
+    map_task,
+    pca_fit,
+    pca_place,
+    static_marker,
+)
 from embviz.core.polysemy.static import StaticView, static_view
 
 __all__ = [
@@ -39,9 +47,11 @@ __all__ = [
     "MEASURE_TITLES",
     "LayerMeasures",
     "Occurrence",
+    "PolysemyMap",
     "PolysemyResult",
     "SentenceLine",
     "Selection",
+    "StaticMarker",
     "StaticView",
     "analyse",
     "auto_clusters",
@@ -49,12 +59,16 @@ __all__ = [
     "baseline_pairs",
     "find_in_corpus",
     "intra_sentence_similarity",
+    "map_task",
     "mev",
     "parse_sentences",
+    "pca_fit",
+    "pca_place",
     "read_sentences",
     "select",
     "self_similarity",
     "sense_similarity",
+    "static_marker",
     "static_view",
     "word_pattern",
 ]

@@ -24,11 +24,16 @@ class StaticView:
     )  # group -> cos(static, centroid)
     nearest_occurrence: int | None = None  # the occurrence most like the static vector
     note: str = ""
+    vector: np.ndarray | None = None  # the word's static vector, unit length
+    set_name: str = ""
+    last_layer: int | None = None  # the model's last layer: the space the static set lives in
 
 
 def static_view(eset, vectors: np.ndarray, groups: list[str], word: str, layer: int, k: int = 6):
     """Nearest static neighbours of each group's centroid, and the static word against them."""
     view = StaticView(layer)
+    if eset is not None:
+        view.set_name = eset.name
     if eset is None:
         view.note = "no static set"
         return view
@@ -53,6 +58,7 @@ def static_view(eset, vectors: np.ndarray, groups: list[str], word: str, layer: 
         ]
         if static_vector is not None:
             view.word_similarity[name] = float(centroid @ static_vector)
+    view.vector = static_vector
     if static_vector is not None:
         view.nearest_occurrence = int(np.argmax(unit(vectors) @ static_vector))
     else:

@@ -1,8 +1,9 @@
 """The polysemy lab window: target words side by side, sentences in, a layer slider.
 
 Embedding runs in ``window.runner`` on the "polysemy" channel (progress, Cancel); each map is
-projected by a reducer on its own channel and kept per (word, layer, method), so after the first
-pass moving the slider redraws from what is already there.
+projected by a reducer on its own channel and kept per (word, layer, method, dims), with the
+static vector placed on it by the core, so after the first pass moving the slider redraws from
+what is already there. 3-D maps need OpenGL: without it the 2D/3D switch says so and stays 2-D.
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ from superqt import QLabeledSlider
 
 from embviz.core.errors import EmbvizError
 from embviz.core.paths import resource
-from embviz.core.polysemy import PolysemyResult, find_in_corpus, parse_sentences
+from embviz.core.polysemy import PolysemyMap, PolysemyResult, find_in_corpus, parse_sentences
 from embviz.core.tasks import Progress
+from embviz.gui.polysemy.lab_maps import CHANNEL, LabMaps
 from embviz.gui.polysemy.word_column import WordColumn
 
-CHANNEL = "polysemy"
 SAMPLE = "polysemy/sample.tsv"
 SAMPLE_WORDS = "bank, bat, spring, cell"
 RUN_DESCRIPTION = "Polysemy lab: embedding"
 METHODS = (("PCA", "pca"), ("t-SNE", "tsne"), ("UMAP", "umap"))
+DIMS = (("2D", 2), ("3D", 3))
 
 
-class PolysemyLab(qw.QWidget):
+class PolysemyLab(LabMaps, qw.QWidget):
     def __init__(self, window) -> None:
         super().__init__(window, Qt.WindowType.Window)
         self.window_ = window
@@ -35,7 +37,8 @@ class PolysemyLab(qw.QWidget):
         self.resize(1600, 1000)
         self.results: dict[str, PolysemyResult] = {}
         self.columns: dict[str, WordColumn] = {}
-        self.coords: dict[tuple[str, int, str], object] = {}
+        self.coords: dict[tuple[str, int, str, int], PolysemyMap] = {}
+        self.gl_problem: str | None = None  # why 3-D cannot be shown here, once asked
         self._build()
         window.runner.progressChanged.connect(self._on_progress)
 
@@ -54,6 +57,13 @@ class PolysemyLab(qw.QWidget):
         for title, name in METHODS:
             self.method_box.addItem(title, name)
         self.method_box.currentIndexChanged.connect(lambda _: self.show_layer())
+        self.dims_box = qw.QComboBox()
+        for title, dims in DIMS:
+            self.dims_box.addItem(title, dims)
+        self.dims_box.setToolTip("2-D or 3-D map (3-D: drag to orbit, wheel to zoom; needs OpenGL)")
+        self.dims_box.currentIndexChanged.connect(
+            lambda _: self.set_dims(self.dims_box.currentData())
+        )
         self.run_button = qw.QPushButton("Run")
         self.run_button.clicked.connect(self.run)
         self.cancel_button = qw.QPushButton("Cancel")
@@ -65,8 +75,10 @@ class PolysemyLab(qw.QWidget):
         self.message = qw.QLabel("")
         top = qw.QHBoxLayout()
         for label, widget in (("Words:", self.words_edit), ("Model:", self.model_edit),
-                              ("Pieces:", self.pooling_box), ("Map:", self.method_box)):  # fmt: skip
-            top.addWidget(qw.QLabel(label))
+                              ("Pieces:", self.pooling_box), ("Map:", self.method_box),
+                              ("", self.dims_box)):  # fmt: skip
+            if label:
+                top.addWidget(qw.QLabel(label))
             top.addWidget(widget, 3 if widget is self.words_edit else 0)
         for widget in (self.run_button, self.cancel_button, self.progress):
             top.addWidget(widget)
@@ -220,6 +232,7 @@ class PolysemyLab(qw.QWidget):
         self.columns = {w: WordColumn(w) for w in words}
         for column in self.columns.values():
             self.columns_layout.addWidget(column)
+            column.occurrence_map.set_dims(self.dims())
 
     def _on_results(self, results: dict) -> None:
         self.cancel_button.setEnabled(False)
@@ -250,40 +263,6 @@ class PolysemyLab(qw.QWidget):
         self._say(
             str(exc) if isinstance(exc, EmbvizError) else f"{type(exc).__name__}: {exc}", error=True
         )
-
-    def show_layer(self) -> None:
-        """Redraw every column at the slider's layer; project what is not cached yet."""
-        from embviz.reduce.params import make_params
-        from embviz.reduce.registry import get_reducer
-
-        layer, method = self.slider.value(), self.method_box.currentData()
-        for word, result in self.results.items():
-            key = (word, layer, method)
-            column = self.columns[word]
-            column.show_layer(layer, self.coords.get(key))
-            if key in self.coords or layer not in result.layers:
-                continue
-            reducer = get_reducer(method)
-            vectors = result.at(layer)
-            params = make_params(reducer.params_type, {}, method)
-            self.window_.runner.run(
-                f"{CHANNEL}-map-{word}",
-                f"Polysemy lab: {method} of {word}",
-                lambda r=reducer, v=vectors, p=params: r.run(v, p, 2),
-                lambda projection, k=key: self._on_projection(k, projection),
-                self._on_error,
-            )
-
-    def _on_projection(self, key, projection) -> None:
-        self.coords[key] = projection.coords
-        word, layer, method = key
-        if layer == self.slider.value() and method == self.method_box.currentData():
-            self.columns[word].show_layer(layer, projection.coords)
-
-    def map_ready(self) -> bool:
-        """Every measured word is drawn at the slider's layer (tests wait on this)."""
-        layer, method = self.slider.value(), self.method_box.currentData()
-        return bool(self.results) and all((w, layer, method) in self.coords for w in self.results)
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = "#a00" if error else "#333"

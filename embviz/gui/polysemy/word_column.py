@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from embviz.core.colors import QUALITATIVE, colormap, hex_to_rgb
-from embviz.core.polysemy import PolysemyResult
+from embviz.core.polysemy import PolysemyMap, PolysemyResult
+from embviz.gui.polysemy.occurrence_map import OccurrenceMap, make_plot
 
 SHORT_TITLES = {
     "self_similarity": "self-sim",
@@ -29,23 +29,6 @@ CHART_LINES = (  # measure, colour, dashed
 )
 
 
-class _Plot(pg.PlotWidget):
-    """A plot that asks for little (the default 600 x 480 hint makes the columns scroll)."""
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
-        return QSize(280, self.minimumHeight())
-
-
-def _plot(title: str, height: int) -> pg.PlotWidget:
-    plot = _Plot(background="w")
-    plot.setTitle(title, color="#222", size="10pt")
-    plot.setMinimumHeight(height)
-    for axis in ("left", "bottom"):
-        plot.getAxis(axis).setTextPen("#333")
-        plot.getAxis(axis).setPen("#888")
-    return plot
-
-
 class WordColumn(QWidget):
     def __init__(self, word: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -54,15 +37,10 @@ class WordColumn(QWidget):
         self.layer: int | None = None
         self.title = QLabel(f"<b>{html.escape(word)}</b>")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.map = _plot("occurrences", 200)
-        self.map.hideAxis("left")
-        self.map.hideAxis("bottom")
-        self.scatter = pg.ScatterPlotItem(size=11, hoverable=True, tip=self._tip, hoverSize=15)
-        self.map.addItem(self.scatter)
-        self.legend = self.map.addLegend(
-            offset=(4, 4), labelTextColor="#222", brush=(255, 255, 255, 200)
-        )
-        self.heatmap = _plot("cosine similarity, ordered by sense", 140)
+        self.occurrence_map = OccurrenceMap(lambda i: self._tip(data=i))
+        self.map, self.scatter = self.occurrence_map.map, self.occurrence_map.scatter
+        self.legend = self.occurrence_map.legend
+        self.heatmap = make_plot("cosine similarity, ordered by sense", 140)
         self.heatmap.setAspectLocked(True)
         self.heatmap.hideAxis("left")
         self.heatmap.hideAxis("bottom")
@@ -71,7 +49,7 @@ class WordColumn(QWidget):
         self.heatmap.addItem(self.image)
         self.heatmap.getPlotItem().invertY(True)
         self.boundaries: list[pg.InfiniteLine] = []
-        self.chart = _plot("measures across layers", 150)
+        self.chart = make_plot("measures across layers", 150)
         self.chart.setLabel("bottom", "layer", color="#333")
         self.chart_legend = self.chart.addLegend(
             offset=(2, -2), labelTextColor="#222", brush=(255, 255, 255, 200), colCount=2
@@ -91,7 +69,7 @@ class WordColumn(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.title)
-        layout.addWidget(self.map, 3)
+        layout.addWidget(self.occurrence_map, 3)
         layout.addWidget(self.heatmap, 2)
         layout.addWidget(self.chart, 2)
         layout.addWidget(self.summary)
@@ -100,7 +78,7 @@ class WordColumn(QWidget):
     # drawing ------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
         self.result = None
-        self.scatter.clear()
+        self.occurrence_map.clear()
         self.summary.setText(f"<span style='color:#a00'>{html.escape(text)}</span>")
 
     def set_result(self, result: PolysemyResult) -> None:
@@ -113,8 +91,8 @@ class WordColumn(QWidget):
             f"<b>{html.escape(result.word)}</b> · {len(result.occurrences)} occurrences"
         )
 
-    def show_layer(self, layer: int, coords: np.ndarray | None) -> None:
-        """Draw ``layer``; ``coords`` (n x 2) may come later (None keeps the old map)."""
+    def show_layer(self, layer: int, shown: PolysemyMap | None) -> None:
+        """Draw ``layer``; its map ``shown`` may come later (None keeps the old map)."""
         if self.result is None or layer not in self.result.layers:
             return
         self.layer = layer
@@ -122,22 +100,8 @@ class WordColumn(QWidget):
         groups = self.result.groups(layer)
         names = list(dict.fromkeys(groups))
         colours = {g: hex_to_rgb(QUALITATIVE[i % len(QUALITATIVE)]) for i, g in enumerate(names)}
-        if coords is not None:
-            self.scatter.setData(
-                pos=np.asarray(coords, dtype=float)[:, :2],
-                brush=[pg.mkBrush(*colours[g], 220) for g in groups],
-                pen=pg.mkPen("#333", width=0.6),
-                data=list(range(len(groups))),
-            )
-            self.legend.clear()
-            for name in names:
-                self.legend.addItem(
-                    pg.ScatterPlotItem(brush=pg.mkBrush(*colours[name]), size=10), name
-                )
-            self.map.getPlotItem().setTitle(
-                f"occurrences at layer {layer}", color="#222", size="10pt"
-            )
-            self.map.autoRange()
+        if shown is not None:
+            self.occurrence_map.draw(layer, shown, groups, colours)
         matrix, _, ordered = self.result.similarity(layer)
         self.image.setImage(matrix, levels=(max(0.0, float(matrix.min())), 1.0))
         self._draw_boundaries(ordered)

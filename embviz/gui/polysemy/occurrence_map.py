@@ -1,0 +1,127 @@
+"""One word's occurrence map in the lab, 2-D or 3-D: the occurrences coloured by sense/cluster,
+the sentence on hover, and the word's static vector as a star labelled "static vector".
+
+The 2-D map is a pyqtgraph plot; the 3-D one (``map3d``) is made the first time it is asked for,
+because it needs an OpenGL context. Both draw a ``PolysemyMap`` the core computed.
+"""
+
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QStackedWidget
+
+from embviz.core.polysemy import PolysemyMap, StaticMarker
+
+MARKER_BRUSH = "#F0E442"
+STATIC_LEGEND = "★ static vector"
+STATIC_LEGEND_NEAREST = "★ static vector (at nearest occurrence)"
+
+
+class _Plot(pg.PlotWidget):
+    """A plot that asks for little (the default 600 x 480 hint makes the columns scroll)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(280, self.minimumHeight())
+
+
+def make_plot(title: str, height: int) -> pg.PlotWidget:
+    plot = _Plot(background="w")
+    plot.setTitle(title, color="#222", size="10pt")
+    plot.setMinimumHeight(height)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setTextPen("#333")
+        plot.getAxis(axis).setPen("#888")
+    return plot
+
+
+class OccurrenceMap(QStackedWidget):
+    def __init__(self, tip, parent=None) -> None:
+        super().__init__(parent)
+        self.tip = tip  # occurrence index -> HTML
+        self.dims = 2
+        self.map = make_plot("occurrences", 200)
+        self.map.hideAxis("left")
+        self.map.hideAxis("bottom")
+        self.scatter = pg.ScatterPlotItem(size=11, hoverable=True, tip=self._tip, hoverSize=15)
+        self.map.addItem(self.scatter)
+        self.marker: StaticMarker | None = None
+        self.marker_item = pg.ScatterPlotItem(
+            symbol="star", size=22, hoverable=True, hoverSize=26, tip=self._marker_tip,
+            brush=pg.mkBrush(MARKER_BRUSH), pen=pg.mkPen("#111", width=1.2),
+        )  # fmt: skip
+        self.marker_item.setZValue(10)
+        self.marker_label = pg.TextItem("static vector", color="#111", anchor=(-0.15, 1.1))
+        self.marker_label.setZValue(10)
+        for item in (self.marker_item, self.marker_label):
+            item.setVisible(False)
+            self.map.addItem(item)
+        self.legend = self.map.addLegend(
+            offset=(4, 4), labelTextColor="#222", brush=(255, 255, 255, 200)
+        )
+        self.view3d = None
+        self.addWidget(self.map)
+        self.setMinimumHeight(200)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
+        return QSize(280, 200)
+
+    # 2-D / 3-D ----------------------------------------------------------------------------
+    def set_dims(self, dims: int) -> None:
+        """Show the 2-D or the 3-D map (the lab has checked that OpenGL works first)."""
+        if dims == 3 and self.view3d is None:
+            from embviz.gui.polysemy.map3d import OccurrenceMap3D
+
+            self.view3d = OccurrenceMap3D(self)
+            self.addWidget(self.view3d)
+        self.dims = dims
+        self.setCurrentWidget(self.view3d if dims == 3 else self.map)
+
+    # drawing ------------------------------------------------------------------------------
+    def clear(self) -> None:
+        self.scatter.clear()
+        self.marker = None
+        self.marker_item.setVisible(False)
+        self.marker_label.setVisible(False)
+
+    def draw(self, layer: int, shown: PolysemyMap, groups: list[str], colours: dict) -> None:
+        """Draw ``shown`` (2-D or 3-D) coloured by ``groups``; ``colours``: group -> rgb."""
+        self.marker = shown.marker
+        if shown.dims == 3:
+            if self.view3d is not None:
+                tips = [self.tip(i) for i in range(len(groups))]
+                self.view3d.set_map(shown.coords, tips, groups, colours)
+                self.view3d.set_marker(shown.marker)
+            return
+        self.scatter.setData(
+            pos=np.asarray(shown.coords, dtype=float)[:, :2],
+            brush=[pg.mkBrush(*colours[g], 220) for g in groups],
+            pen=pg.mkPen("#333", width=0.6),
+            data=list(range(len(groups))),
+        )
+        self.legend.clear()
+        for name, rgb in colours.items():
+            self.legend.addItem(pg.ScatterPlotItem(brush=pg.mkBrush(*rgb), size=10), name)
+        marker = shown.marker
+        self.marker_item.setVisible(marker is not None)
+        self.marker_label.setVisible(marker is not None)
+        if marker is not None:
+            x, y = (float(v) for v in marker.position[:2])
+            self.marker_item.setData(pos=[(x, y)], data=["static"])
+            self.marker_label.setPos(x, y)
+            title = STATIC_LEGEND if marker.exact else STATIC_LEGEND_NEAREST
+            sample = pg.ScatterPlotItem(
+                symbol="star", size=14, brush=pg.mkBrush(MARKER_BRUSH), pen=pg.mkPen("#111")
+            )
+            self.legend.addItem(sample, title)
+        self.map.getPlotItem().setTitle(f"occurrences at layer {layer}", color="#222", size="10pt")
+        self.map.autoRange()
+
+    def _tip(self, x=None, y=None, data=None) -> str:
+        return "" if data is None else self.tip(int(data))
+
+    def _marker_tip(self, x=None, y=None, data=None) -> str:
+        return "" if self.marker is None else f"<p>{html.escape(self.marker.note)}</p>"
