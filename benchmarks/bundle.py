@@ -42,7 +42,11 @@ def build(flavour: str, dist: Path) -> None:
 
 
 def size_mb(folder: Path) -> float:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6
+    # lstat: PyInstaller links some libraries; a link must not count its target twice
+    return (
+        sum(f.lstat().st_size for f in folder.rglob("*") if not f.is_symlink() and f.is_file())
+        / 1e6
+    )
 
 
 def drop_caches() -> bool:
