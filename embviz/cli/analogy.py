@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.analogy import METHOD_NAMES, METHODS, solve
 from embviz.core.neighbors import MAX_K
-from embviz.io.registry import load
 
 
 def add_parser(sub) -> None:
@@ -27,11 +27,12 @@ def add_parser(sub) -> None:
     p.add_argument("--keep-inputs", action="store_true", help="allow A, B and C among the answers")
     p.add_argument("--expected", help="also print the rank of this answer")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    eset = load(args.path)
+    eset = load_from_args(args.path, args)
     result = solve(
         eset, args.a, args.b, args.c, args.k, args.method, not args.keep_inputs, args.expected
     )

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
+from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.evaluate import RESTRICT_VOCAB, evaluate_analogies_task, evaluate_similarity
 from embviz.core.tasks import run_task
-from embviz.io.registry import load
 
 
 def add_parser(sub) -> None:
@@ -29,11 +29,12 @@ def add_parser(sub) -> None:
     )  # fmt: skip
     p.add_argument("--case-sensitive", action="store_true", help="do not upper-case words")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    eset = load(args.path)
+    eset = load_from_args(args.path, args)
     case_insensitive = not args.case_sensitive
     if args.similarity:
         sim = evaluate_similarity(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from embviz.cli.read_options import add_read_options
 from embviz.io.registry import load
 
 
@@ -12,23 +13,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("info", help="format, rows, dims, dtype, metadata and warnings of a file")
     p.add_argument("path", help="embedding file")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
-    p.add_argument(
-        "--format", help="skip sniffing and read as this format (e.g. word2vec-binary, glove-text)"
-    )
-    p.add_argument("--encoding", default="utf-8", help="encoding of labels (default utf-8)")
-    p.add_argument("--limit", type=_positive, help="read only the first N rows")
-    p.add_argument(
-        "--trust",
-        action="store_true",
-        help="allow gensim .kv/.model pickles (loading one runs code from the file)",
-    )
+    add_read_options(p)
     p.set_defaults(func=run)
-
-
-def _positive(text: str) -> int:
-    from embviz.cli.convert import _positive as positive
-
-    return positive(text)
 
 
 def describe(

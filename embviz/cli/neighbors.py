@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
+from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.neighbors import MAX_K, METRICS, neighbors
-from embviz.io.registry import load
 
 
 def add_parser(sub) -> None:
@@ -27,11 +27,12 @@ def add_parser(sub) -> None:
         help="subtract the set's mean vector first (off by default)",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    eset = load(args.path)
+    eset = load_from_args(args.path, args)
     result = neighbors(eset, " ".join(args.query), args.k, args.metric, args.center)
     if args.json:
         print(json.dumps(result.to_json(), indent=2))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.errors import EmbvizError
 from embviz.core.tasks import run_task
 from embviz.reduce.params import parse_assignments, specs
@@ -54,6 +55,7 @@ def add_parser(sub) -> None:
         "coordinates per row), one row per input row in input order",
     )
     p.add_argument("--json", action="store_true", help="print method, dims, seconds, trust")
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
@@ -75,7 +77,6 @@ def write_coords(path: Path, labels: list[str], coords: np.ndarray) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from embviz.io.registry import load
     from embviz.reduce.quality import trustworthiness
 
     reducer = get_reducer(args.method)
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         if "seed" not in {s.name for s in specs(reducer.params_type)}:
             raise EmbvizError(f"{reducer.name} has no seed.")
         values["seed"] = args.seed
-    eset = load(args.path)
+    eset = load_from_args(args.path, args)
     task = projection_task(eset, reducer.name, values, args.dims)  # checks the parameters
     started = time.perf_counter()
     projection = run_task(task)
