@@ -102,3 +102,24 @@ def test_umap_superseded_by_pca_never_appears(panel_window, qtbot):
     qtbot.wait(1000)
     assert ("umap", False) not in drawn and drawn[-1] == ("pca", False)
     assert panel_window.session.projection.method == "pca"
+
+
+def test_last_method_and_parameters_are_remembered(window, qtbot, small_glove, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from embviz.gui.main_window import MainWindow
+
+    path, _, _ = small_glove
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=20000)
+    panel = window.projection_panel
+    panel.set_method("tsne")
+    panel.editors["perplexity"].setValue(12.0)
+    panel.run()
+    qtbot.waitUntil(lambda: window.session.projection.method == "tsne", timeout=60000)
+    window.settings.sync()
+    again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.projection_panel.method.currentData() == "tsne"
+    assert again.projection_panel.editors["perplexity"].value() == 12.0
+    again.cancel()

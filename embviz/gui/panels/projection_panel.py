@@ -7,6 +7,7 @@ its background runner.
 
 from __future__ import annotations
 
+import json
 import os
 
 from PySide6.QtCore import QTimer
@@ -33,7 +34,7 @@ from embviz.reduce.registry import reducers
 
 WARM_UP_DELAY_MS = 1500  # let the window draw first, then start UMAP's process
 THREE_D_NOTE = (
-    "3-D layouts are computed and cached; until the 3-D view arrives the map shows their "
+    "3-D layouts are computed and cached; the 3-D view (key 3) shows them, the 2-D map their "
     "first two axes."
 )
 
@@ -75,6 +76,24 @@ def _editor(spec: ParamSpec, columns: list[str]) -> QWidget:
         return dspin
     line = QLineEdit(str(spec.default))
     return line
+
+
+def _set_value(widget: QWidget, value) -> None:
+    """Show a remembered value; one that no longer fits (an old setting) is ignored."""
+    try:
+        if isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            widget.setCurrentIndex(index if index >= 0 else widget.findText(str(value)))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value))
+        elif isinstance(widget, QDoubleSpinBox):
+            widget.setValue(float(value))
+        else:
+            widget.setText(str(value))
+    except (TypeError, ValueError):
+        pass
 
 
 def _value(widget: QWidget):
@@ -148,6 +167,9 @@ class ProjectionPanel(QWidget):
         self.session.quality_changed.connect(self._on_projection)
         self.session.current_changed.connect(lambda eset: self._build_form())
         self._build_form()
+        remembered = self.window.settings.value("projection/method")
+        if remembered and self.method.findData(remembered) >= 0:
+            self.set_method(remembered)  # the method last run, with its last parameters
         self._refresh_buttons()
 
     # form -----------------------------------------------------------------------------------
@@ -163,6 +185,15 @@ class ProjectionPanel(QWidget):
             editor.setToolTip(spec.describe())
             self.editors[spec.name] = editor
             self.form.addRow(spec.label + ":", editor)
+        remembered = self.window.settings.value(f"projection/{reducer.name}")
+        if remembered:
+            try:
+                values = json.loads(remembered)
+            except ValueError:
+                values = {}
+            for name, value in values.items():
+                if name in self.editors:
+                    _set_value(self.editors[name], value)
 
     def set_method(self, name: str) -> None:
         self.method.setCurrentIndex(self.method.findData(name))
@@ -179,7 +210,10 @@ class ProjectionPanel(QWidget):
             self.status.setText("Open a set first.")
             return
         self.status.setText("")
-        self.controller.project(eset, self.method.currentData(), self.values(), self.dims())
+        method, values = self.method.currentData(), self.values()
+        self.window.settings.setValue("projection/method", method)  # remembered for next time
+        self.window.settings.setValue(f"projection/{method}", json.dumps(values))
+        self.controller.project(eset, method, values, self.dims())
         self._refresh_buttons()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt naming)
