@@ -186,7 +186,8 @@ def test_panel_overlays_are_drawn_and_focus_centres(demo_window, qtbot):
     king, queen = eset.index_of("king"), eset.index_of("queen")
     win.session.set_overlay("test", Overlay(np.array([king, queen]), [(king, queen)]))
     assert win.view.overlay_rows.tolist() == [king, queen]
-    xs, _ = win.view.overlay_lines.getData()
+    xs, _ = win.view.overlay_lines["test"].getData()
+    assert win.view.overlay_lines["test"].opts["pen"].color().getRgb()[:3] == (44, 160, 44)
     assert np.allclose(xs, win.view.coords[[king, queen], 0])
     shown = {item.toPlainText() for item in win.view._focus_items if item.isVisible()}
     assert {"king", "queen"} <= shown
@@ -197,4 +198,4 @@ def test_panel_overlays_are_drawn_and_focus_centres(demo_window, qtbot):
     assert x0 < x < x1 and y0 < y < y1
     assert 0.05 * extent < (y1 - y0) < 0.4 * extent  # zoomed in, with its surroundings
     win.session.set_overlay("test", None)
-    assert win.view.overlay_rows.size == 0
+    assert win.view.overlay_rows.size == 0 and "test" not in win.view.overlay_lines

@@ -61,3 +61,20 @@ def test_neighbours_panel(demo_window, qtbot, tmp_path):
     assert "not a label" in panel.info.text()
     assert win.last_error is None
     win.grab().save(str(tmp_path / "neighbors.png"))
+
+
+def test_k_and_metric_are_remembered_but_centring_is_not(window, qtbot):
+    from PySide6.QtCore import QSettings
+
+    from embviz.gui.main_window import MainWindow
+
+    panel = window.neighbors_panel
+    panel.k.setValue(25)
+    panel.metric.setCurrentText("euclidean")
+    panel.center.setChecked(True)
+    window.settings.sync()
+    again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.neighbors_panel.k.value() == 25
+    assert again.neighbors_panel.metric.currentText() == "euclidean"
+    assert not again.neighbors_panel.center.isChecked()

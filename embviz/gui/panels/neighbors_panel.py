@@ -77,6 +77,7 @@ class NeighborsPanel(QWidget):
         self.k = QSpinBox(minimum=1, maximum=MAX_K, value=10)
         self.metric = QComboBox()
         self.metric.addItems(METRICS)
+        self._remember_k_and_metric(window.settings)
         self.whole_file = QCheckBox("Search the whole file (the map shows its first rows)")
         self.whole_file.setChecked(True)
         self.whole_file.setVisible(False)
@@ -100,6 +101,18 @@ class NeighborsPanel(QWidget):
         self.session.current_changed.connect(self._on_current)
         self.session.selection_changed.connect(self._on_selection)
         self._on_selection(self.session.selection)
+
+    def _remember_k_and_metric(self, settings) -> None:
+        """k and the metric persist between sessions; centring does not (off unless asked)."""
+        try:
+            self.k.setValue(int(settings.value("neighbors/k", 10)))
+        except (TypeError, ValueError):
+            pass
+        metric = str(settings.value("neighbors/metric", "cosine"))
+        if metric in METRICS:
+            self.metric.setCurrentText(metric)
+        self.k.valueChanged.connect(lambda k: settings.setValue("neighbors/k", k))
+        self.metric.currentTextChanged.connect(lambda m: settings.setValue("neighbors/metric", m))
 
     def _layout(self) -> None:
         grid = QGridLayout()

@@ -48,10 +48,12 @@ class ScatterView(pg.PlotWidget):
         self.selected_cloud = PointCloudItem(7, 0.95)
         self.rings = pg.ScatterPlotItem(pxMode=True, size=14, brush=None)
         self.hover_marker = pg.ScatterPlotItem(pxMode=True, size=12, brush=None)
-        self.overlay_lines = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(44, 160, 44, width=2))
+        self.overlay_lines: dict[str, pg.PlotDataItem] = {}  # one per panel, in its colour
         self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
-        layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings, self.overlay_lines)
-        for z, item in enumerate((*layers, self.overlay_points, self.hover_marker)):
+        # drawing order; overlay lines (one item per panel, added later) sit at 4
+        layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings)
+        items = (*layers, self.overlay_points, self.hover_marker)
+        for item, z in zip(items, (0, 1, 2, 3, 5, 6), strict=True):
             item.setZValue(z)
             self.addItem(item)
         self.hover_text = pg.TextItem("", anchor=(0, 1))
@@ -185,20 +187,26 @@ class ScatterView(pg.PlotWidget):
         self._update_labels()
 
     def set_overlays(self, overlays: dict) -> None:
-        """Draw each panel's overlay: lines between rows, marked and labelled rows."""
+        """Draw each panel's overlay: lines between rows in its colour, marked and labelled rows."""
         self.overlays = dict(overlays)
         n = len(self.coords)
-        edges, rows, brushes = [], [], []
-        for overlay in self.overlays.values():
-            edges += [(a, b) for a, b in overlay.edges if 0 <= a < n and 0 <= b < n]
+        for name in [name for name in self.overlay_lines if name not in self.overlays]:
+            self.removeItem(self.overlay_lines.pop(name))
+        rows, brushes = [], []
+        for name, overlay in self.overlays.items():
+            edges = [(a, b) for a, b in overlay.edges if 0 <= a < n and 0 <= b < n]
+            item = self.overlay_lines.get(name)
+            if item is None:
+                item = self.overlay_lines[name] = pg.PlotDataItem(connect="pairs")
+                item.setZValue(4)
+                self.addItem(item)
+            item.setPen(pg.mkPen(*overlay.colour, width=2))
+            pairs = np.asarray(edges, dtype=np.int64).reshape(-1)
+            item.setData(self.coords[pairs, 0].astype(float), self.coords[pairs, 1].astype(float))
             for row in overlay.rows:
                 if 0 <= row < n:
                     rows.append(int(row))
                     brushes.append(pg.mkBrush(*overlay.colour, 230))
-        pairs = np.asarray(edges, dtype=np.int64).reshape(-1)
-        self.overlay_lines.setData(
-            self.coords[pairs, 0].astype(float), self.coords[pairs, 1].astype(float)
-        )
         self.overlay_rows = np.asarray(rows, dtype=np.int64)
         xy = self.coords[self.overlay_rows]
         self.overlay_points.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes)
