@@ -24,6 +24,7 @@ class Session:
     search_changed = Signal(object)  # SearchResult
     selection_changed = Signal(object)  # np.ndarray of rows
     overlays_changed = Signal(object)  # dict[str, Overlay]: what panels draw on the map
+    metadata_changed = Signal(object)  # the set whose metadata columns changed
     focus_requested = Signal(object)  # np.ndarray of rows the map should centre on
 
     def __init__(self) -> None:
@@ -35,6 +36,7 @@ class Session:
         self.search = SearchResult("", False, False)
         self.selection = np.empty(0, dtype=np.int64)
         self.overlays: dict[str, Overlay] = {}
+        self.search_column: str | None = None  # None: labels
 
     # sets ---------------------------------------------------------------------------------
     def add_set(self, eset: EmbeddingSet) -> None:
@@ -62,7 +64,10 @@ class Session:
         self.projection_changed.emit(self.projection)
         self.selection_changed.emit(self.selection)
         self.run_search(
-            self.search.pattern, regex=self.search.regex, case_sensitive=self.search.case_sensitive
+            self.search.pattern,
+            regex=self.search.regex,
+            case_sensitive=self.search.case_sensitive,
+            column=self.search_column,
         )
 
     # projection ---------------------------------------------------------------------------
@@ -101,11 +106,31 @@ class Session:
 
     # search and selection -----------------------------------------------------------------
     def run_search(
-        self, pattern: str, *, regex: bool = False, case_sensitive: bool = False
+        self,
+        pattern: str,
+        *,
+        regex: bool = False,
+        case_sensitive: bool = False,
+        column: str | None = None,
     ) -> None:
-        labels = self.current.labels if self.current is not None else []
-        self.search = search_labels(labels, pattern, regex=regex, case_sensitive=case_sensitive)
+        """Search the labels, or the values of metadata ``column`` (when the set has it)."""
+        eset = self.current
+        self.search_column = column
+        if eset is not None and column and column in eset.metadata:
+            texts = [str(value) for value in eset.metadata[column].tolist()]
+        else:
+            texts = eset.labels if eset is not None else []
+        self.search = search_labels(texts, pattern, regex=regex, case_sensitive=case_sensitive)
         self.search_changed.emit(self.search)
+
+    def set_metadata(self, eset: EmbeddingSet, metadata: dict) -> None:
+        """Replace a set's metadata columns (e.g. File > Add metadata) and say so."""
+        eset.metadata = dict(metadata)
+        self.metadata_changed.emit(eset)
+
+    def rename_set(self, eset: EmbeddingSet, name: str) -> None:
+        eset.name = name
+        self.sets_changed.emit()
 
     def select(self, rows: np.ndarray | list[int]) -> None:
         self.selection = np.unique(np.asarray(rows, dtype=np.int64))

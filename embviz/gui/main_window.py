@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         s.search_changed.connect(self._on_search_changed)
         s.selection_changed.connect(self._on_selection_changed)
         s.sets_changed.connect(self._refresh_set_combo)
+        s.sets_changed.connect(self._show_set_name)  # a set may have been renamed
         self.search_bar.searchRequested.connect(self.maps.run_search)
         self.search_bar.activated.connect(
             lambda: self.maps.current_view().centre_on(s.search.indices)
@@ -252,13 +253,8 @@ class MainWindow(QMainWindow):
     # session -> views ---------------------------------------------------------------------
     def _on_current_changed(self, eset: EmbeddingSet | None) -> None:
         self._refresh_set_combo()
-        if eset is None:
-            self.set_label.setText("No set open")
-            self.setWindowTitle("embviz")
-            return
-        self.set_label.setText(f"{eset.name} — {len(eset):,} × {eset.dims}")
-        self.setWindowTitle(f"embviz — {eset.name}")
-        if self.session.projection is None:
+        self._show_set_name()
+        if eset is not None and self.session.projection is None:
             self.view.set_points(None, [])
 
     def _on_projection_changed(self, projection: Projection | None) -> None:
@@ -271,6 +267,15 @@ class MainWindow(QMainWindow):
 
     def _on_selection_changed(self, rows: np.ndarray) -> None:
         self.selection_label.setText(self.session.selection_text())
+
+    def _show_set_name(self) -> None:
+        eset = self.session.current
+        if eset is None:
+            self.set_label.setText("No set open")
+            self.setWindowTitle("embviz")
+        else:
+            self.set_label.setText(f"{eset.name} — {len(eset):,} × {eset.dims}")
+            self.setWindowTitle(f"embviz — {eset.name}")
 
     def _refresh_set_combo(self) -> None:
         self.set_combo.blockSignals(True)

@@ -41,3 +41,30 @@ def test_search_follows_the_current_set():
     assert session.search.indices.tolist() == [1]
     session.add_set(EmbeddingSet(["pear", "plum", "pearl"], np.eye(3), name="more"))
     assert session.search.indices.tolist() == [0, 2]
+
+
+def test_search_a_metadata_column_and_keep_it_across_sets():
+    session = Session()
+    a = EmbeddingSet(["x", "y", "z"], np.eye(3), {"pos": np.array(["noun", "verb", "noun"])})
+    session.add_set(a)
+    session.run_search("noun", column="pos")
+    assert session.search.indices.tolist() == [0, 2] and session.search_column == "pos"
+    b = EmbeddingSet(["p", "q"], np.eye(2), {"pos": np.array(["verb", "noun"])}, name="b")
+    session.add_set(b)  # the same column is searched in the new set
+    assert session.search.indices.tolist() == [1]
+    session.add_set(EmbeddingSet(["noun1", "v"], np.eye(2), name="c"))  # no such column: labels
+    assert session.search.indices.tolist() == [0]
+
+
+def test_metadata_and_names_change_through_the_session():
+    session = Session()
+    eset = _set("a")
+    session.add_set(eset)
+    changed, renamed, currents = [], [], []
+    session.metadata_changed.connect(changed.append)
+    session.sets_changed.connect(lambda: renamed.append(eset.name))
+    session.current_changed.connect(currents.append)
+    session.set_metadata(eset, {"freq": np.array([3, 2, 1])})
+    assert changed == [eset] and eset.metadata["freq"].tolist() == [3, 2, 1]
+    session.rename_set(eset, "a (epoch 3)")
+    assert renamed == ["a (epoch 3)"] and currents == []  # the same set stays current

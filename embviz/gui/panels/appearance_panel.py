@@ -41,6 +41,7 @@ class AppearancePanel(QWidget):
         self.font_size.valueChanged.connect(self.maps.set_font_size)
         self.theme.currentTextChanged.connect(self.maps.set_theme)
         window.session.current_changed.connect(self._on_current)
+        window.session.metadata_changed.connect(self._on_metadata)
         window.session.quality_changed.connect(self._on_quality)
 
     def _on_current(self, eset) -> None:
@@ -50,6 +51,15 @@ class AppearancePanel(QWidget):
         if eset is not None:
             self.colour_by.addItems(list(eset.metadata))
         self.colour_by.blockSignals(False)
+
+    def _on_metadata(self, eset) -> None:
+        """New columns of the current set: offer them, keep what is chosen."""
+        if eset is not self.maps.session.current:
+            return
+        chosen = self.colour_by.currentText()
+        self._on_current(eset)
+        if self.colour_by.findText(chosen) >= 0:
+            self.colour_by.setCurrentText(chosen)
 
     def _on_quality(self, projection) -> None:
         """Once the projection's quality is known, its per-point score can colour the map."""

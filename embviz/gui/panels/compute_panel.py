@@ -280,8 +280,7 @@ class ComputeDialog(qw.QDialog):
         live, self.live_set = self.live_set, None
         if live is not None and live in self.window_.session.sets and live.labels == eset.labels:
             self._replace_vectors(live, eset)
-            live.name = eset.name
-            self.window_.session.sets_changed.emit()
+            self.window_.session.rename_set(live, eset.name)
         else:
             self.window_.session.add_set(eset)
         warnings = "; ".join(eset.warnings)

@@ -95,11 +95,8 @@ class DataActions(QObject):
 
     def _metadata_added(self, eset: EmbeddingSet, result: EmbeddingSet, path: Path) -> None:
         added = [name for name in result.metadata if name not in eset.metadata]
-        eset.metadata = result.metadata
         eset.source.warnings[:] = result.source.warnings
-        session = self.window.session
-        if eset is session.current:
-            session.current_changed.emit(eset)  # the Data dock shows the new columns
+        self.window.session.set_metadata(eset, result.metadata)
         self.window.statusBar().showMessage(
             f"Added {len(added)} column(s) from {path.name}: {', '.join(added)}", 8000
         )

@@ -31,6 +31,9 @@ class DataPanel(QWidget):
         layout.addWidget(self.warnings)
         layout.addStretch(1)
         session.current_changed.connect(self._on_current)
+        session.metadata_changed.connect(
+            lambda eset: self._on_current(eset) if eset is session.current else None
+        )
         session.projection_changed.connect(self._on_projection)
 
     def _on_current(self, eset: EmbeddingSet | None) -> None:

@@ -166,6 +166,7 @@ class ProjectionPanel(QWidget):
         self.session.projection_changed.connect(self._on_projection)
         self.session.quality_changed.connect(self._on_projection)
         self.session.current_changed.connect(lambda eset: self._build_form())
+        self.session.metadata_changed.connect(lambda eset: self._build_form())  # supervised UMAP
         self._build_form()
         remembered = self.window.settings.value("projection/method")
         if remembered and self.method.findData(remembered) >= 0:

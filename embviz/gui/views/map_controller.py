@@ -12,7 +12,6 @@ import numpy as np
 from PySide6.QtWidgets import QApplication, QComboBox, QStackedWidget
 
 from embviz.core.colors import colour_by, colour_numeric
-from embviz.core.search import search_labels
 from embviz.gui.views.hit_list import HitList
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
@@ -42,6 +41,7 @@ class MapController:
         window.add_dock("search-results", "Search results", self.hit_list)
         self.toolbar = build_map_toolbar(self)
         s.current_changed.connect(self._on_current)
+        s.metadata_changed.connect(self._on_metadata)
         s.projection_changed.connect(self._on_projection)
         s.quality_changed.connect(self._on_quality)
         s.search_changed.connect(self._on_search)
@@ -118,11 +118,22 @@ class MapController:
 
     # session -> views ---------------------------------------------------------------------
     def _on_current(self, eset) -> None:
+        self._fill_search_columns(eset)
+        self.colour_column = None
+
+    def _fill_search_columns(self, eset) -> None:
+        """Labels plus the set's metadata columns; the column searched stays chosen."""
         self.search_in.clear()
         self.search_in.addItem(LABELS)
         if eset is not None:
             self.search_in.addItems(list(eset.metadata))
-        self.colour_column = None
+        column = self.session.search_column
+        if column and self.search_in.findText(column) >= 0:
+            self.search_in.setCurrentText(column)
+
+    def _on_metadata(self, eset) -> None:
+        if eset is self.session.current:
+            self._fill_search_columns(eset)
 
     def _on_projection(self, projection) -> None:
         eset = self.session.current
@@ -149,13 +160,10 @@ class MapController:
 
     def run_search(self, pattern: str, regex: bool, case: bool) -> None:
         """Search the labels, or the metadata column chosen beside the search box."""
-        eset, column = self.session.current, self.search_in.currentText()
-        if eset is None or column in ("", LABELS) or column not in eset.metadata:
-            self.session.run_search(pattern, regex=regex, case_sensitive=case)
-            return
-        values = [str(v) for v in eset.metadata[column].tolist()]
-        self.session.search = search_labels(values, pattern, regex=regex, case_sensitive=case)
-        self.session.search_changed.emit(self.session.search)
+        column = self.search_in.currentText()
+        self.session.run_search(
+            pattern, regex=regex, case_sensitive=case, column=None if column == LABELS else column
+        )
 
     # selection ----------------------------------------------------------------------------
     def select_rows(self, rows: np.ndarray, op: str = "replace") -> None:
