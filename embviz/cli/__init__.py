@@ -9,13 +9,10 @@ import argparse
 import logging
 import sys
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 from embviz import __version__
 from embviz.core.errors import EmbvizError
-
-Command = Callable[[argparse.Namespace], int]
 
 # Each command lives in embviz/cli/<name>.py with add_parser(subparsers) that sets func=.
 COMMAND_MODULES = [

@@ -96,9 +96,6 @@ class TaskRunner(QObject):
             return channel in self._runs
         return bool(self._runs)
 
-    def running_description(self) -> str:
-        return next(iter(self._runs.values())).description if self._runs else ""
-
     def run(
         self,
         channel: str,

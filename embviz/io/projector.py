@@ -18,7 +18,6 @@ from embviz.core.tasks import Progress, Task
 from embviz.io.metadata import label_column, read_projector_metadata, read_text, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
-CONFIG_NAMES = ("projector_config.json", "projector_config.pbtxt")
 _PBTXT_PAIR = re.compile(r'(\w+)\s*:\s*("(?:[^"\\]|\\.)*"|[-\w.]+)')
 
 

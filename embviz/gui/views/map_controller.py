@@ -64,9 +64,6 @@ class MapController:
         for view in self.views():
             getattr(view, method)(*args)
 
-    def is_3d(self) -> bool:
-        return self.view3d is not None and self.stack.currentWidget() is self.view3d
-
     def show_3d(self, on: bool) -> bool:
         """Switch the central map to 3-D (True) or 2-D; False when no 3-D view can be made."""
         if not on:
