@@ -73,6 +73,13 @@ def save_layout(window) -> None:
     window.settings.sync()
 
 
+def _end_umap_process() -> None:
+    """The warm UMAP process is ours: end it with the app (only if it was ever started)."""
+    module = sys.modules.get("embviz.reduce.umap_process")
+    if module is not None:
+        module.shutdown()
+
+
 def run(paths: list[str]) -> int:
     """Open the window on ``paths`` (or on the built-in demo when there are none)."""
     from embviz.gui.crash import CrashReporter, setup_logging
@@ -90,6 +97,7 @@ def run(paths: list[str]) -> int:
     window = MainWindow()
     restore_layout(window)
     app.aboutToQuit.connect(lambda: save_layout(window))
+    app.aboutToQuit.connect(_end_umap_process)
 
     def open_from_elsewhere(more: list[str]) -> None:
         if more:

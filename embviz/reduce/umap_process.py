@@ -64,7 +64,15 @@ def _fit(umap, job: dict[str, Any], conn) -> np.ndarray:
 
 
 def serve(conn, cache_dir: str) -> None:
-    """The child's main loop: warm up, then fit jobs until told to stop."""
+    """The child's main loop: warm up, then fit jobs until told to stop. A parent that is gone
+    (killed, crashed) ends the child quietly, without a traceback on the person's terminal."""
+    try:
+        _serve(conn, cache_dir)
+    except (BrokenPipeError, ConnectionResetError, EOFError):
+        return
+
+
+def _serve(conn, cache_dir: str) -> None:
     os.environ["NUMBA_CACHE_DIR"] = cache_dir
     os.makedirs(cache_dir, exist_ok=True)
     import warnings
