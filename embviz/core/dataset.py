@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
+
+T = TypeVar("T")
+_SET_IDS = itertools.count(1)  # a set's identity for keys; never reused, unlike id()
 
 
 @dataclass
@@ -22,8 +28,15 @@ class EmbeddingSet:
     """N labelled vectors.
 
     ``labels`` are unique strings, ``vectors`` is an N x D float32 array (possibly a read-only
-    memmap), ``metadata`` maps a column name to an array of N values. Unit-normalised vectors are
-    computed once, on first use, and cached; the original vectors are never modified.
+    memmap), ``metadata`` maps a column name to an array of N values. The original vectors are
+    never modified in place.
+
+    Everything computed from a set (unit vectors, norms, neighbour indexes, projections, quality)
+    lives in the set's own derived cache, keyed by what it was computed from: a change of vectors
+    (:meth:`replace_vectors`) bumps ``vectors_version`` and drops all of it; a change of metadata
+    (:meth:`set_metadata`) bumps ``metadata_version`` and drops what used metadata. Nothing derived
+    can outlive the data it came from, and nothing is keyed by ``id()``; the cache dies with the
+    set, so closing a set frees it.
     """
 
     def __init__(
@@ -62,7 +75,10 @@ class EmbeddingSet:
         # the whole file, when this set holds only its first rows ("open first N rows"): the map
         # shows this set while neighbour search can use every row
         self.full: EmbeddingSet | None = None
-        self._unit: np.ndarray | None = None
+        self.uid = next(_SET_IDS)
+        self.vectors_version = 0
+        self.metadata_version = 0
+        self._derived: dict[tuple, tuple[bool, Any]] = {}  # key -> (uses metadata, value)
         self._index: dict[str, int] | None = None
 
     def __len__(self) -> int:
@@ -96,18 +112,74 @@ class EmbeddingSet:
             return False
         return True
 
+    # versions and what is derived from them ------------------------------------------------
+    @property
+    def version(self) -> tuple[int, int, int]:
+        """(set uid, vectors version, metadata version): changes whenever the data does."""
+        return (self.uid, self.vectors_version, self.metadata_version)
+
     def replace_vectors(self, vectors: np.ndarray) -> None:
-        """Swap in new vectors for the same rows (e.g. after another training epoch)."""
+        """Swap in new vectors for the same rows (e.g. after another training epoch).
+
+        Drops everything derived from the old vectors: norms, indexes, projections, quality.
+        """
         vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape[0] != len(self.labels) or vectors.ndim != 2:
+        if vectors.ndim != 2 or vectors.shape[0] != len(self.labels):
             raise ValueError(f"expected {len(self.labels)} rows, got shape {vectors.shape}")
         self.vectors = vectors
-        self._unit = None
+        self.vectors_version += 1
+        self._derived.clear()
+
+    def set_metadata(self, metadata: dict[str, np.ndarray]) -> None:
+        """Replace the metadata columns; drops what was derived from metadata only."""
+        metadata = {k: np.asarray(v) for k, v in metadata.items()}
+        for column, values in metadata.items():
+            if len(values) != len(self.labels):
+                raise ValueError(
+                    f"metadata column {column!r} has {len(values)} values for {len(self)} rows"
+                )
+        self.metadata = metadata
+        self.metadata_version += 1
+        self._derived = {k: v for k, v in self._derived.items() if not v[0]}
+
+    def derived(self, key: tuple, compute: Callable[[], T], *, uses_metadata: bool = False) -> T:
+        """The value computed from this set under ``key``, computing it once.
+
+        Valid until the vectors change (or the metadata, when ``uses_metadata``).
+        """
+        version = self.version
+        found = self._derived.get(key)
+        if found is not None:
+            return found[1]  # type: ignore[no-any-return]
+        value = compute()
+        if self.version == version:  # the data did not change while it was computed
+            self._derived[key] = (uses_metadata, value)
+        return value
+
+    def peek_derived(self, key: tuple) -> Any:
+        """The value kept under ``key``, or None (computes nothing)."""
+        found = self._derived.get(key)
+        return None if found is None else found[1]
+
+    def store_derived(
+        self, key: tuple, value: Any, *, version: tuple | None = None, uses_metadata: bool = False
+    ) -> bool:
+        """Keep ``value`` under ``key`` if it was computed from this version of the set.
+
+        ``version``: the set's :attr:`version` when the computation started (a result computed
+        from older vectors is refused, and False returned).
+        """
+        if version is not None and tuple(version) != self.version:
+            return False
+        self._derived[key] = (uses_metadata, value)
+        return True
 
     def unit_vectors(self) -> np.ndarray:
-        """Rows scaled to unit length (zero rows stay zero), computed once and cached."""
-        if self._unit is None:
+        """Rows scaled to unit length (zero rows stay zero), computed once per vectors version."""
+
+        def compute() -> np.ndarray:
             norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
             norms[norms == 0] = 1.0
-            self._unit = (self.vectors / norms).astype(np.float32, copy=False)
-        return self._unit
+            return (self.vectors / norms).astype(np.float32, copy=False)
+
+        return self.derived(("unit",), compute)

@@ -9,7 +9,6 @@ For label queries and expressions the input words are left out, as gensim's ``mo
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,6 @@ from embviz.core.expressions import parse
 METRICS = ("cosine", "euclidean", "dot")
 MAX_K = 1000
 CHUNK_ROWS = 1 << 16
-_INDEXES: weakref.WeakKeyDictionary[EmbeddingSet, NeighborIndex] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -201,11 +199,9 @@ class NeighborIndex:
 
 
 def index_for(eset: EmbeddingSet) -> NeighborIndex:
-    """The set's index (kept as long as the set lives, so normalising is done once)."""
-    index = _INDEXES.get(eset)
-    if index is None:
-        index = _INDEXES[eset] = NeighborIndex(eset)
-    return index
+    """The set's index, kept in the set's derived cache: built once per vectors version, dropped
+    when the vectors change, freed with the set (a global cache of sets leaked every set)."""
+    return eset.derived(("neighbor-index",), lambda: NeighborIndex(eset))
 
 
 def neighbors(

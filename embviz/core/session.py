@@ -125,7 +125,7 @@ class Session:
 
     def set_metadata(self, eset: EmbeddingSet, metadata: dict) -> None:
         """Replace a set's metadata columns (e.g. File > Add metadata) and say so."""
-        eset.metadata = dict(metadata)
+        eset.set_metadata(dict(metadata))
         self.metadata_changed.emit(eset)
 
     def rename_set(self, eset: EmbeddingSet, name: str) -> None:

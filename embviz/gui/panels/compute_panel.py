@@ -270,7 +270,7 @@ class ComputeDialog(qw.QDialog):
 
     def _replace_vectors(self, live, eset) -> None:
         live.replace_vectors(eset.vectors)
-        live.metadata = eset.metadata
+        live.set_metadata(eset.metadata)
         live.model = eset.model
         if self.window_.session.current is live:
             self.window_.projector.project(live)
