@@ -47,3 +47,27 @@ class Projection:
 
 def projection_key(method: str, params: dict[str, Any], dims: int) -> tuple[str, str, int]:
     return method, json.dumps(params, sort_keys=True, default=str), int(dims)
+
+
+# Projections live in the set's derived cache (EmbeddingSet.derived), keyed by what made them: a
+# layout of older vectors can never be found again (replace_vectors drops it), and one supervised
+# by a metadata column is dropped when the metadata changes.
+def cached_projection(
+    eset: Any, method: str, params: dict[str, Any], dims: int
+) -> Projection | None:
+    """The finished projection of ``eset`` by (method, params, dims), or None."""
+    found = eset.peek_derived(("projection", *projection_key(method, params, dims)))
+    return found if isinstance(found, Projection) else None
+
+
+def keep_projection(
+    eset: Any, projection: Projection, version: tuple | None, *, uses_metadata: bool = False
+) -> bool:
+    """Keep a finished ``projection`` computed from ``eset`` at ``version`` (its
+    :attr:`EmbeddingSet.version` when the run started). False, and nothing kept, when the set
+    changed meanwhile: the caller must then not draw it as the set's layout."""
+    if projection.partial:
+        return False
+    return eset.store_derived(
+        ("projection", *projection.key()), projection, version=version, uses_metadata=uses_metadata
+    )
