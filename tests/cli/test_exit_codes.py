@@ -124,3 +124,13 @@ def test_an_unwritable_output_file_exits_2_naming_it(files, tmp_path, capfd) -> 
     locked.chmod(0o555)
     assert main(["project", str(files["good"]), "-o", str(locked / "xy.npy")]) == 2
     assert "not writable" in capfd.readouterr().err
+
+
+@pytest.mark.slow
+def test_umap_run_ends_without_a_leaked_semaphore_warning(files) -> None:
+    """The UMAP process is asked to end at exit instead of being killed; killed, it left a
+    semaphore to Python's resource tracker, which warned on every run."""
+    proc = _run("project", str(files["good"]), "--method", "umap", "--json")
+    out, err = proc.communicate(timeout=600)
+    assert proc.returncode == 0, err.decode()
+    assert err.decode() == "", err.decode()
