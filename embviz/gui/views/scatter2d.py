@@ -142,6 +142,7 @@ class ScatterView(pg.PlotWidget):
         self.hit_cloud.set_style(self.point_size + 3, min(1.0, self.opacity + 0.3))
         self.selected_cloud.set_style(self.point_size + 2, 0.95)
         self.rings.setSize(self.point_size + 9)
+        self.label_layer.dot_radius = (self.point_size + 3) / 2  # a hit's dot, the largest
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         """Colour the points by a column (None: the theme's single colour)."""
@@ -152,6 +153,7 @@ class ScatterView(pg.PlotWidget):
     def set_point_size(self, size: float) -> None:
         self.point_size = float(size)
         self._restyle()
+        self._update_labels()
 
     def set_opacity(self, opacity: float) -> None:
         self.opacity = float(opacity)
@@ -285,7 +287,10 @@ class ScatterView(pg.PlotWidget):
             x, y = self.coords[row]
             self.hover_marker.setData(x=[x], y=[y])
             self.hover_text.setText(label, color=QColor(*self.theme.text))
-            self.hover_text.setPos(float(x), float(y))
+            # the box's lower-left corner just beyond the hover ring, not over the dot
+            px, py = self.plotItem.vb.viewPixelSize()
+            reach = (self.point_size + 9) / 2 + 1
+            self.hover_text.setPos(float(x) + reach * 0.7 * px, float(y) + reach * 0.7 * py)
             self.hover_text.show()
             self.setToolTip(label)
             QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), label, self)
