@@ -131,3 +131,31 @@ def test_labels_keep_clear_of_the_dots(window, qtbot, tmp_path):
                 dx = max(box.left() - p.x(), 0.0, p.x() - box.right())
                 dy = max(box.top() - p.y(), 0.0, p.y() - box.bottom())
                 assert np.hypot(dx, dy) >= radius, f"{size}: {item.toPlainText()} covers a dot"
+
+
+def test_what_reaches_the_screen_matches_the_axes(window, qtbot, tmp_path):
+    """The window as the display server holds it (not a re-render): needs a real X display."""
+    import os
+
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "xcb" or not os.environ.get("DISPLAY"):
+        pytest.skip("reads the screen back: run under xvfb-run")
+    open_set(window, qtbot, write_set(tmp_path, GRID))
+    resize(window, qtbot, (1400, 900))
+    window.raise_()
+    window.activateWindow()
+    qtbot.wait(300)
+    view = window.view
+    shot = window.screen().grabWindow(window.winId())
+    scale = shot.devicePixelRatio()
+    region = data_area(window, view)
+    found = find_dots(shot, THEMES["light"].point, (255, 255, 255))
+    expected = np.array([[window_pos(window, view, x, y).x(), window_pos(window, view, x, y).y()]
+                         for x, y in view.coords]) * scale  # fmt: skip
+    inside = [
+        f for f in found if region.adjusted(-2, -2, 2, 2).contains(QPointF(*(f / scale)))
+    ]
+    assert len(inside) == len(GRID)
+    _, distance = match(np.array(inside), expected)
+    assert distance.max() <= 1.0
