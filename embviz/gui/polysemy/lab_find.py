@@ -66,7 +66,9 @@ class LabFind:
                 continue
             found = self.find_in([o.sentence for o in result.occurrences])
             if found.active:
-                column.set_hits(found.indices, f"{found.count} match “{found.pattern}”")
+                count = {0: "no", 1: "1"}.get(found.count, str(found.count))
+                noun = "match" if found.count < 2 else "matches"
+                column.set_hits(found.indices, f"{count} {noun} for “{found.pattern}”")
             else:
                 column.set_hits(np.empty(0, dtype=np.int64), found.error or "")
         self._mark_lines()
