@@ -68,6 +68,11 @@ class OccurrenceMap3D(Scatter3DView):
         self.legend.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.legend.setStyleSheet("background: rgba(255,255,255,200); color: #222; padding: 2px;")
         self.legend.move(4, 4)
+        self.show_axes = False  # as the lab's 2-D map: the layout's axes mean nothing here
+
+    def plan_text(self) -> list:
+        """No text over the occurrences: their labels are whole sentences (shown on hover)."""
+        return []
 
     def set_map(self, coords, tips: list[str], groups: list[str], colours: dict) -> None:
         """Occurrences at ``coords`` (n x 3) coloured by group; ``tips`` are their hover texts."""
