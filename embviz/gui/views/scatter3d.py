@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from OpenGL.GL import GL_DEPTH_TEST
 from pyqtgraph.opengl.GLGraphicsItem import GLOptions
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
@@ -62,6 +63,7 @@ class Scatter3DView(gl.GLViewWidget):
         for item in (self.axes, self.cloud, self.hit_layer, self.selected_layer):
             self.addItem(item)
         self.axis_titles: tuple[str, str, str] = ("x", "y", "z")
+        self.top_band = 0.0  # logical px at the top kept free of the scene (for a legend)
         self.show_axes = True
         self.show_landmarks = True
         self.font_size = 9
@@ -223,7 +225,8 @@ class Scatter3DView(gl.GLViewWidget):
     # picking ------------------------------------------------------------------------------
     def screen_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows shown, their widget pixel positions and depths (cached per camera)."""
-        key = (self.width(), self.height(), str(self.opts["center"]), self.opts["distance"],
+        key = (self.width(), self.height(), self.top_band, self.devicePixelRatioF(),
+               str(self.opts["center"]), self.opts["distance"],
                self.opts["elevation"], self.opts["azimuth"], self.opts["fov"])  # fmt: skip
         if self._projected is None or self._projected[0] != key:
             shown = np.arange(len(self.coords)) if self.shown_rows() is None else self.shown_rows()
@@ -233,12 +236,25 @@ class Scatter3DView(gl.GLViewWidget):
 
     def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Widget pixels (N x 2) and clip depth of ``points`` (N x 3), by the camera's own
-        projection and view matrices (what OpenGL draws with)."""
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        region = (0, 0, w, h)
+        projection and view matrices and the viewport OpenGL draws into."""
+        region = self.gl_viewport()
+        x, y, w, h = region
         m = self.projectionMatrix(region, region) * self.viewMatrix()
         matrix = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
-        return project_to_screen(np.asarray(points, dtype=np.float32), matrix, w, h)
+        xy, depth = project_to_screen(np.asarray(points, dtype=np.float32), matrix, w, h)
+        dpr = self.devicePixelRatioF()
+        device_height = max(round(self.height() * dpr), 1)
+        xy[:, 0] += x
+        xy[:, 1] += device_height - (y + h)  # GL counts rows from the bottom
+        return xy / dpr, depth
+
+    def gl_viewport(self) -> tuple[int, int, int, int]:
+        """Where OpenGL draws, in device pixels (x, y from the bottom, width, height): the
+        whole widget but a band of ``top_band`` logical pixels kept for a legend."""
+        dpr = self.devicePixelRatioF()
+        w, h = max(round(self.width() * dpr), 1), max(round(self.height() * dpr), 1)
+        band = min(round(self.top_band * dpr), h - 1)
+        return (0, 0, w, h - band)
 
     def row_at(self, x: float, y: float) -> int:
         """The front-most point within a few pixels of widget position (x, y), or -1."""
@@ -314,8 +330,13 @@ class Scatter3DView(gl.GLViewWidget):
         self.clear_hover()
 
     # text over the frame --------------------------------------------------------------------
-    def paintGL(self, *args, **kwargs) -> None:  # noqa: N802
-        super().paintGL(*args, **kwargs)
+    def paintGL(self) -> None:  # noqa: N802
+        if self.top_band > 0:  # draw the scene below the band (Qt set the whole widget)
+            viewport = self.gl_viewport()
+            GL.glViewport(*viewport)
+            self.paint(region=viewport, viewport=viewport)
+        else:
+            super().paintGL()
         if not len(self.coords):
             self.placed = []
             return
