@@ -144,7 +144,10 @@ class MapController:
             and len(self.view.coords) == len(eset)
         )
         if not kept_2d:
-            self.view.set_points(projection.coords, eset.labels, _axis_titles(projection))
+            forming = bool(getattr(projection, "partial", False))
+            self.view.set_points(
+                projection.coords, eset.labels, _axis_titles(projection), forming=forming
+            )
             self._restore_state(self.view)
         if self.view3d is not None:
             self._fill_3d()
@@ -155,11 +158,15 @@ class MapController:
         labels = self.session.current.labels if self.session.current is not None else []
         self.hit_list.show_result(result, labels)
 
-    def run_search(self, pattern: str, regex: bool, case: bool) -> None:
+    def run_search(self, pattern: str, regex: bool, case: bool, whole_word: bool = False) -> None:
         """Search the labels, or the metadata column chosen beside the search box."""
         column = self.search_in.currentText()
         self.session.run_search(
-            pattern, regex=regex, case_sensitive=case, column=None if column == LABELS else column
+            pattern,
+            regex=regex,
+            case_sensitive=case,
+            column=None if column == LABELS else column,
+            whole_word=whole_word,
         )
 
     # selection ----------------------------------------------------------------------------
