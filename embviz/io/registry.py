@@ -34,6 +34,7 @@ class Format(Protocol):
 
 def _builtin_formats() -> list[Format]:
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
+    from embviz.io.matrix_text import TextMatrixFormat
     from embviz.io.numpy_format import NpyFormat, NpzFormat
     from embviz.io.projector import ProjectorBytesFormat, ProjectorConfigFormat, ProjectorTsvFormat
     from embviz.io.table import ParquetFormat, TableFormat
@@ -43,6 +44,7 @@ def _builtin_formats() -> list[Format]:
         Word2VecBinaryFormat(),
         Word2VecTextFormat(),
         GloveTextFormat(),
+        TextMatrixFormat(),
         NpyFormat(),
         NpzFormat(),
         ProjectorTsvFormat(),

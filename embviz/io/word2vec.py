@@ -223,7 +223,13 @@ def _read_glove(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingS
             pending=[first],
             size_hint=path.stat().st_size,
         )
-    return _finish(path, "glove-text", "text", raw, vectors, encoding)
+    eset = _finish(path, "glove-text", "text", raw, vectors, encoding)
+    if all(label.isdigit() for label in eset.labels):
+        eset.source.warnings.append(
+            "every label is a whole number: they were read as ids. If the first column is data "
+            "(a matrix without labels), those values are missing from the vectors."
+        )
+    return eset
 
 
 def _body(head: bytes) -> tuple[tuple[int, int] | None, bytes]:
