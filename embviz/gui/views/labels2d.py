@@ -88,7 +88,9 @@ class LabelLayer:
             max(1, int(height) // LANDMARK_CELL_PX[1]),
         )
         pool = coords if shown is None else coords[shown]
-        candidates = pick_landmarks(pool, (x0, y0, x1, y1), cells, limit=2000)
+        candidates = pick_landmarks(
+            pool, (x0, y0, x1, y1), cells, limit=2000, labels=labels, rows=shown
+        )
         if shown is not None:
             candidates = shown[candidates]
         candidates = np.setdiff1d(candidates, focus)

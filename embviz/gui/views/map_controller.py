@@ -155,11 +155,15 @@ class MapController:
         labels = self.session.current.labels if self.session.current is not None else []
         self.hit_list.show_result(result, labels)
 
-    def run_search(self, pattern: str, regex: bool, case: bool) -> None:
+    def run_search(self, pattern: str, regex: bool, case: bool, whole_word: bool = False) -> None:
         """Search the labels, or the metadata column chosen beside the search box."""
         column = self.search_in.currentText()
         self.session.run_search(
-            pattern, regex=regex, case_sensitive=case, column=None if column == LABELS else column
+            pattern,
+            regex=regex,
+            case_sensitive=case,
+            column=None if column == LABELS else column,
+            whole_word=whole_word,
         )
 
     # selection ----------------------------------------------------------------------------
