@@ -77,22 +77,25 @@ def _not_recognised(path: Path, head: bytes, kind: str | None) -> UnknownFormatE
     """The error for a file no format claims, saying what its bytes do show."""
     titles = ", ".join(fmt.title for fmt in formats)
     hint = f"embviz reads: {titles}. Check that the file is one of these."
+    from embviz.io.textparse import CONTROL_BYTES, mostly_text
+
     sample = head[:512]
+    problem = "not a recognised embedding file"
     if len(sample) >= 16 and sample[1::2].count(0) > 0.9 * len(sample[1::2]) > 0:
-        problem = "looks like UTF-16 text without a byte order mark (every other byte is 0)."
+        problem += ": it looks like UTF-16 text without a byte order mark (every other byte is 0)."
         hint = (
             "Convert it to UTF-8, e.g. 'iconv -f UTF-16LE -t UTF-8 FILE > out.txt', then open that."
         )
-    elif b"\x00" in sample:
-        at = sample.index(b"\x00")
-        problem = (
-            f"holds a NUL byte at byte {at:,} of the content, which no text format has, and it is "
-            "not a binary format embviz knows (it may be corrupt or cut short)."
+    elif mostly_text(head) and (stray := CONTROL_BYTES.search(head[:4096])) is not None:
+        problem += (
+            f": it is text, but holds the control byte 0x{stray[0][0]:02x} at byte "
+            f"{stray.start():,}, which no text file has (a damaged copy or download?)."
         )
+        hint = "Download or export it again. " + hint
     elif kind is not None:
-        problem = f"was decoded as {kind} text, but its content is not a recognised embedding file."
+        problem += f": it was decoded as {kind} text, but its content is no format embviz knows."
     else:
-        problem = "not a recognised embedding file."
+        problem += "."
     return UnknownFormatError(path, problem, hint=hint)
 
 
