@@ -148,7 +148,7 @@ def test_search_rings_matching_occurrences_and_follows_the_main_window(lab, wind
 
     qtbot.keyClicks(lab.find_edit, "river")  # by hand: sentences 1, 3 and 4 ("riverside")
     np.testing.assert_allclose(rings(), coords[[0, 2, 3]], atol=1e-6)
-    assert "3 match “river”" in column.title.text()
+    assert "3 matches for “river”" in column.title.text()
     assert lab.marked_lines() == [1, 3, 4]
 
     lab.find_whole.setChecked(True)  # whole word: not "riverside"
@@ -161,7 +161,9 @@ def test_search_rings_matching_occurrences_and_follows_the_main_window(lab, wind
     window.search_bar.request_search()
     assert lab.find_edit.text() == "fee" and not lab.find_whole.isChecked()
     np.testing.assert_allclose(rings(), coords[[5]], atol=1e-6)
-    assert lab.marked_lines() == [6]
+    assert lab.marked_lines() == [6] and "1 match for “fee”" in column.title.text()
+    lab.find_edit.setText("cattle")
+    assert "no match for “cattle”" in column.title.text() and lab.marked_lines() == []
     lab.find_edit.clear()
     assert len(column.hit_rings.points()) == 0 and lab.marked_lines() == []
     assert "match" not in column.title.text()

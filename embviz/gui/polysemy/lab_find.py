@@ -4,18 +4,27 @@ pattern, read the same way: whole word, regex, match case), and can be typed in 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from PySide6 import QtWidgets as qw
 from PySide6.QtGui import QColor, QTextFormat
 from shiboken6 import isValid
 
+from embviz.core.polysemy import PolysemyResult
 from embviz.core.search import SearchResult, search_labels
+from embviz.gui.polysemy.word_column import WordColumn
 
 MARK = "#ffe9a8"  # the background of a sentence line that matches
 
 
 class LabFind:
     """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``text`` and ``window_``."""
+
+    results: dict[str, PolysemyResult]
+    columns: dict[str, WordColumn]
+    text: qw.QPlainTextEdit
+    window_: Any
 
     def _build_find(self) -> qw.QHBoxLayout:
         self.find_edit = qw.QLineEdit()
@@ -57,7 +66,9 @@ class LabFind:
                 continue
             found = self.find_in([o.sentence for o in result.occurrences])
             if found.active:
-                column.set_hits(found.indices, f"{found.count} match “{found.pattern}”")
+                count = {0: "no", 1: "1"}.get(found.count, str(found.count))
+                noun = "match" if found.count < 2 else "matches"
+                column.set_hits(found.indices, f"{count} {noun} for “{found.pattern}”")
             else:
                 column.set_hits(np.empty(0, dtype=np.int64), found.error or "")
         self._mark_lines()

@@ -144,7 +144,10 @@ class MapController:
             and len(self.view.coords) == len(eset)
         )
         if not kept_2d:
-            self.view.set_points(projection.coords, eset.labels, _axis_titles(projection))
+            forming = bool(getattr(projection, "partial", False))
+            self.view.set_points(
+                projection.coords, eset.labels, _axis_titles(projection), forming=forming
+            )
             self._restore_state(self.view)
         if self.view3d is not None:
             self._fill_3d()
