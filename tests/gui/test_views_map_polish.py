@@ -117,5 +117,10 @@ def test_hover_shows_one_label(view, qtbot):
     qtbot.waitUntil(lambda: view.hovered_row == 12, timeout=2000)
     qtbot.wait(900)  # long enough for Qt to show a tool tip after the pointer rests
     assert view.hover_text.isVisible() and visible_texts(view, "w12") == 1
+    box = view.viewportTransform().mapRect(view.hover_text.sceneBoundingRect())
+    dot = viewport_pos(view, 0.0, 0.0)
+    dx = max(box.left() - dot.x(), 0.0, dot.x() - box.right())
+    dy = max(box.top() - dot.y(), 0.0, dot.y() - box.bottom())
+    assert np.hypot(dx, dy) >= (view.point_size + 9) / 2  # beside the hover ring, not over it
     QApplication.sendEvent(view.viewport(), QEvent(QEvent.Type.Leave))
     assert visible_texts(view, "w12") == 1 and not view.hover_text.isVisible()

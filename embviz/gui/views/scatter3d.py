@@ -25,6 +25,7 @@ from embviz.gui.views.labels3d import paint_labels, plan_labels
 from embviz.gui.views.themes import THEMES, Theme
 
 HOVER_RADIUS_PX = 8
+MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera is dragged
 EMPTY = np.empty(0, dtype=np.int64)
 ON_TOP = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
 
@@ -281,8 +282,10 @@ class Scatter3DView(gl.GLViewWidget):
             moved = ev.position() - self._press
             if abs(moved.x()) + abs(moved.y()) < 4:
                 self.pointClicked.emit(self.row_at(ev.position().x(), ev.position().y()))
-        self._press = None
+        was_dragging, self._press = self._press is not None, None
         super().mouseReleaseEvent(ev)
+        if was_dragging and len(self.coords) > MOVING_LABELS_LIMIT:
+            self.update()  # the landmarks come back
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
@@ -364,7 +367,10 @@ class Scatter3DView(gl.GLViewWidget):
             ]
         focus = np.concatenate([self.selected_rows[:300], self.hit_rows[:200]])
         focus = focus[np.sort(np.unique(focus, return_index=True)[1])]
-        if not self.show_landmarks:
+        moving = self._press is not None and len(rows) > MOVING_LABELS_LIMIT
+        if moving:
+            key = None  # while the camera is dragged, big sets wait with their landmarks
+        if not self.show_landmarks or moving:
             keep = np.isin(rows, focus)
             rows, xy, depth = rows[keep], xy[keep], depth[keep]
         placed = plan_labels(
