@@ -98,14 +98,16 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.progress.setMaximumWidth(220)
         self.message = qw.QLabel("")
         top = qw.QHBoxLayout()
-        for label, widget in (("Words:", self.words_edit), ("Model:", self.model_edit),
-                              ("Pieces:", self.pooling_box), ("Map:", self.method_box),
-                              ("", self.dims_box)):  # fmt: skip
+        fields: tuple[tuple[str, qw.QWidget], ...] = (
+            ("Words:", self.words_edit), ("Model:", self.model_edit),
+            ("Pieces:", self.pooling_box), ("Map:", self.method_box), ("", self.dims_box),
+        )  # fmt: skip
+        for label, field in fields:
             if label:
                 top.addWidget(qw.QLabel(label))
-            top.addWidget(widget, 3 if widget is self.words_edit else 0)
-        for widget in (self.run_button, self.cancel_button, self.progress):
-            top.addWidget(widget)
+            top.addWidget(field, 3 if field is self.words_edit else 0)
+        for button in (self.run_button, self.cancel_button, self.progress):
+            top.addWidget(button)
 
         self.slider = QLabeledSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 6)
@@ -275,13 +277,15 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         report = []
         for word, result in results.items():
             column = self.columns.get(word)
+            if column is None:
+                continue
             if isinstance(result, PolysemyResult):
                 column.set_result(result)
                 for line in result.without_word:
                     report.append(
                         f"line {line.line}: no “{html.escape(word)}” — {html.escape(line.text)}"
                     )
-            elif column is not None:
+            else:
                 column.show_message(str(result))
         self.report.setText("<br>".join(report) or "Every sentence contains its word.")
         layers = [r.layers[-1] for r in self.results.values()]

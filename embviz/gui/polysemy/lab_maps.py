@@ -8,7 +8,15 @@ the switches redraw from it after the first pass, and new results never show an 
 
 from __future__ import annotations
 
-from embviz.core.polysemy import PolysemyMap
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox
+from superqt import QLabeledSlider
+
+from embviz.core.polysemy import PolysemyMap, PolysemyResult
+from embviz.gui.polysemy.lab_layouts import LabLayouts
+from embviz.gui.polysemy.word_column import WordColumn
 from embviz.reduce.params import as_dict
 
 CHANNEL = "polysemy"
@@ -17,6 +25,17 @@ CHANNEL = "polysemy"
 class LabMaps:
     """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``layouts``, ``gl_problem``,
     ``slider``, ``method_box``, ``dims_box``, ``window_`` and ``_say``."""
+
+    results: dict[str, PolysemyResult]
+    columns: dict[str, WordColumn]
+    layouts: LabLayouts
+    gl_problem: str | None
+    slider: QLabeledSlider
+    method_box: QComboBox
+    dims_box: QComboBox
+    window_: Any
+    _say: Callable[..., None]
+    _on_error: Callable[[BaseException], None]
 
     def dims(self) -> int:
         return int(self.dims_box.currentData())
