@@ -98,16 +98,14 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.progress.setMaximumWidth(220)
         self.message = qw.QLabel("")
         top = qw.QHBoxLayout()
-        fields: tuple[tuple[str, qw.QWidget], ...] = (
-            ("Words:", self.words_edit), ("Model:", self.model_edit),
-            ("Pieces:", self.pooling_box), ("Map:", self.method_box), ("", self.dims_box),
-        )  # fmt: skip
-        for label, field in fields:
+        for label, widget in (("Words:", self.words_edit), ("Model:", self.model_edit),
+                              ("Pieces:", self.pooling_box), ("Map:", self.method_box),
+                              ("", self.dims_box)):  # fmt: skip
             if label:
                 top.addWidget(qw.QLabel(label))
-            top.addWidget(field, 3 if field is self.words_edit else 0)
-        for button in (self.run_button, self.cancel_button, self.progress):
-            top.addWidget(button)
+            top.addWidget(widget, 3 if widget is self.words_edit else 0)
+        for control in (self.run_button, self.cancel_button, self.progress):
+            top.addWidget(control)
 
         self.slider = QLabeledSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 6)
@@ -278,7 +276,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         for word, result in results.items():
             column = self.columns.get(word)
             if column is None:
-                continue
+                continue  # not a word of this run
             if isinstance(result, PolysemyResult):
                 column.set_result(result)
                 for line in result.without_word:

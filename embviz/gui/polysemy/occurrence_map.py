@@ -8,6 +8,7 @@ because it needs an OpenGL context. Both draw a ``PolysemyMap`` the core compute
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -15,6 +16,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QStackedWidget
 
 from embviz.core.polysemy import PolysemyMap, StaticMarker
+
+if TYPE_CHECKING:
+    from embviz.gui.polysemy.map3d import OccurrenceMap3D
 
 MARKER_BRUSH = "#F0E442"
 STATIC_LEGEND = "★ static vector"
@@ -62,7 +66,7 @@ class OccurrenceMap(QStackedWidget):
         self.legend = self.map.addLegend(
             offset=(4, 4), labelTextColor="#222", brush=(255, 255, 255, 200)
         )
-        self.view3d = None
+        self.view3d: OccurrenceMap3D | None = None  # made when 3-D is first asked for
         self.addWidget(self.map)
         self.setMinimumHeight(200)
 
@@ -78,7 +82,7 @@ class OccurrenceMap(QStackedWidget):
             self.view3d = OccurrenceMap3D(self)
             self.addWidget(self.view3d)
         self.dims = dims
-        self.setCurrentWidget(self.view3d if dims == 3 else self.map)
+        self.setCurrentWidget(self.view3d if dims == 3 and self.view3d is not None else self.map)
 
     # drawing ------------------------------------------------------------------------------
     def clear(self) -> None:
