@@ -108,3 +108,24 @@ def test_3d_occurrences_sit_where_the_camera_says_and_the_legend_covers_none(qtb
             assert not disc_touches(legend, centre, view.point_size / 2), "legend over a dot"
     star, _ = view.project(np.asarray(shown.marker.position, np.float32)[None])
     assert not disc_touches(legend, star[0], (view.point_size + 9) / 2)
+
+
+def test_the_sentence_tip_goes_when_the_pointer_leaves_the_map(qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from tests.gui.pixel_probe import hover
+
+    om = OccurrenceMap(lambda i: f"occurrence {i}")
+    qtbot.addWidget(om)
+    om.resize(400, 320)
+    om.show()
+    qtbot.waitExposed(om)
+    shown, groups = layout(2)
+    om.draw(6, shown, groups, COLOURS)
+    plot, vb = om.map, om.map.getPlotItem().vb
+    at = plot.viewportTransform().map(vb.mapViewToScene(QPointF(*shown.coords[5]))).toPoint()
+    hover(qtbot, plot.viewport(), at)
+    qtbot.waitUntil(lambda: vb.toolTip() == "occurrence 5", timeout=2000)
+    QApplication.sendEvent(plot.viewport(), QEvent(QEvent.Type.Leave))
+    assert vb.toolTip() == ""

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtWidgets import QStackedWidget, QToolTip
 
 from embviz.core.polysemy import PolysemyMap, StaticMarker
 
@@ -76,6 +76,13 @@ class OccurrenceMap(QStackedWidget):
         vb = self.map.getPlotItem().vb
         vb.sigResized.connect(lambda *_: self._moved or self.fit())
         vb.sigRangeChangedManually.connect(self._on_moved)
+        self.map.viewport().installEventFilter(self)  # the pointer leaving ends the sentence tip
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Leave and watched is self.map.viewport():
+            self.map.getPlotItem().vb.setToolTip("")  # pyqtgraph leaves the last tip set
+            QToolTip.hideText()
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(280, 200)
