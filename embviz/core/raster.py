@@ -156,8 +156,8 @@ def render(
         xs, ys, point_codes = xs[::stride], ys[::stride], point_codes[::stride]
     d = level_of_detail(diameter, len(xs), budget)
     dx, dy, cover = disc_taps(d)
-    px = ((xs - np.float32(x0)) * np.float32(width / (x1 - x0))).astype(np.int32)
-    py = ((np.float32(y1) - ys) * np.float32(height / (y1 - y0))).astype(np.int32)
+    px = np.floor((xs - np.float32(x0)) * np.float32(width / (x1 - x0))).astype(np.int32)
+    py = np.floor((np.float32(y1) - ys) * np.float32(height / (y1 - y0))).astype(np.int32)
     code_buf = np.zeros(width * height, dtype=np.uint8)
     if len(dx) == 1:
         inside = (px.view(np.uint32) < width) & (py.view(np.uint32) < height)
@@ -194,10 +194,21 @@ def _count_levels(opacity: float) -> np.ndarray:
 
 def _levels(coverage: np.ndarray, opacity: float) -> np.ndarray:
     alpha = -np.expm1(coverage * np.log1p(-min(opacity, 0.999)))
-    return np.minimum(alpha * (ALPHA_LEVELS - 1) + 0.5, ALPHA_LEVELS - 1).astype(np.intp)
+    levels: np.ndarray = np.minimum(alpha * (ALPHA_LEVELS - 1) + 0.5, ALPHA_LEVELS - 1)
+    return levels.astype(np.intp)
 
 
-def _finish(out, nz, coverage, code_buf, lut, opacity, width, height) -> np.ndarray:
+def _finish(
+    out: np.ndarray,
+    nz: np.ndarray,
+    coverage: np.ndarray,
+    code_buf: np.ndarray,
+    lut: np.ndarray,
+    opacity: float,
+    width: int,
+    height: int,
+) -> np.ndarray:
     level = _levels(coverage, opacity)
     out[nz] = lut[code_buf[nz].astype(np.intp), level]
-    return out.reshape(height, width)
+    image: np.ndarray = out.reshape(height, width)
+    return image

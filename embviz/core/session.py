@@ -68,6 +68,7 @@ class Session:
             regex=self.search.regex,
             case_sensitive=self.search.case_sensitive,
             column=self.search_column,
+            whole_word=self.search.whole_word,
         )
 
     # projection ---------------------------------------------------------------------------
@@ -112,6 +113,7 @@ class Session:
         regex: bool = False,
         case_sensitive: bool = False,
         column: str | None = None,
+        whole_word: bool = False,
     ) -> None:
         """Search the labels, or the values of metadata ``column`` (when the set has it)."""
         eset = self.current
@@ -120,7 +122,9 @@ class Session:
             texts = [str(value) for value in eset.metadata[column].tolist()]
         else:
             texts = eset.labels if eset is not None else []
-        self.search = search_labels(texts, pattern, regex=regex, case_sensitive=case_sensitive)
+        self.search = search_labels(
+            texts, pattern, regex=regex, case_sensitive=case_sensitive, whole_word=whole_word
+        )
         self.search_changed.emit(self.search)
 
     def set_metadata(self, eset: EmbeddingSet, metadata: dict) -> None:

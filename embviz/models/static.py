@@ -18,15 +18,19 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
+from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
 from embviz.models.base import Kind, check_kind
-from embviz.models.params import check, param
 
 
 @dataclass
 class StaticParams:
-    vectors: str = param("", "vector file to look words up in (empty: the current set)")
-    fasttext: str = param("", "fastText model for unseen words: Facebook .bin or gensim .model")
+    vectors: str = param(
+        "", "vector file to look words up in (empty: the current set)", path="file"
+    )
+    fasttext: str = param(
+        "", "fastText model for unseen words: Facebook .bin or gensim .model", path="file"
+    )
     case_sensitive: bool = param(True, "off: try the lower-case word when the word is missing")
     source_set: Any = param(None, "the open set to use (set by the GUI)", hidden=True)
 
@@ -56,7 +60,10 @@ def subword_vectors(eset: EmbeddingSet | None, fasttext_path: str = "") -> Any:
 
 
 def lookup(
-    eset: EmbeddingSet | None, words: Sequence[str], subwords: Any = None, case_sensitive=True
+    eset: EmbeddingSet | None,
+    words: Sequence[str],
+    subwords: Any = None,
+    case_sensitive: bool = True,
 ) -> EmbeddingSet:
     """Vectors for ``words``: from the set, else built from subwords, else left out (warned)."""
     words = list(dict.fromkeys(w.strip() for w in words if w.strip()))
@@ -69,7 +76,7 @@ def lookup(
     for word in words:
         candidates = [word] if case_sensitive else [word, word.lower()]
         hit = next((c for c in candidates if eset is not None and c in eset), None)
-        if hit is not None:
+        if eset is not None and hit is not None:
             rows.append(np.asarray(eset.vectors[eset.index_of(hit)], dtype=np.float32))
             how.append("vocabulary")
         elif subwords is not None and subwords.vector_size == dims:

@@ -102,7 +102,14 @@ class MapController:
             self.window.projector.project(eset, projection.method, projection.params, dims=3)
         if coords is None:
             coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
-        self.view3d.set_points(coords, eset.labels)
+        cached = getattr(self.session, "cached_projection", None)  # axis titles of the 3-D one
+        three = (
+            projection
+            if projection.dims >= 3
+            else cached and cached(eset, projection.method, projection.params, 3)
+        )
+        titles = three.info.get("axis_titles") if three else None
+        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
         self._restore_state(self.view3d)
 
     def _restore_state(self, view) -> None:
@@ -144,7 +151,10 @@ class MapController:
             and len(self.view.coords) == len(eset)
         )
         if not kept_2d:
-            self.view.set_points(projection.coords, eset.labels, _axis_titles(projection))
+            forming = bool(getattr(projection, "partial", False))
+            self.view.set_points(
+                projection.coords, eset.labels, _axis_titles(projection), forming=forming
+            )
             self._restore_state(self.view)
         if self.view3d is not None:
             self._fill_3d()
@@ -155,11 +165,15 @@ class MapController:
         labels = self.session.current.labels if self.session.current is not None else []
         self.hit_list.show_result(result, labels)
 
-    def run_search(self, pattern: str, regex: bool, case: bool) -> None:
+    def run_search(self, pattern: str, regex: bool, case: bool, whole_word: bool = False) -> None:
         """Search the labels, or the metadata column chosen beside the search box."""
         column = self.search_in.currentText()
         self.session.run_search(
-            pattern, regex=regex, case_sensitive=case, column=None if column == LABELS else column
+            pattern,
+            regex=regex,
+            case_sensitive=case,
+            column=None if column == LABELS else column,
+            whole_word=whole_word,
         )
 
     # selection ----------------------------------------------------------------------------
