@@ -24,7 +24,7 @@ class ModuleCommand:
     title: str
     module: str
 
-    def add_parser(self, sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    def add_parser(self, sub: argparse._SubParsersAction) -> None:
         importlib.import_module(f"embviz.cli.{self.module}").add_parser(sub)
 
 

@@ -10,6 +10,7 @@ with it off "man : doctor :: woman : ?" often answers "doctor".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -41,8 +42,8 @@ class AnalogyResult:
     notes: list[str] = field(default_factory=list)  # about the expected answer
     warnings: list[str] = field(default_factory=list)  # about the set (rows left out)
 
-    def to_json(self) -> dict:
-        out: dict = {
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "method": self.method,
             "results": [
                 {"label": label, "score": float(score)}
@@ -66,7 +67,7 @@ def _row(eset: EmbeddingSet, word: str, role: str) -> int:
         raise EmbvizError(f"{role} {word!r} is not a label of {eset.name}.{hint}") from None
 
 
-def cosadd_query(unit: np.ndarray, ia, ib, ic) -> np.ndarray:
+def cosadd_query(unit: np.ndarray, ia: int, ib: int, ic: int) -> np.ndarray:
     """gensim's mean vector for positive=[b, c], negative=[a], normalised (float32)."""
     mean = np.zeros(unit.shape[-1], dtype=np.float32)
     mean += unit[ib]
@@ -82,14 +83,16 @@ def analogy_scores(eset: EmbeddingSet, ia: int, ib: int, ic: int, method: str) -
     with np.errstate(invalid="ignore", over="ignore"):  # rows with NaN/inf: not finite
         unit = eset.unit_vectors()
         if method == "3cosadd":
-            return unit @ cosadd_query(unit, ia, ib, ic)
+            return np.asarray(unit @ cosadd_query(unit, ia, ib, ic))
         if method == "3cosmul":
             shifted = [(1 + unit @ unit[i]) / 2 for i in (ib, ic, ia)]
-            return shifted[0] * shifted[1] / (shifted[2] + COSMUL_EPSILON)
+            return np.asarray(shifted[0] * shifted[1] / (shifted[2] + COSMUL_EPSILON))
     raise EmbvizError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
 
 
-def _check_inputs(eset: EmbeddingSet, finite: np.ndarray, words, rows) -> None:
+def _check_inputs(
+    eset: EmbeddingSet, finite: np.ndarray, words: tuple[str, ...], rows: tuple[int, ...]
+) -> None:
     for role, word, row in zip("abc", words, rows, strict=True):
         if not finite[row]:
             raise EmbvizError(

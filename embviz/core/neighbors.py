@@ -10,6 +10,7 @@ For label queries and expressions the input words are left out, as gensim's ``mo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -35,8 +36,8 @@ class NeighborResult:
     approximate: bool = False
     warnings: list[str] = field(default_factory=list)  # e.g. rows left out for NaN values
 
-    def to_json(self) -> dict:
-        out: dict = {"query": self.query, "metric": self.metric}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"query": self.query, "metric": self.metric}
         if self.centered:
             out["centered"] = True
         out["neighbors"] = [
@@ -221,7 +222,15 @@ class NeighborIndex:
         name = self.eset.labels[rows[0]] if len(rows) == 1 else f"centroid of {len(rows)} points"
         return self._result(name, q, k, metric, center, rows)
 
-    def _result(self, query, q, k, metric, center, query_rows) -> NeighborResult:
+    def _result(
+        self,
+        query: str,
+        q: np.ndarray,
+        k: int,
+        metric: str,
+        center: bool,
+        query_rows: list[int],
+    ) -> NeighborResult:
         approx = self.approximate
         if approx is not None and approx.serves(metric, center):
             rows, scores = approx.search_vector(self, q, k, exclude=query_rows)

@@ -6,12 +6,17 @@ set is read once). Reducers, neighbours and analogies leave the other rows out a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 CHUNK_ROWS = 1 << 16
 
 
-def finite_rows(eset) -> np.ndarray:
+def finite_rows(eset: EmbeddingSet) -> np.ndarray:
     """A boolean mask: True where every value of the row is finite (no NaN, no inf)."""
 
     def compute() -> np.ndarray:
@@ -23,10 +28,10 @@ def finite_rows(eset) -> np.ndarray:
             )
         return out
 
-    return eset.derived(("finite-rows",), compute)  # type: ignore[no-any-return]
+    return eset.derived(("finite-rows",), compute)
 
 
-def zero_rows(eset) -> np.ndarray:
+def zero_rows(eset: EmbeddingSet) -> np.ndarray:
     """A boolean mask: True where the row is all zeros (no direction for cosine)."""
 
     def compute() -> np.ndarray:
@@ -36,10 +41,10 @@ def zero_rows(eset) -> np.ndarray:
             out[start : start + CHUNK_ROWS] = ~np.any(vectors[start : start + CHUNK_ROWS], axis=1)
         return out
 
-    return eset.derived(("zero-rows",), compute)  # type: ignore[no-any-return]
+    return eset.derived(("zero-rows",), compute)
 
 
-def describe_rows(eset, mask: np.ndarray, shown: int = 3) -> str:
+def describe_rows(eset: EmbeddingSet, mask: np.ndarray, shown: int = 3) -> str:
     """'rows 4 ("cat"), 9 ("dog") and 3 more' for the rows where ``mask`` is True (1-based)."""
     rows = np.flatnonzero(mask)
     named = ", ".join(f'{r + 1} ("{eset.labels[r]}")' for r in rows[:shown])

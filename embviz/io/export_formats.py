@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -177,7 +178,7 @@ class ParquetWriter:
         pq.write_table(pa.table(arrays, names=[*names, "vector"]), temps[0])
 
 
-def builtin_writers() -> list:
+def builtin_writers() -> list[Any]:
     return [
         ProjectorWriter(),
         Word2VecWriter(binary=True),

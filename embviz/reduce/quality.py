@@ -90,7 +90,15 @@ def quality_task(
     return found
 
 
-def _quality_task(vectors, coords, k, metric, max_full, sample, seed) -> Task[Quality]:
+def _quality_task(
+    vectors: np.ndarray,
+    coords: np.ndarray,
+    k: int,
+    metric: str,
+    max_full: int,
+    sample: int,
+    seed: int,
+) -> Task[Quality]:
     from scipy.spatial import cKDTree
 
     single = np.asarray(vectors).dtype == np.float32
@@ -151,7 +159,9 @@ def _drop_self(nbrs: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return out
 
 
-def trustworthiness(vectors, coords, k: int = 10, metric: str = "euclidean") -> float:
+def trustworthiness(
+    vectors: np.ndarray, coords: np.ndarray, k: int = 10, metric: str = "euclidean"
+) -> float:
     """Trustworthiness over every row, as ``sklearn.manifold.trustworthiness`` defines it."""
     from embviz.core.tasks import run_task
 
