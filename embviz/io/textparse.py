@@ -137,7 +137,17 @@ def flag_nonfinite(labels: list[str], vectors: np.ndarray, warnings: list[str]) 
 
 
 def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
-    """One float32 array for all rows; a header asking for absurd memory is reported, not fatal."""
+    """One float32 array for all rows; a header asking for more memory than there is is
+    reported with the numbers before anything is allocated."""
+    from embviz.io.guards import check_memory
+
+    check_memory(
+        path,
+        rows * dims * 4,
+        f"the header's {rows:,} rows x {dims:,} dimensions (float32)",
+        line=1,
+        hint="Check that the header is right, or read only the first rows (--limit N).",
+    )
     try:
         return np.empty((rows, dims), dtype=np.float32)
     except (MemoryError, ValueError):

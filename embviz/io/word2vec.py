@@ -35,6 +35,7 @@ from embviz.io.textparse import (
 
 CHUNK_BYTES = 1024 * 1024
 MAX_LABEL_BYTES = 64 * 1024
+EARLY_CHECK_BYTES = 64 * 1024 * 1024
 HEADER_HINT = "A word2vec file starts with a line 'ROWS DIMS', e.g. '400000 300'."
 
 
@@ -148,11 +149,32 @@ def _check_float32(path: Path, data: bytes, rows: int, dims: int, whole: bool) -
         )
 
 
+def _check_binary_size(path: Path, rows: int, wanted: int, dims: int) -> None:
+    """A header promising more rows than the file's bytes can hold: say so before allocating."""
+    from embviz.io.compression import compression_of
+
+    if compression_of(path) is not None:
+        return  # the size of the content is not known without reading it
+    size = path.stat().st_size
+    least = wanted * (4 * dims + 2)  # each row: a label of 1+ bytes, a space, the floats
+    if least > size and wanted * dims * 4 > EARLY_CHECK_BYTES:  # small: the reader names the row
+        fit = size // (4 * dims + 2)
+        raise LoadError(
+            path,
+            f"the header says {rows:,} rows of {dims:,} float32 values, at least {least:,} bytes, "
+            f"but the file has {size:,} bytes (room for about {fit:,} rows): it is cut short, or "
+            "its header is wrong.",
+            line=1,
+            hint="Download or export it again, or correct the header.",
+        )
+
+
 def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingSet]:
     with open_binary(path) as f:
         rows, dims = _read_header(path, f.readline(1024))
         wanted = rows if limit is None else min(rows, limit)
         row_bytes = 4 * dims
+        _check_binary_size(path, rows, wanted, dims)
         out = allocate(path, wanted, dims)
         flat = memoryview(out).cast("B")
         first_read = max(CHUNK_BYTES, 2 * (row_bytes + 1024))
