@@ -51,7 +51,8 @@ def _vector_column(header: list[str], columns: list[list[str]]) -> int | None:
 def _parse_vectors(path: Path, cells: list[list[str]], first_row: int) -> np.ndarray:
     dims = len(cells[0])
     try:
-        return np.array(cells, dtype=np.float64).astype(np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            return np.array(cells, dtype=np.float64).astype(np.float32)
     except ValueError:
         for r, row in enumerate(cells):
             if len(row) != dims:

@@ -131,7 +131,8 @@ def flag_nonfinite(labels: list[str], vectors: np.ndarray, warnings: list[str]) 
         shown = ", ".join(repr(labels[i]) for i in bad[:5]) + (", ..." if bad.size > 5 else "")
         warnings.append(
             f"{bad.size} row(s) hold NaN or infinite values ({shown}); they were loaded as they "
-            "are, but distances and maps involving them are meaningless. Fix or drop those rows."
+            "are, but distances and maps involving them are meaningless (a value beyond "
+            "float32's range, about 3.4e38, becomes infinite). Fix or drop those rows."
         )
     return bad
 
@@ -220,7 +221,8 @@ def _slow_rows(
     """Rows the compiled scanner left to numpy's parser (long or unusual numbers, or errors)."""
     for r in rows.tolist():
         rest = data[base + int(spans[r, 0]) : base + int(spans[r, 1])]
-        out[row0 + r] = _parse_block(path, [rest], dims, line0 + r)[0]
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            out[row0 + r] = _parse_block(path, [rest], dims, line0 + r)[0]
 
 
 def read_text_rows(
