@@ -17,7 +17,7 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
-from embviz.io.guards import check_memory, size_text
+from embviz.io.guards import check_memory, reason, size_text
 from embviz.io.metadata import delimiter_of, label_column, read_delimited, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
@@ -256,7 +256,7 @@ class ParquetFormat:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises many kinds for damaged files
-            raise LoadError(path, f"not a readable Parquet file ({exc}).") from None
+            raise LoadError(path, f"not a readable Parquet file ({reason(exc)}).") from None
         if table.num_rows == 0 or table.num_columns == 0:
             what = "no rows" if table.num_columns else "no columns"
             raise LoadError(
@@ -304,7 +304,7 @@ def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
             row=bad + 1,
         )
     flat = values.flatten().to_numpy(zero_copy_only=False)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return flat.astype(np.float32).reshape(len(values), -1)
 
 

@@ -137,9 +137,9 @@ def flag_nonfinite(labels: list[str], vectors: np.ndarray, warnings: list[str]) 
     return bad
 
 
-def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
-    """One float32 array for all rows; a header asking for more memory than there is is
-    reported with the numbers before anything is allocated."""
+def allocate(path: Path, rows: int, dims: int, capacity: int | None = None) -> np.ndarray:
+    """One float32 array for all rows (at most ``capacity`` of them for now); a header asking for
+    more memory than there is is reported with the numbers before anything is allocated."""
     from embviz.io.guards import check_memory
 
     check_memory(
@@ -150,7 +150,7 @@ def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
         hint="Check that the header is right, or read only the first rows (--limit N).",
     )
     try:
-        return np.empty((rows, dims), dtype=np.float32)
+        return np.empty((min(rows, capacity or rows), dims), dtype=np.float32)
     except (MemoryError, ValueError):
         raise LoadError(
             path,
@@ -249,7 +249,10 @@ def read_text_rows(
         guess = _line_guess(path, pending or [], size_hint)
         out = allocate(path, min(wanted, guess) if wanted else guess, dims)
     else:
-        out = allocate(path, wanted, dims)
+        # a row takes at least 2 bytes per value plus a label and a newline: a file of this
+        # size cannot hold more, whatever its header says (the array grows if it must)
+        most = size_hint // (2 * dims + 2) + 1 if size_hint else wanted
+        out = allocate(path, wanted, dims, capacity=most)
     labels: list[bytes] = []
     carry = b"".join(pending or [])
     line0 = first_line  # line number of the first line of the next buffer
