@@ -50,7 +50,8 @@ class PointIndex:
             return np.empty(0, dtype=np.int64)
         (x0, y0), (x1, y1) = polygon.min(axis=0), polygon.max(axis=0)
         rows = self.in_rect(x0, y0, x1, y1)
-        return rows[points_in_polygon(self.coords[rows], polygon)]
+        inside: np.ndarray = rows[points_in_polygon(self.coords[rows], polygon)]
+        return inside
 
 
 def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:

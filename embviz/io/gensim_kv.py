@@ -115,7 +115,7 @@ def _from_array(path: Path, array: np.ndarray, notes: list[str]) -> EmbeddingSet
     try:
         vectors = np.asarray(array, dtype=np.float32)
     except (ValueError, TypeError):
-        vectors = np.empty(0)
+        vectors = np.empty(0, dtype=np.float32)
     if vectors.ndim != 2:
         raise LoadError(
             path,

@@ -16,7 +16,9 @@ import multiprocessing
 import os
 import tempfile
 import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -28,7 +30,7 @@ def numba_cache_dir() -> str:
 
 
 # child side -----------------------------------------------------------------------------------
-def _compile(umap, approximate: bool) -> None:
+def _compile(umap: ModuleType, approximate: bool) -> None:
     """A tiny fit through the code paths of a real one (cosine, seeded, transform).
 
     Sets under 4,096 rows use exact neighbours; larger ones NN-descent (pynndescent), whose
@@ -44,7 +46,7 @@ def _compile(umap, approximate: bool) -> None:
     model.transform(x[:20])
 
 
-def _fit(umap, job: dict[str, Any], conn) -> np.ndarray:
+def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> np.ndarray:
     x = np.load(job["vectors"], mmap_mode="r")
     y = np.load(job["target"]) if job.get("target") else None
     fitted = np.load(job["fitted"]) if job.get("fitted") else None
@@ -63,7 +65,7 @@ def _fit(umap, job: dict[str, Any], conn) -> np.ndarray:
     return out
 
 
-def serve(conn, cache_dir: str) -> None:
+def serve(conn: Connection, cache_dir: str) -> None:
     """The child's main loop: warm up, then fit jobs until told to stop. A parent that is gone
     (killed, crashed) ends the child quietly, without a traceback on the person's terminal."""
     try:
@@ -72,7 +74,7 @@ def serve(conn, cache_dir: str) -> None:
         return
 
 
-def _serve(conn, cache_dir: str) -> None:
+def _serve(conn: Connection, cache_dir: str) -> None:
     os.environ["NUMBA_CACHE_DIR"] = cache_dir
     os.makedirs(cache_dir, exist_ok=True)
     import warnings
@@ -168,9 +170,9 @@ def give_back(process: UmapProcess) -> None:
     global _idle
     with _lock:
         if _idle is None and process.alive():
-            _idle, process = process, None
-    if process is not None:
-        process.kill()
+            _idle = process
+            return
+    process.kill()
 
 
 def shutdown() -> None:

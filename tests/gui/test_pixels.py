@@ -153,9 +153,7 @@ def test_what_reaches_the_screen_matches_the_axes(window, qtbot, tmp_path):
     found = find_dots(shot, THEMES["light"].point, (255, 255, 255))
     expected = np.array([[window_pos(window, view, x, y).x(), window_pos(window, view, x, y).y()]
                          for x, y in view.coords]) * scale  # fmt: skip
-    inside = [
-        f for f in found if region.adjusted(-2, -2, 2, 2).contains(QPointF(*(f / scale)))
-    ]
+    inside = [f for f in found if region.adjusted(-2, -2, 2, 2).contains(QPointF(*(f / scale)))]
     assert len(inside) == len(GRID)
     _, distance = match(np.array(inside), expected)
     assert distance.max() <= 1.0

@@ -102,7 +102,14 @@ class MapController:
             self.window.projector.project(eset, projection.method, projection.params, dims=3)
         if coords is None:
             coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
-        self.view3d.set_points(coords, eset.labels)
+        cached = getattr(self.session, "cached_projection", None)  # axis titles of the 3-D one
+        three = (
+            projection
+            if projection.dims >= 3
+            else cached and cached(eset, projection.method, projection.params, 3)
+        )
+        titles = three.info.get("axis_titles") if three else None
+        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
         self._restore_state(self.view3d)
 
     def _restore_state(self, view) -> None:
