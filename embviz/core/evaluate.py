@@ -19,6 +19,7 @@ from embviz.core.analogy import cosadd_query
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import top_k
+from embviz.core.rows import finite_rows
 from embviz.core.tasks import Progress, Task
 
 RESTRICT_VOCAB = 300_000  # gensim's default
@@ -98,10 +99,15 @@ class AnalogyReport:
 
 
 def _vocab(eset: EmbeddingSet, restrict_vocab: int, case_insensitive: bool) -> dict[str, int]:
-    """gensim's ``ok_vocab``: key -> row among the first ``restrict_vocab`` rows, first one wins."""
+    """gensim's ``ok_vocab``: key -> row among the first ``restrict_vocab`` rows, first one wins.
+
+    Rows with NaN or infinite values are not in it: a question or pair naming one is skipped
+    (and counted), instead of being answered with NaN scores."""
+    finite = finite_rows(eset)
     vocab: dict[str, int] = {}
     for row, label in enumerate(eset.labels[:restrict_vocab]):
-        vocab.setdefault(label.upper() if case_insensitive else label, row)
+        if finite[row]:
+            vocab.setdefault(label.upper() if case_insensitive else label, row)
     return vocab
 
 
@@ -147,13 +153,17 @@ def evaluate_analogies_task(
             if all(key in vocab for key in keys):
                 q.rows = tuple(vocab[key] for key in keys)  # type: ignore[assignment]
                 asked.append(q)
-    unit = eset.unit_vectors()
+    with np.errstate(invalid="ignore"):
+        unit = eset.unit_vectors()
     candidates = unit[:restrict_vocab]
+    unusable = ~finite_rows(eset)[:restrict_vocab]
     yield Progress(0.0, f"Answering {len(asked):,} analogy questions")
     for start in range(0, len(asked), BATCH):
         batch = asked[start : start + BATCH]
         queries = np.stack([cosadd_query(unit, *q.rows[:3]) for q in batch])
-        scores = queries @ candidates.T
+        with np.errstate(invalid="ignore", over="ignore"):
+            scores = queries @ candidates.T
+        scores[:, unusable] = -np.inf  # NaN scores would sort first
         for i, q in enumerate(batch):
             scores[i, list(set(q.rows[:3]))] = -np.inf
         best = top_k(scores, 5)
@@ -205,7 +215,8 @@ def evaluate_similarity(
 
     vocab = _vocab(eset, restrict_vocab, case_insensitive)
     fold = str.upper if case_insensitive else str
-    unit = eset.unit_vectors()
+    with np.errstate(invalid="ignore"):
+        unit = eset.unit_vectors()
     gold: list[float] = []
     model: list[float] = []
     skipped = 0

@@ -89,3 +89,29 @@ def test_analogy_on_a_one_row_set_says_no_answer_is_left() -> None:
         solve(one, "solo", "solo", "solo")  # was: ValueError from argpartition ("a bug")
     kept = solve(one, "solo", "solo", "solo", exclude_inputs=False)
     assert kept.labels == ["solo"]
+
+
+def test_evaluation_skips_words_with_nan_rows_as_gensim_without_them(tmp_path) -> None:
+    from embviz.core.evaluate import evaluate_analogies_task, evaluate_similarity
+    from embviz.core.tasks import run_task
+
+    words = [f"w{i}" for i in range(60)]
+    questions = [" ".join(words[i : i + 4]) for i in range(0, 56, 2)]
+    path = tmp_path / "q.txt"
+    path.write_text(": section\n" + "\n".join(questions) + "\n")
+    eset = EmbeddingSet(LABELS, X)
+    report = run_task(evaluate_analogies_task(eset, path, case_insensitive=False))
+    kv = _finite_kv()
+    score, sections = kv.evaluate_word_analogies(str(path), case_insensitive=False)
+    total = sections[-1]
+    assert report.total == len(total["correct"]) + len(total["incorrect"]) < len(questions)
+    assert report.correct == len(total["correct"])
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("".join(f"w{i}\tw{i + 1}\t{i % 7}\n" for i in range(0, 58)))
+    sim = evaluate_similarity(eset, pairs, case_insensitive=False)
+    (pearson, _), (spearman, _), oov = kv.evaluate_word_pairs(
+        str(pairs), case_insensitive=False, dummy4unknown=False
+    )
+    assert sim.spearman == pytest.approx(spearman, abs=1e-6)
+    assert sim.pearson == pytest.approx(pearson, abs=1e-6)
+    assert sim.oov_ratio == pytest.approx(oov)
