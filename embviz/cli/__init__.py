@@ -53,8 +53,8 @@ def _say_warnings_in_words() -> None:
         said.add(text)
         parts = Path(filename).parts
         inside = parts.index("site-packages") + 1 if "site-packages" in parts else -1
-        module = parts[inside].removesuffix(".py") if 0 < inside < len(parts) else "embviz"
-        print(f"embviz: warning (from {module}): {text}", file=sys.stderr)
+        source = f" (from {parts[inside].removesuffix('.py')})" if 0 < inside < len(parts) else ""
+        print(f"embviz: warning{source}: {text}", file=sys.stderr)
 
     warnings.showwarning = show
     logging.basicConfig(level=logging.WARNING, format="embviz: %(levelname)s: %(message)s")
@@ -76,19 +76,19 @@ def _on_terminate(signum, frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    if debug:
+        logging.basicConfig(level=logging.DEBUG)
+    else:
+        _say_warnings_in_words()  # before the parser: a broken plugin is said in a line too
     parser = build_parser()
     commands = parser.get_default("commands")
-    debug = "--debug" in argv
     first = next((a for a in argv if a != "--debug"), None)
     if first is None or (first not in commands and not first.startswith("-")):
         from embviz.cli.gui_launch import launch
 
         return launch([a for a in argv if a != "--debug"])
     args = parser.parse_args(argv)
-    if debug:
-        logging.basicConfig(level=logging.DEBUG)
-    else:
-        _say_warnings_in_words()
     import signal
 
     try:

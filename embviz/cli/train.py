@@ -29,6 +29,19 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _save(eset, out: Path, force: bool, save) -> None:
+    """word2vec vectors through the safe writer (atomic); a .model is written by gensim itself
+    (a big model is several files), after the check that refused an existing one."""
+    if out.suffix in (".bin", ".vec", ".txt"):
+        from embviz.io.export import export
+
+        export(
+            eset, out, "word2vec-binary" if out.suffix == ".bin" else "word2vec-text", force=force
+        )
+    else:
+        save(eset, out)
+
+
 def run(args: argparse.Namespace) -> int:
     from embviz.core.tasks import run_task
     from embviz.models.gensim_train import TrainParams, save, train
@@ -50,8 +63,7 @@ def run(args: argparse.Namespace) -> int:
             print(progress.message, file=sys.stderr, flush=True)
 
     eset = run_task(train(args.corpus, params), report)
-    save(eset, args.output)
-    if args.save_model:
-        save(eset, args.save_model)
+    for out in outputs:
+        _save(eset, Path(out), args.force, save)
     print(f"wrote {len(eset):,} words x {eset.dims} dims to {args.output}")
     return 0

@@ -31,6 +31,23 @@ def plugin(tmp_path, monkeypatch):
                 p.add_argument("who")
                 p.set_defaults(func=lambda args: print(f"hello {args.who}") or 0)
 
+        class Noisy:
+            name = "noisy"
+            title = "warns like a library"
+
+            def add_parser(self, sub):
+                sub.add_parser("noisy").set_defaults(func=self.run)
+
+            def run(self, args):
+                import warnings
+                import numpy as np
+
+                for _ in range(3):
+                    np.array([1.0]) / np.array([0.0])
+                warnings.warn("something odd\\nsecond line", UserWarning)
+                warnings.warn("something odd\\nsecond line", UserWarning)
+                return 0
+
         class RowsWriter:
             name = "rows-count"
             title = "the number of rows"
@@ -51,6 +68,7 @@ def plugin(tmp_path, monkeypatch):
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: embviz-hello\nVersion: 1.0\n")
     (info / "entry_points.txt").write_text(
         "[embviz.commands]\nhello = embviz_hello:Hello\nbroken = embviz_missing:Nope\n"
+        "noisy = embviz_hello:Noisy\n"
         "[embviz.writers]\nrows = embviz_hello:RowsWriter\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -62,6 +80,7 @@ def plugin(tmp_path, monkeypatch):
 
 
 def test_a_plugin_command_runs_and_is_listed(plugin, capsys) -> None:
+    assert "hello" in cli_commands.commands.names(), cli_commands.commands.failures
     assert main(["hello", "world"]) == 0
     assert capsys.readouterr().out == "hello world\n"
     assert main(["plugins", "--json"]) == 0
@@ -94,3 +113,23 @@ def test_every_builtin_command_is_registered() -> None:
     folder = Path(cli_commands.__file__).parent
     helpers = {"__init__", "commands", "read_options", "gui_launch"}
     assert {p.stem for p in folder.glob("*.py")} - helpers == modules
+
+
+def test_library_warnings_become_one_line_each_said_once(plugin) -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, PYTHONPATH=f"{plugin}{os.pathsep}{root}")
+    done = subprocess.run(
+        [sys.executable, "-m", "embviz", "noisy"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0
+    assert done.stderr.splitlines() == [
+        "embviz: WARNING: plugin broken in embviz.commands failed to load: "
+        "No module named 'embviz_missing'",
+        "embviz: warning: divide by zero encountered in divide",
+        "embviz: warning: something odd",
+    ]
