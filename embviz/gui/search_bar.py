@@ -40,6 +40,10 @@ class SearchBar(QWidget):
     def _emit_now(self, *_args) -> None:
         self.searchRequested.emit(self.edit.text(), self.regex.isChecked(), self.case.isChecked())
 
+    def request_search(self) -> None:
+        """Search again now with what the box holds (e.g. another column was chosen)."""
+        self._emit_now()
+
     def _emit_now_and_activate(self) -> None:
         self._emit_now()
         self.activated.emit()
