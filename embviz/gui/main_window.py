@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QToolBar,
 )
 
@@ -35,6 +37,10 @@ from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
 
 MAX_RECENT = 10
+DOCK_WIDTH = 300  # the docks' first width; the map keeps the rest
+DOCK_MIN_WIDTH = 200
+DOCK_SHARE = 0.3  # when the window is made smaller, the docks give back room beyond this share
+SET_NAME_CHARS = 18
 FILE_SECTIONS = ("open", "add", "export", "close")  # File menu groups, in order, then Quit
 
 
@@ -57,31 +63,38 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._build_menus()
-        self.maps = MapController(self)
+        self.maps = MapController(self)  # its toolbar joins the set's, on the first row
         self.setCentralWidget(self.maps.stack)
+        self.addToolBarBreak()
+        self.addToolBar(self.search_toolbar)  # the search gets a row of its own
         self.search = SearchController(self)
         install_export(self)
         self._connect()
         self.panels = install_panels(self)
         if "data" in self.docks:
-            self.resizeDocks([self.docks["data"]], [320], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["data"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.docks["data"].raise_()  # first run: show what is open (a saved layout overrides)
 
     # construction -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Search", self)
-        bar.setObjectName("search-toolbar")
+        """Two rows that fit at 800 px: the set and the map's tools; then the search."""
+        bar = QToolBar("Set", self)
+        bar.setObjectName("set-toolbar")
         bar.setMovable(False)
         bar.addWidget(QLabel(" Set: "))
         self.set_combo = QComboBox()
-        self.set_combo.setMinimumWidth(220)
-        self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.set_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.set_combo.setMinimumContentsLength(SET_NAME_CHARS)  # a long name is elided
         self.set_combo.setToolTip("The open sets; choose one to show it")
         bar.addWidget(self.set_combo)
-        bar.addSeparator()
-        self.search_bar = SearchBar(self)
-        bar.addWidget(self.search_bar)
         self.addToolBar(bar)
+        self.search_toolbar = QToolBar("Search", self)
+        self.search_toolbar.setObjectName("search-toolbar")
+        self.search_toolbar.setMovable(False)
+        self.search_bar = SearchBar(self)
+        self.search_toolbar.addWidget(self.search_bar)
 
     def add_dock(
         self, name: str, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea
@@ -89,7 +102,13 @@ class MainWindow(QMainWindow):
         """Put a panel in a dock (tabbed with the others in ``area``); View menu toggles it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{name}-dock")
-        dock.setWidget(widget)
+        # scrolled when narrow, so a wide panel never takes the map's room
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(widget)
+        scroller.setMinimumWidth(DOCK_MIN_WIDTH)
+        dock.setWidget(scroller)
         same_area = [d for d in self.docks.values() if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
         if same_area:
@@ -302,6 +321,21 @@ class MainWindow(QMainWindow):
 
     def _about(self) -> None:
         QMessageBox.about(self, "About embviz", f"embviz {__version__}\nSee and probe embeddings.")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """A smaller window keeps most of its room for the map: docks narrow to a share."""
+        super().resizeEvent(event)
+        QTimer.singleShot(0, self, self._fit_docks)  # once the docks have their new geometry
+
+    def _fit_docks(self) -> None:
+        limit = max(DOCK_MIN_WIDTH, int(self.width() * DOCK_SHARE))
+        wide = [
+            dock
+            for dock in self.docks.values()
+            if dock.isVisible() and not dock.isFloating() and dock.width() > limit
+        ]
+        if wide:
+            self.resizeDocks(wide, [limit] * len(wide), Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.cancel()
