@@ -26,12 +26,12 @@ from embviz.core.paths import demo_path
 from embviz.gui.errors import show_error
 from embviz.gui.export_view import install as install_export
 from embviz.gui.file_filters import FILE_FILTER
+from embviz.gui.map_area import MapArea
 from embviz.gui.panel_registry import install_panels
 from embviz.gui.progress_widget import ProgressWidget
 from embviz.gui.projection_controller import ProjectionController
 from embviz.gui.search_bar import SearchBar
 from embviz.gui.search_controller import SearchController
-from embviz.gui.views.map_controller import MapController
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
@@ -63,8 +63,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._build_menus()
-        self.maps = MapController(self)  # its toolbar joins the set's, on the first row
-        self.setCentralWidget(self.maps.stack)
+        self.map_area = MapArea(self)
+        self.maps = self.map_area.main  # its toolbar joins the set's, on the first row
+        self.setCentralWidget(self.map_area.splitter)
         self.addToolBarBreak()
         self.addToolBar(self.search_toolbar)  # the search gets a row of its own
         self.search = SearchController(self)
@@ -149,6 +150,11 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
+        beside = QAction("New map &beside", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        beside.setToolTip("A second map of any open set; selection is linked by label")
+        beside.triggered.connect(lambda: self.new_map_beside())
+        self.view_menu.addAction(beside)
+        self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
         self.tools_menu = self.menuBar().addMenu("&Tools")
@@ -202,6 +208,11 @@ class MainWindow(QMainWindow):
             on_result=lambda eset: self._on_loaded(path, eset, remember),
             on_error=lambda exc: self._on_load_failed(path, exc, remember, options),
         )
+
+    def new_map_beside(self, eset: EmbeddingSet | None = None):
+        """View > New map beside: another map, side by side, of ``eset`` (default: another
+        open set). Returns the new map (its ``controller`` and ``state``)."""
+        return self.map_area.add_beside(eset)
 
     def close_current_set(self) -> None:
         """File > Close set: the set goes, and all that was computed from it."""
