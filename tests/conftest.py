@@ -13,9 +13,12 @@ if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
 
 
 def pytest_configure(config):
-    """As the app does: OpenGL widgets share resources (set before pytest-qt's QApplication)."""
-    from embviz.gui.app import share_gl_contexts
-
+    """As the app does: OpenGL widgets share resources (set before pytest-qt's QApplication).
+    Without Qt (the core tests run where it is not installed) there is nothing to set."""
+    try:
+        from embviz.gui.app import share_gl_contexts
+    except ImportError:
+        return
     share_gl_contexts()
 
 

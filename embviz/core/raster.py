@@ -155,8 +155,8 @@ def render(
         xs, ys, point_codes = xs[::stride], ys[::stride], point_codes[::stride]
     d = level_of_detail(diameter, len(xs), budget)
     dx, dy, cover = disc_taps(d)
-    px = ((xs - np.float32(x0)) * np.float32(width / (x1 - x0))).astype(np.int32)
-    py = ((np.float32(y1) - ys) * np.float32(height / (y1 - y0))).astype(np.int32)
+    px = np.floor((xs - np.float32(x0)) * np.float32(width / (x1 - x0))).astype(np.int32)
+    py = np.floor((np.float32(y1) - ys) * np.float32(height / (y1 - y0))).astype(np.int32)
     code_buf = np.zeros(width * height, dtype=np.uint8)
     if len(dx) == 1:
         inside = (px.view(np.uint32) < width) & (py.view(np.uint32) < height)

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
     # construction -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
         """Two rows that fit at 800 px: the set and the map's tools; then the search."""
-        bar = QToolBar("Set", self)
+        bar = self.set_toolbar = QToolBar("Set", self)
         bar.setObjectName("set-toolbar")
         bar.setMovable(False)
         bar.addWidget(QLabel(" Set: "))

@@ -6,7 +6,9 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from embviz.core.errors import EmbvizError
 
@@ -19,8 +21,18 @@ def _needs_offscreen() -> bool:
     return False
 
 
-def render(path: str | None, out: Path, size: tuple[int, int], timeout: float = 600.0) -> None:
-    """Open ``path`` (or the demo) as a person would and save a screenshot to ``out``."""
+def render(
+    path: str | None,
+    out: Path,
+    size: tuple[int, int],
+    timeout: float = 600.0,
+    inspect: Callable[[Any], None] | None = None,
+) -> None:
+    """Open ``path`` (or the demo) as a person would and save a screenshot to ``out``.
+
+    ``inspect`` is called with the window just before it is grabbed (tests read the axes'
+    mapping there, to check the dots in the saved picture).
+    """
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QSettings, qInstallMessageHandler
@@ -53,6 +65,8 @@ def render(path: str | None, out: Path, size: tuple[int, int], timeout: float = 
         app.processEvents()
         time.sleep(0.01)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if inspect is not None:
+        inspect(window)
     if not window.grab().save(str(out)):
         raise EmbvizError(f"{out}: could not write the PNG (check the folder and the name).")
     window.close()

@@ -7,9 +7,7 @@ result; the count and the hit list show that result with the labels of the set i
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from embviz.core.search import SearchResult
 from embviz.gui.views.hit_list import HitList
@@ -25,7 +23,10 @@ class SearchController:
         self.search_in = QComboBox()
         self.search_in.setToolTip("Search the labels or a metadata column")
         self.search_in.addItem(LABELS)
-        self.bar.layout().insertWidget(2, self.search_in)
+        # on the first toolbar row, beside the set: the search row is full at 800 px
+        window.set_toolbar.addSeparator()
+        window.set_toolbar.addWidget(QLabel(" Search in: "))
+        window.set_toolbar.addWidget(self.search_in)
         self.hit_list = HitList(model)
         window.add_dock("search-results", "Search results", self.hit_list)
         self.bar.searchRequested.connect(self.run_search)
@@ -36,14 +37,18 @@ class SearchController:
         model.search_changed.connect(self._show)
         self._fill_columns()
 
-    def run_search(self, pattern: str, regex: bool = False, case: bool = False, *more: Any) -> None:
-        """Search the labels, or the metadata column chosen beside the search box. Options the
-        box adds later (e.g. whole word) arrive as further arguments and are passed on."""
+    def run_search(
+        self, pattern: str, regex: bool = False, case: bool = False, whole_word: bool = False
+    ) -> None:
+        """Search the labels, or the metadata column chosen beside the search box."""
         column = self.search_in.currentText()
-        options: dict[str, Any] = {"regex": regex, "case_sensitive": case}
-        if more:
-            options["whole_word"] = bool(more[0])
-        self.model.run_search(pattern, column=None if column == LABELS else column, **options)
+        self.model.run_search(
+            pattern,
+            column=None if column == LABELS else column,
+            regex=regex,
+            case_sensitive=case,
+            whole_word=whole_word,
+        )
 
     def _fill_columns(self) -> None:
         """Labels plus the set's metadata columns; the column searched stays chosen."""

@@ -18,9 +18,13 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError, TrustRequired
 from embviz.core.tasks import Progress, Task
-from embviz.io.textparse import drop_duplicates
+from embviz.io.compression import open_binary, read_head
+from embviz.io.guards import pickle_protocol
+from embviz.io.noise import library_noise
+from embviz.io.textparse import drop_duplicates, flag_nonfinite
 
 FASTTEXT_MAGIC = struct.pack("<i", 793712314)
+RAN_NOTE = "Code from the file already ran while it was loaded (you trusted it)."
 TRUST_HINT = (
     "Load it only if you trust where it came from: pass --trust (CLI) or trust=True "
     "(embviz.load), or answer Yes when the window asks."
@@ -43,48 +47,83 @@ def _from_keyed_vectors(path: Path, kv: Any, fmt: str, limit: int | None) -> Emb
         vectors = vectors.astype(np.float32)
     warnings: list[str] = []
     labels, vectors = drop_duplicates(labels, vectors, warnings)
+    flag_nonfinite(labels, vectors, warnings)
     eset = EmbeddingSet(labels, vectors, source=Source(str(path), fmt, on_disk, warnings))
     eset.model = kv  # out-of-vocabulary lookups later
     return eset
 
 
 class GensimPickleFormat:
+    """Any Python pickle, recognised by its first opcode whatever its name; gensim's are loaded
+    with gensim. Nothing is unpickled without ``trust`` for this very file."""
+
     name = "gensim"
     title = "gensim KeyedVectors / model (.kv, .model; a pickle)"
     extensions = (".kv", ".model", ".wv")
 
     def sniff(self, path: Path, head: bytes) -> float:
-        if head[:1] == b"\x80" and head[1:2] in b"\x02\x03\x04\x05" and b"gensim" in head[:4096]:
-            return 0.9
-        return 0.0
+        if pickle_protocol(head) is None:
+            return 0.0
+        return 0.9 if b"gensim" in head[:4096] else 0.85
 
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
+        gensim = b"gensim" in read_head(path, 4096)[0]
         if not options.get("trust"):
+            what = "a gensim pickle" if gensim else "a Python pickle"
             raise TrustRequired(
                 path,
-                "this is a gensim pickle; loading it runs code stored in the file.",
+                f"this file is {what}; loading it runs code stored in the file.",
                 hint=TRUST_HINT,
             )
         yield Progress(None, f"Loading {path.name} with gensim")
         from gensim.utils import SaveLoad
 
+        notes: list[str] = []
         try:
-            obj = SaveLoad.load(str(path), mmap="r")
+            with library_noise(notes, "gensim"):
+                obj = SaveLoad.load(str(path), mmap="r") if gensim else _unpickle(path)
         except Exception as exc:  # unpickling can fail in many ways
             raise LoadError(
                 path,
-                f"gensim could not load it ({type(exc).__name__}: {exc}).",
+                f"it could not be loaded ({type(exc).__name__}: {exc}). {RAN_NOTE}",
                 hint="Check that the files gensim saved beside it (*.npy) are there too.",
             ) from None
+        if isinstance(obj, np.ndarray):
+            return _from_array(path, obj, notes)
         kv = _keyed_vectors(obj)
         if not hasattr(kv, "index_to_key"):
             raise LoadError(
                 path,
-                f"holds a gensim {type(obj).__name__}, not word vectors.",
-                hint="Open a KeyedVectors (.kv) or a Word2Vec/FastText model.",
+                f"holds a {type(obj).__module__}.{type(obj).__name__}, not word vectors. "
+                f"{RAN_NOTE}",
+                hint="Open a KeyedVectors (.kv), a Word2Vec/FastText model or a pickled 2-D array.",
             )
-        return _from_keyed_vectors(path, kv, self.name, options.get("limit"))
+        eset = _from_keyed_vectors(path, kv, self.name, options.get("limit"))
+        eset.source.warnings.extend(notes)
+        return eset
+
+
+def _unpickle(path: Path) -> Any:
+    import pickle
+
+    with open_binary(path) as f:
+        return pickle.load(f)  # noqa: S301 - the person trusted this file
+
+
+def _from_array(path: Path, array: np.ndarray, notes: list[str]) -> EmbeddingSet:
+    try:
+        vectors = np.asarray(array, dtype=np.float32)
+    except (ValueError, TypeError):
+        vectors = np.empty(0)
+    if vectors.ndim != 2:
+        raise LoadError(
+            path,
+            f"holds a pickled array of shape {array.shape} and dtype {array.dtype}, not a 2-D "
+            f"array of numbers. {RAN_NOTE}",
+        )
+    labels = [str(i) for i in range(vectors.shape[0])]
+    return EmbeddingSet(labels, vectors, source=Source(str(path), "gensim", "pickle", notes))
 
 
 class FastTextBinFormat:
@@ -121,12 +160,16 @@ class FastTextBinFormat:
         yield Progress(None, f"Loading {path.name} with gensim's fastText loader")
         from gensim.models.fasttext import load_facebook_vectors
 
+        notes: list[str] = []
         try:
-            kv = load_facebook_vectors(str(path), encoding=options.get("encoding") or "utf-8")
+            with library_noise(notes, "gensim"):
+                kv = load_facebook_vectors(str(path), encoding=options.get("encoding") or "utf-8")
         except Exception as exc:  # a damaged file fails in many ways inside gensim
             raise LoadError(
                 path,
                 f"not a readable fastText model ({type(exc).__name__}: {exc}).",
                 hint="The file may be cut short or from an unsupported fastText version.",
             ) from None
-        return _from_keyed_vectors(path, kv, self.name, options.get("limit"))
+        eset = _from_keyed_vectors(path, kv, self.name, options.get("limit"))
+        eset.source.warnings[:0] = notes
+        return eset

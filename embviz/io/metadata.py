@@ -7,7 +7,7 @@ cells NaN); anything else is *categorical* (strings). Values are numpy arrays of
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -79,24 +79,71 @@ def _line_of(path: Path, nonblank_index: int) -> int:
     return nonblank_index + 1
 
 
-def read_delimited(path: Path) -> tuple[list[str], list[list[str]]]:
-    """(header, rows) of a CSV or TSV file with a header row (the delimiter is sniffed)."""
-    text = read_text(path)
-    first = next((line for line in text.split("\n") if line.strip()), "")
+def delimiter_of(first: str) -> str:
+    """The delimiter of a CSV/TSV file from its first non-blank line."""
+    return "\t" if "\t" in first else ";" if first.count(";") > first.count(",") else ","
+
+
+def _text_lines(path: Path) -> Iterator[str]:
+    """The file's lines as text (BOM dropped, invalid UTF-8 replaced), read a block at a time."""
+    from embviz.io.compression import open_binary
+
+    with open_binary(path) as f:
+        carry, first = b"", True
+        while True:
+            chunk = f.read(1 << 20)
+            data = carry + chunk
+            if first:
+                data, first = data.removeprefix(b"\xef\xbb\xbf"), False
+            lines = data.split(b"\n")
+            carry = lines.pop() if chunk else b""
+            for line in lines:
+                yield line.decode("utf-8", errors="replace") + "\n"
+            if not chunk:
+                return
+
+
+def read_text_head(path: Path) -> str:
+    """The first non-blank line of a text file."""
+    return next((line for line in _text_lines(path) if line.strip()), "")
+
+
+def read_delimited(
+    path: Path,
+    limit: int | None = None,
+    check: Callable[[list[str], list[list[str]]], None] | None = None,
+) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of a CSV or TSV file with a header row (the delimiter is sniffed).
+
+    Rows are read as they come: a row of the wrong width stops reading at once; ``check(header,
+    first_rows)`` is called once on the first 1,000 rows so that a file that is not this kind of
+    table is refused before the rest of it is read.
+    """
+    lines = _text_lines(path)
+    first = next((line for line in lines if line.strip()), "")
     if not first:
         raise LoadError(path, "the file is empty.", hint="Give a header row and one row per item.")
-    delimiter = "\t" if "\t" in first else ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
-    header, body = rows[0], rows[1:]
-    for i, row in enumerate(body):
+    delimiter = delimiter_of(first)
+    header = next(csv.reader([first], delimiter=delimiter))
+    body: list[list[str]] = []
+    for row in csv.reader(lines, delimiter=delimiter):
+        if not any(cell.strip() for cell in row):
+            continue
         if len(row) != len(header):
             raise LoadError(
                 path,
                 f"row has {len(row)} columns but the header has {len(header)}.",
-                row=i + 1,
+                row=len(body) + 1,
                 hint=f"Give every row one value per column, separated by {delimiter!r}.",
             )
+        body.append(row)
+        if check is not None and len(body) == 1000:
+            check(header, body)
+            check = None
+        if limit is not None and len(body) >= limit:
+            break
+    if check is not None and body:
+        check(header, body)
     return header, body
 
 

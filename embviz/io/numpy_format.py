@@ -8,16 +8,18 @@ only rows that are used are read from disk.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
-from embviz.core.errors import LoadError
+from embviz.core.errors import LoadError, TrustRequired
 from embviz.core.tasks import Progress, Task
 from embviz.io.compression import compression_of, open_binary
-from embviz.io.textparse import decode_labels, drop_duplicates
+from embviz.io.guards import check_memory, size_text
+from embviz.io.textparse import decode_labels, drop_duplicates, flag_nonfinite
 
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -25,10 +27,55 @@ SIDECARS = ("labels.tsv", "metadata.tsv")
 PICKLE_HINT = (
     "Save labels as a string array, e.g. np.array(labels, dtype=str); pickles are not read."
 )
+OBJECT_PROBLEM = (
+    "holds Python objects, stored as a Python pickle: loading it runs code from the file."
+)
+RAN_NOTE = "Code from the file already ran while it was loaded (you trusted it)."
+
+
+def _trust_required(path: Path, what: str) -> TrustRequired:
+    from embviz.io.gensim_kv import TRUST_HINT
+
+    return TrustRequired(path, f"{what} {OBJECT_PROBLEM}", hint=TRUST_HINT)
+
+
+def _npy_header(path: Path, f: Any, what: str) -> tuple[tuple[int, ...], np.dtype[Any]]:
+    """The shape and dtype a .npy header declares (nothing is allocated)."""
+    fmt = np.lib.format
+    try:
+        version = fmt.read_magic(f)
+        reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        shape, _, dtype = reader(f, max_header_size=1 << 20)
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+        raise LoadError(
+            path,
+            f"{what} has a damaged .npy header ({exc}).",
+            hint="Save the array again with numpy.save.",
+        ) from None
+    return tuple(int(n) for n in shape), dtype
+
+
+def _check_declared(path: Path, shape: tuple[int, ...], dtype: np.dtype[Any], what: str) -> None:
+    """Refuse, before any allocation, arrays that are not 2-D numbers with rows and dims."""
+    if len(shape) != 2:
+        raise LoadError(
+            path,
+            f"{what} has shape {shape}; embviz needs a 2-D array (rows x dimensions).",
+            hint="Reshape it to (rows, dims) and save it again.",
+        )
+    if shape[0] == 0 or shape[1] == 0:
+        raise LoadError(
+            path,
+            f"{what} has shape {shape}: {'no rows' if shape[0] == 0 else 'no dimensions'}.",
+            hint="Save an array with at least one row and one column.",
+        )
+    if not dtype.hasobject and dtype.kind not in "fiu":
+        raise LoadError(path, f"{what} holds {dtype} values, not numbers.")
 
 
 def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, str]:
     """Check the array is a 2-D array of numbers; convert to float32 (noting the dtype on disk)."""
+    _check_declared(path, array.shape, array.dtype, what)
     if array.ndim != 2:
         raise LoadError(
             path,
@@ -39,7 +86,8 @@ def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, s
         raise LoadError(path, f"{what} holds {array.dtype} values, not numbers.")
     on_disk = str(array.dtype.newbyteorder("=")) if array.dtype.kind == "f" else str(array.dtype)
     if array.dtype != np.float32:
-        array = array.astype(np.float32)
+        with np.errstate(over="ignore"):  # values beyond float32 become inf: flagged later
+            array = array.astype(np.float32)
     return array, on_disk
 
 
@@ -106,19 +154,43 @@ class NpyFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Opening {path.name}")
+        compressed = compression_of(path) is not None
+        with open_binary(path) as f:
+            shape, dtype = _npy_header(path, f, "the file")
+            offset = None if compressed else f.tell()
+        trusted = dtype.hasobject and options.get("trust")
+        if dtype.hasobject and not trusted:
+            raise _trust_required(path, "the array")
+        _check_declared(path, shape, dtype, "the array")
+        limit = options.get("limit")
+        rows = min(shape[0], limit) if limit else shape[0]
+        declared = shape[0] * shape[1] * dtype.itemsize
+        if offset is not None and not dtype.hasobject and path.stat().st_size - offset < declared:
+            raise LoadError(
+                path,
+                f"the header declares a {shape[0]:,} x {shape[1]:,} {dtype} array "
+                f"({size_text(declared)}), but the file holds only "
+                f"{size_text(path.stat().st_size - offset)} after its header: it is cut short.",
+                hint="Save or download it again.",
+            )
+        need = declared if compressed or dtype.hasobject else 0
+        need += rows * shape[1] * 4 if dtype != np.float32 else 0
+        check_memory(path, need, f"the {shape[0]:,} x {shape[1]:,} {dtype} array")
         try:
-            if compression_of(path) is None:
+            if not compressed and not trusted:
                 array = np.load(path, mmap_mode="r", allow_pickle=False)
             else:  # a compressed file cannot be memory-mapped
                 with open_binary(path) as f:
-                    array = np.load(f, allow_pickle=False)
-        except ValueError as exc:
-            raise LoadError(path, f"not a readable .npy array ({exc}).", hint=PICKLE_HINT) from None
-        vectors, on_disk = _as_vectors(path, array, "the array")
-        limit = options.get("limit")
+                    array = np.load(f, allow_pickle=bool(trusted))
+        except (ValueError, EOFError) as exc:
+            ran = f" {RAN_NOTE}" if trusted else ""
+            raise LoadError(
+                path, f"not a readable .npy array ({exc}).{ran}", hint=PICKLE_HINT
+            ) from None
         if limit:
-            vectors = vectors[:limit]
-        labels, metadata = _sidecar(path, array.shape[0])
+            array = array[:limit]
+        vectors, on_disk = _trusted_vectors(path, array, "the array", bool(trusted))
+        labels, metadata = _sidecar(path, shape[0])
         warnings: list[str] = []
         if labels is None:
             labels = list(map(str, range(vectors.shape[0])))  # unique by construction
@@ -126,8 +198,25 @@ class NpyFormat:
             labels = labels[: vectors.shape[0]]
             metadata = {k: v[: vectors.shape[0]] for k, v in metadata.items()}
             labels, vectors, metadata = _dedupe(labels, vectors, metadata, warnings)
+        flag_nonfinite(labels, vectors, warnings)
         source = Source(path=str(path), format=self.name, dtype_on_disk=on_disk, warnings=warnings)
         return EmbeddingSet(labels, vectors, metadata, source=source)
+
+
+def _trusted_vectors(
+    path: Path, array: np.ndarray, what: str, trusted: bool
+) -> tuple[np.ndarray, str]:
+    """Vectors from an array; an object array (only ever loaded when trusted) must hold numbers."""
+    if not array.dtype.hasobject:
+        return _as_vectors(path, array, what)
+    try:
+        return np.asarray(array.tolist(), dtype=np.float32), "object"
+    except (ValueError, TypeError):
+        raise LoadError(
+            path,
+            f"{what} holds Python objects that are not numbers. {RAN_NOTE}",
+            hint="Save the vectors as a float array (np.save(f, np.asarray(x, 'float32'))).",
+        ) from None
 
 
 class NpzFormat:
@@ -141,15 +230,9 @@ class NpzFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Opening {path.name}")
-        try:
-            archive = np.load(path, allow_pickle=False)
-        except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            raise LoadError(path, f"not a readable .npz archive ({exc}).") from None
-        with archive:
-            try:
-                arrays = {name: archive[name] for name in archive.files}
-            except ValueError:
-                raise LoadError(path, "an array holds Python objects.", hint=PICKLE_HINT) from None
+        trusted = bool(options.get("trust"))
+        warnings: list[str] = []
+        arrays = _read_members(path, trusted, warnings)
         if "vectors" in arrays:
             key = "vectors"
         else:
@@ -162,9 +245,8 @@ class NpzFormat:
                     hint="Name the vectors array 'vectors' when saving, e.g. np.savez(f, vectors=x).",
                 )
             key = two_d[0]
-        vectors, on_disk = _as_vectors(path, arrays.pop(key), f"array {key!r}")
+        vectors, on_disk = _trusted_vectors(path, arrays.pop(key), f"array {key!r}", trusted)
         rows = vectors.shape[0]
-        warnings: list[str] = []
         if "labels" in arrays:
             labels = _labels_from_array(path, arrays.pop("labels"), rows, warnings)
         else:
@@ -175,5 +257,66 @@ class NpzFormat:
             labels, vectors = labels[:limit], vectors[:limit]
             metadata = {k: v[:limit] for k, v in metadata.items()}
         labels, vectors, metadata = _dedupe(labels, vectors, metadata, warnings)
+        flag_nonfinite(labels, vectors, warnings)
         source = Source(path=str(path), format=self.name, dtype_on_disk=on_disk, warnings=warnings)
         return EmbeddingSet(labels, vectors, metadata, source=source)
+
+
+ZIP_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError)
+ZIP_HINT = "The archive may be cut short or damaged: save or download it again."
+
+
+def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, np.ndarray]:
+    """The arrays of an .npz, checked member by member before any is expanded."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except ZIP_DAMAGE as exc:
+        raise LoadError(path, f"not a readable .npz archive ({exc}).", hint=ZIP_HINT) from None
+    with archive:
+        declared: dict[str, tuple[zipfile.ZipInfo, tuple[int, ...], np.dtype[Any]]] = {}
+        for info in archive.infolist():
+            name = info.filename
+            if not name.endswith(".npy"):
+                warnings.append(
+                    f"the archive member {name!r} is not a NumPy array; it was skipped."
+                )
+                continue
+            what = f"the member {name!r}"
+            try:
+                with archive.open(info) as f:
+                    shape, dtype = _npy_header(path, f, what)
+            except ZIP_DAMAGE as exc:
+                raise LoadError(path, f"{what} cannot be read ({exc}).", hint=ZIP_HINT) from None
+            declared[name[:-4]] = (info, shape, dtype)
+        if not declared:
+            raise LoadError(
+                path, "the archive holds no NumPy arrays.", hint="Save one with numpy.savez."
+            )
+        pickled = [k for k, (_, _, dtype) in declared.items() if dtype.hasobject]
+        if pickled and not trusted:
+            raise _trust_required(path, f"the member {pickled[0]!r}")
+        expands = sum(
+            max(info.file_size, int(np.prod(shape)) * dtype.itemsize)
+            for info, shape, dtype in declared.values()
+        )
+        check_memory(
+            path,
+            expands,
+            f"the archive ({size_text(path.stat().st_size)} on disk) expands to "
+            f"{size_text(expands)}, which",
+            hint="Check where the archive came from; a small file that expands this much may be "
+            "a decompression bomb.",
+        )
+        arrays = {}
+        for key, (info, _, _) in declared.items():
+            try:
+                with archive.open(info) as f:
+                    arrays[key] = np.lib.format.read_array(f, allow_pickle=trusted)
+            except ZIP_DAMAGE as exc:
+                ran = f" {RAN_NOTE}" if trusted and pickled else ""
+                raise LoadError(
+                    path,
+                    f"the member {info.filename!r} cannot be read ({exc}).{ran}",
+                    hint=ZIP_HINT,
+                ) from None
+    return arrays

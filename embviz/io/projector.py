@@ -15,6 +15,7 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
+from embviz.io.guards import check_memory
 from embviz.io.metadata import label_column, read_projector_metadata, read_text, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
@@ -29,26 +30,74 @@ def _is_number(text: str) -> bool:
     return True
 
 
+CONFIG_HINT = (
+    "A projector config holds 'embeddings': a list of entries, each with 'tensorPath' (text), "
+    "'tensorShape' ([rows, dims], whole numbers) and optionally 'tensorName' and 'metadataPath'."
+)
+
+
 def parse_config(path: Path) -> list[dict[str, Any]]:
-    """The embeddings of a projector config, as dicts with camelCase keys (JSON's spelling)."""
+    """The embeddings of a projector config, as dicts with camelCase keys (JSON's spelling),
+    their types checked."""
     text = read_text(path)
     if text.lstrip().startswith("{"):
         try:
-            return list(json.loads(text).get("embeddings", []))
-        except (json.JSONDecodeError, AttributeError) as exc:
-            raise LoadError(path, f"not valid projector JSON ({exc}).") from None
-    embeddings = []
-    for block in re.split(r"\bembeddings\s*\{", text)[1:]:
-        entry: dict[str, Any] = {}
-        for key, value in _PBTXT_PAIR.findall(block.split("}")[0]):
-            camel = re.sub(r"_(\w)", lambda m: m[1].upper(), key)
-            value = json.loads(value) if value.startswith('"') else int(value)
-            if camel == "tensorShape":
-                entry.setdefault(camel, []).append(value)
-            else:
-                entry[camel] = value
-        embeddings.append(entry)
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError(
+                path, f"not valid projector JSON ({exc.msg}).", line=exc.lineno, hint=CONFIG_HINT
+            ) from None
+        embeddings = data.get("embeddings", []) if isinstance(data, dict) else None
+        if not isinstance(embeddings, list):
+            raise LoadError(
+                path,
+                f"'embeddings' is {type(embeddings).__name__}, not a list of entries.",
+                hint=CONFIG_HINT,
+            )
+    else:
+        embeddings = []
+        for block in re.split(r"\bembeddings\s*\{", text)[1:]:
+            entry: dict[str, Any] = {}
+            for key, value in _PBTXT_PAIR.findall(block.split("}")[0]):
+                camel = re.sub(r"_(\w)", lambda m: m[1].upper(), key)
+                try:
+                    value = json.loads(value) if value.startswith('"') else int(value)
+                except ValueError:
+                    pass  # left as text: the type check below names it
+                if camel == "tensorShape":
+                    entry.setdefault(camel, []).append(value)
+                else:
+                    entry[camel] = value
+            embeddings.append(entry)
+    for number, entry in enumerate(embeddings, 1):
+        _check_entry(path, number, entry)
     return embeddings
+
+
+def _check_entry(path: Path, number: int, entry: Any) -> None:
+    where = f"embedding entry {number}"
+    if not isinstance(entry, dict):
+        raise LoadError(
+            path, f"{where} is {type(entry).__name__}, not an object.", hint=CONFIG_HINT
+        )
+    if isinstance(entry.get("tensorName"), str):
+        where += f" ({entry['tensorName']!r})"
+    for key in ("tensorPath", "tensorName", "metadataPath"):
+        value = entry.get(key)
+        required = key == "tensorPath"
+        if (value is None and required) or (value is not None and not isinstance(value, str)):
+            shown = "missing" if value is None else f"{value!r}, not text"
+            raise LoadError(path, f"{where}: '{key}' is {shown}.", hint=CONFIG_HINT)
+    shape = entry.get("tensorShape")
+    if shape is not None and not (
+        isinstance(shape, list)
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape)
+    ):
+        raise LoadError(
+            path,
+            f"{where}: 'tensorShape' is {shape!r}, not [rows, dims] as whole numbers.",
+            hint=CONFIG_HINT,
+        )
 
 
 def _resolve(config: Path, name: str) -> Path:
@@ -116,6 +165,15 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
     dims = len(first) - labelled
     if dims < 1:
         raise LoadError(path, "the first row has a label but no values.", line=lines[0][0])
+    if labelled and not any(_is_number(v) for v in first[1:]):
+        raise LoadError(
+            path,
+            f"the first line ({', '.join(map(repr, first))}) is a header of names, and a tensors "
+            "TSV has none: this looks like a metadata file (labels and columns), not vectors.",
+            line=lines[0][0],
+            hint="Open the tensors file or the projector config; the metadata file is attached "
+            "to it.",
+        )
     cells = [line.rstrip("\t ").split("\t") for _, line in lines]
     labels = [row[0] for row in cells] if labelled else None
     values = [row[1:] for row in cells] if labelled else cells
@@ -202,7 +260,7 @@ class ProjectorBytesFormat:
             except LoadError:
                 continue
             for entry in entries:
-                if Path(entry.get("tensorPath", "")).name == path.name:
+                if Path(entry["tensorPath"]).name == path.name:
                     eset = read_config_entry(config, entry.get("tensorName"))
                     return _limited(eset, options.get("limit"))
         raise LoadError(
@@ -212,47 +270,73 @@ class ProjectorBytesFormat:
         )
 
 
+def _choose(config: Path, entries: list[dict[str, Any]], tensor: str | int | None) -> tuple:
+    """The entry to open and the warnings about the others."""
+
+    def name(e: dict[str, Any]) -> str:
+        return f"{e.get('tensorName')!r} ({e.get('tensorPath')})"
+
+    if isinstance(tensor, int):
+        chosen = entries[tensor : tensor + 1]
+    elif tensor:
+        chosen = [e for e in entries if e.get("tensorName") == tensor]
+    else:  # the first one whose tensor file is here
+        chosen = [e for e in entries if _resolve(config, e["tensorPath"]).is_file()]
+    if not chosen:
+        raise LoadError(
+            config,
+            f"none of its tensor files is here: {', '.join(map(name, entries))}."
+            if tensor is None
+            else f"it has no embedding {tensor!r}; it lists {', '.join(map(name, entries))}.",
+            hint="Put the tensor files beside the config (or in the folders it names).",
+        )
+    missing = [e for e in entries if not _resolve(config, e["tensorPath"]).is_file()]
+    warnings = []
+    if missing:
+        warnings.append(
+            f"{len(missing)} of the {len(entries)} embeddings in {config.name} have no tensor file "
+            f"here: {', '.join(map(name, missing))}; opened {name(chosen[0])}."
+        )
+    return chosen[0], warnings
+
+
 def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
     entries = parse_config(config)
     if not entries:
         raise LoadError(
             config, "the config lists no embeddings.", hint="Add an 'embeddings' entry."
         )
-    if isinstance(tensor, int):
-        chosen = entries[tensor : tensor + 1]
-    elif tensor:
-        chosen = [e for e in entries if e.get("tensorName") == tensor]
-    else:  # the first one whose tensor file is here
-        chosen = [e for e in entries if _resolve(config, e.get("tensorPath", "")).is_file()]
-    if not chosen:
-        names = ", ".join(f"{e.get('tensorName')!r} ({e.get('tensorPath')})" for e in entries)
-        raise LoadError(
-            config,
-            f"none of its tensor files is here: {names}.",
-            hint="Put the tensor files beside the config (or in the folders it names).",
-        )
-    entry = chosen[0]
-    tensors = _resolve(config, entry.get("tensorPath", ""))
+    entry, notes = _choose(config, entries, tensor)
+    tensors = _resolve(config, entry["tensorPath"])
+    if not tensors.is_file():
+        raise LoadError(config, f"its tensor file {entry['tensorPath']} is missing.")
     meta = _resolve(config, entry["metadataPath"]) if entry.get("metadataPath") else None
     if meta is not None and not meta.is_file():
         raise LoadError(config, f"its metadata file {entry['metadataPath']} is missing.")
     if tensors.suffix == ".tsv":
         vectors, labels = read_tensors_tsv(tensors)
-        return with_metadata(tensors, meta, vectors, labels, "projector-tsv")
+        eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
+        eset.source.warnings[:0] = notes
+        return eset
     shape = entry.get("tensorShape")
-    data = tensors.read_bytes()
     if not shape or len(shape) != 2:
         raise LoadError(config, "the entry has no tensorShape [rows, dims] for the raw tensors.")
     rows, dims = int(shape[0]), int(shape[1])
-    if len(data) != rows * dims * 4:
+    size = tensors.stat().st_size
+    if size != rows * dims * 4:
         raise LoadError(
             tensors,
-            f"holds {len(data):,} bytes, but tensorShape [{rows}, {dims}] in {config.name} "
+            f"holds {size:,} bytes, but tensorShape [{rows}, {dims}] in {config.name} "
             f"needs {rows * dims * 4:,} (float32).",
             hint="Check the tensorShape in the config, or export the tensors again.",
         )
-    vectors = np.frombuffer(data, dtype="<f4").reshape(rows, dims).astype(np.float32)
-    return with_metadata(tensors, meta, vectors, None, "projector-bytes")
+    check_memory(tensors, size, f"the {rows:,} x {dims:,} tensors")
+    vectors = (
+        np.frombuffer(tensors.read_bytes(), dtype="<f4").reshape(rows, dims).astype(np.float32)
+    )
+    eset = with_metadata(tensors, meta, vectors, None, "projector-bytes")
+    eset.source.warnings[:0] = notes
+    return eset
 
 
 def _limited(eset: EmbeddingSet, limit: int | None) -> EmbeddingSet:

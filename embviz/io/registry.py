@@ -16,7 +16,8 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import LoadError, UnknownFormatError
 from embviz.core.plugins import Registry
 from embviz.core.tasks import Task, run_task
-from embviz.io.compression import read_head
+from embviz.io.compression import sniff_head, text_kind_of
+from embviz.io.guards import check_regular_file
 
 HEAD_BYTES = 64 * 1024
 
@@ -33,6 +34,7 @@ class Format(Protocol):
 
 def _builtin_formats() -> list[Format]:
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
+    from embviz.io.matrix_text import TextMatrixFormat
     from embviz.io.numpy_format import NpyFormat, NpzFormat
     from embviz.io.projector import ProjectorBytesFormat, ProjectorConfigFormat, ProjectorTsvFormat
     from embviz.io.table import ParquetFormat, TableFormat
@@ -42,6 +44,7 @@ def _builtin_formats() -> list[Format]:
         Word2VecBinaryFormat(),
         Word2VecTextFormat(),
         GloveTextFormat(),
+        TextMatrixFormat(),
         NpyFormat(),
         NpzFormat(),
         ProjectorTsvFormat(),
@@ -58,21 +61,49 @@ formats: Registry[Format] = Registry("embviz.formats", _builtin_formats)
 
 
 def _check_path(path: Path) -> None:
-    if not path.exists():
-        raise LoadError(path, "no such file.", hint="Check the path and try again.")
-    if path.is_dir():
-        raise LoadError(path, "is a folder, not a file.", hint="Choose a vector file inside it.")
-    if path.stat().st_size == 0:
-        raise LoadError(
-            path, "the file is empty.", hint="Choose a file that holds vectors (one row per item)."
+    check_regular_file(path)
+
+
+TEXT_KIND_WARNINGS = {
+    "utf-16": "the file is UTF-16 text (it starts with a UTF-16 byte order mark); it was decoded "
+    "as UTF-16. Save it as UTF-8 to open it faster.",
+    "utf-32": "the file is UTF-32 text (it starts with a UTF-32 byte order mark); it was decoded "
+    "as UTF-32. Save it as UTF-8 to open it faster.",
+    "cr": "the lines of the file end with CR only (old Mac style); each CR was read as a line end.",
+}
+
+
+def _not_recognised(path: Path, head: bytes, kind: str | None) -> UnknownFormatError:
+    """The error for a file no format claims, saying what its bytes do show."""
+    titles = ", ".join(fmt.title for fmt in formats)
+    hint = f"embviz reads: {titles}. Check that the file is one of these."
+    from embviz.io.textparse import CONTROL_BYTES, mostly_text
+
+    sample = head[:512]
+    problem = "not a recognised embedding file"
+    if len(sample) >= 16 and sample[1::2].count(0) > 0.9 * len(sample[1::2]) > 0:
+        problem += ": it looks like UTF-16 text without a byte order mark (every other byte is 0)."
+        hint = (
+            "Convert it to UTF-8, e.g. 'iconv -f UTF-16LE -t UTF-8 FILE > out.txt', then open that."
         )
+    elif mostly_text(head) and (stray := CONTROL_BYTES.search(head[:4096])) is not None:
+        problem += (
+            f": it is text, but holds the control byte 0x{stray[0][0]:02x} at byte "
+            f"{stray.start():,}, which no text file has (a damaged copy or download?)."
+        )
+        hint = "Download or export it again. " + hint
+    elif kind is not None:
+        problem += f": it was decoded as {kind} text, but its content is no format embviz knows."
+    else:
+        problem += "."
+    return UnknownFormatError(path, problem, hint=hint)
 
 
 def sniff(path: str | Path) -> tuple[Format, float]:
     """The best format for ``path`` and its score; UnknownFormatError when none fits."""
     path = Path(path)
     _check_path(path)
-    head = read_head(path, HEAD_BYTES)
+    head, damage, kind = sniff_head(path, HEAD_BYTES)
     scored: list[tuple[float, int, Format]] = []
     suffixes = "".join(path.suffixes).lower()
     for order, fmt in enumerate(formats):
@@ -85,13 +116,23 @@ def sniff(path: str | Path) -> tuple[Format, float]:
         scored.append((score, -order, fmt))
     score, _, best = max(scored, key=lambda item: (item[0], item[1]))
     if score <= 0:
-        titles = ", ".join(fmt.title for fmt in formats)
-        raise UnknownFormatError(
-            path,
-            "not a recognised embedding file.",
-            hint=f"embviz reads: {titles}. Check that the file is one of these.",
-        )
+        if damage is not None:
+            raise damage
+        raise _not_recognised(path, head, kind)
     return best, score
+
+
+def _check_not_empty(path: Path, eset: EmbeddingSet) -> None:
+    if len(eset) == 0:
+        raise LoadError(
+            path, "holds no rows (0 vectors).", hint="Choose a file with at least one vector."
+        )
+    if eset.dims == 0:
+        raise LoadError(
+            path,
+            f"its {len(eset):,} vectors have 0 dimensions.",
+            hint="Choose a file whose vectors have at least one value each.",
+        )
 
 
 def load_task(path: str | Path, format: str | None = None, **options: Any) -> Task[EmbeddingSet]:
@@ -105,7 +146,20 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
             fmt = formats.get(format)
         except KeyError as exc:
             raise LoadError(path, str(exc.args[0]) + ".") from None
-    result = yield from fmt.read(path, **options)
+    try:
+        result = yield from fmt.read(path, **options)
+    except MemoryError:
+        raise LoadError(
+            path,
+            "there was not enough memory to read it.",
+            hint="Close other sets or programs, or read only the first rows (--limit N).",
+        ) from None
+    except OSError as exc:  # the disk or the network share failed under the reader
+        raise LoadError(path, f"reading failed ({exc.strerror or exc}).") from None
+    _check_not_empty(path, result)
+    kind = text_kind_of(path) if fmt.name not in ("numpy", "numpy-npz", "parquet") else None
+    if kind is not None:
+        result.source.warnings.insert(0, TEXT_KIND_WARNINGS[kind])
     if not fmt.name.startswith(("projector", "numpy")):  # those read their sidecars themselves
         from embviz.io.metadata import attach_sidecar
 

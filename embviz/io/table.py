@@ -17,12 +17,18 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
-from embviz.io.metadata import label_column, read_delimited, typed
+from embviz.io.guards import check_memory, size_text
+from embviz.io.metadata import delimiter_of, label_column, read_delimited, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
 PARQUET_MAGIC = b"PAR1"
 DIM_NAME = re.compile(r"^[A-Za-z_]{0,10}\d+$")  # d0, dim_1, x2, 3, ...
 VECTOR_NAMES = ("vector", "vectors", "embedding", "embeddings", "emb", "values")
+DECIMAL_COMMA = re.compile(r"^\s*[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?\s*$")
+METADATA_NAMES = re.compile(r"(^|_)(metadata|labels)\.tsv$", re.IGNORECASE)
+# memory a table read as text takes per byte of the file: a Python string per cell, lists of
+# them by row and by column, then float64 values (measured: ~6-8x; 8 to be safe)
+TEXT_TABLE_FACTOR = 8
 TABLE_HINT = (
     "A table needs a header, a label column, and either one vector column (e.g. '[0.1, 0.2]') "
     "or one numeric column per dimension."
@@ -83,9 +89,15 @@ def build_table_set(
                 ]
             if not vec_cols:
                 raise LoadError(path, "no numeric columns hold vectors.", hint=TABLE_HINT)
+            _refuse_metadata_file(path, header, text, key, vec_cols)
             cells = [[text[c][r] for c in vec_cols] for r in range(len(text[0]))]
             vectors = _parse_vectors(path, cells, 1)
     warnings: list[str] = []
+    if METADATA_NAMES.search(path.name):
+        warnings.append(
+            f"{path.name} is named like Embedding Projector metadata; its {vectors.shape[1]} "
+            "numeric column(s) were read as the vectors."
+        )
     rows = vectors.shape[0]
     labels = [str(v) for v in text[key]] if key is not None else [str(i) for i in range(rows)]
     metadata = {
@@ -98,6 +110,53 @@ def build_table_set(
     flag_nonfinite(labels, vectors, warnings)
     source = Source(str(path), fmt, "text" if fmt != "parquet" else "parquet", warnings)
     return EmbeddingSet(labels, vectors, metadata, source=source)
+
+
+def _refuse_metadata_file(
+    path: Path, header: list[str], text: list[list[str]], key: int | None, vec_cols: list[int]
+) -> None:
+    """A table of labels and one number per row (a projector metadata TSV: word, count) holds
+    no vectors: opening it as N x 1 'embeddings' of counts would be nonsense."""
+    if len(vec_cols) != 1 or DIM_NAME.match(header[vec_cols[0]].strip()):
+        return
+    others = [header[c] for c in range(len(header)) if c not in vec_cols]
+    raise LoadError(
+        path,
+        f"looks like a metadata file, not vectors: besides {', '.join(map(repr, others))} it has "
+        f"one numeric column ({header[vec_cols[0]]!r}), and one number per row is not an "
+        "embedding.",
+        hint="Open the vectors instead (a tensors .tsv/.bytes with its projector config, a .npy "
+        "or .vec); a metadata file named like them (X_metadata.tsv) is attached, or add it with "
+        "File > Add metadata.",
+    )
+
+
+def _decimal_commas(
+    path: Path, header: list[str], rows: list[list[str]], delimiter: str, warnings: list[str]
+) -> None:
+    """Columns whose numbers use a decimal comma ('0,5', as spreadsheets in many European
+    locales export, with ';' between columns): read as numbers, and said so."""
+    if delimiter == "," or not rows:
+        return
+    sample = rows[:1000]
+    fixed = []
+    for c, name in enumerate(header):
+        if name.strip().lower() in VECTOR_NAMES:
+            continue
+        cells = [row[c] for row in sample if row[c].strip()]
+        if cells and all(DECIMAL_COMMA.match(v) or _number(v) for v in cells):
+            if any("," in v for v in cells):
+                fixed.append(c)
+    for row in rows:
+        for c in fixed:
+            row[c] = row[c].replace(",", ".")
+    if fixed:
+        example = next(sample[0][c] for c in fixed)
+        warnings.append(
+            f"the file separates columns with {delimiter!r} and writes decimals with a comma (as "
+            f"spreadsheets in many European locales export); {len(fixed)} column(s) were read "
+            f"that way (e.g. {example!r} as {example.replace(',', '.')})."
+        )
 
 
 class TableFormat:
@@ -132,13 +191,46 @@ class TableFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Reading {path.name}")
-        header, rows = read_delimited(path)
+        limit = options.get("limit")
+        if not limit:
+            from embviz.io.compression import compression_of
+
+            size = path.stat().st_size * (1 if compression_of(path) is None else 4)
+            check_memory(
+                path,
+                size * TEXT_TABLE_FACTOR,
+                f"reading this {size_text(size)} table as text (about {TEXT_TABLE_FACTOR}x its "
+                "size)",
+                hint="Read only the first rows (--limit N), or convert it to .npy or Parquet.",
+            )
+        warnings: list[str] = []
+
+        def probe(header: list[str], first: list[list[str]]) -> None:
+            """Refuse a file that is not a table of vectors after its first rows, not its last."""
+            if len(header) < 2:
+                raise LoadError(
+                    path,
+                    "the first line has a single column (no ',', ';' or tab between values): "
+                    "it is not a table with a header.",
+                    line=1,
+                    hint=TABLE_HINT,
+                )
+            rows = [list(r) for r in first]
+            _decimal_commas(path, header, rows, delimiter, [])
+            build_table_set(path, header, [[r[c] for r in rows] for c in range(len(header))], "")
+
+        from embviz.io.metadata import read_text_head
+
+        delimiter = delimiter_of(read_text_head(path))
+        header, rows = read_delimited(path, limit=limit, check=probe)
         if not rows:
             raise LoadError(path, "the table has a header but no rows.", line=2, hint=TABLE_HINT)
-        limit = options.get("limit")
-        rows = rows[:limit] if limit else rows
+        _decimal_commas(path, header, rows, delimiter, warnings)
         columns = [[row[c] for row in rows] for c in range(len(header))]
-        return build_table_set(path, header, columns, self.name)
+        del rows
+        eset = build_table_set(path, header, columns, self.name)
+        eset.source.warnings[:0] = warnings
+        return eset
 
 
 class ParquetFormat:
@@ -164,6 +256,14 @@ class ParquetFormat:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises many kinds for damaged files
             raise LoadError(path, f"not a readable Parquet file ({exc}).") from None
+        if table.num_rows == 0 or table.num_columns == 0:
+            what = "no rows" if table.num_columns else "no columns"
+            raise LoadError(
+                path,
+                f"the Parquet file holds {what} ({table.num_rows} rows, {table.num_columns} "
+                "columns).",
+                hint="Choose a file with at least one row of vectors.",
+            )
         limit = options.get("limit")
         if limit:
             table = table.slice(0, limit)
@@ -173,15 +273,38 @@ class ParquetFormat:
         header, columns, lists = [], [], None
         for name, column in zip(table.column_names, table.columns, strict=True):
             if pa.types.is_list(column.type) or pa.types.is_fixed_size_list(column.type):
-                values = column.combine_chunks()
-                if len(set(pa.compute.list_value_length(values).to_pylist())) > 1:
-                    raise LoadError(path, f"vectors in column {name!r} differ in length.")
-                flat = values.flatten().to_numpy(zero_copy_only=False)
-                lists = flat.astype(np.float32).reshape(len(values), -1)
+                lists = _list_column(path, name, column)
                 continue
             header.append(name)
             columns.append(column.to_pylist())
         return build_table_set(path, header, columns, self.name, lists)
+
+
+def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
+    """The vectors of a Parquet list column: lists of numbers, all of one length, no nulls."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type.value_type
+    if not (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+        raise LoadError(
+            path,
+            f"column {name!r} holds lists of {kind}, not lists of numbers.",
+            hint="Store each vector as a list of floats (e.g. list<float32>).",
+        )
+    values = column.combine_chunks()
+    lengths = pc.list_value_length(values).to_numpy(zero_copy_only=False)
+    if values.null_count or (len(lengths) and (lengths != lengths[0]).any()):
+        bad = int(np.flatnonzero(np.isnan(lengths.astype(float)) | (lengths != lengths[0]))[0])
+        raise LoadError(
+            path,
+            f"vectors in column {name!r} differ in length or are missing "
+            f"(row {bad + 1} has {values[bad].as_py()!r:.60}).",
+            row=bad + 1,
+        )
+    flat = values.flatten().to_numpy(zero_copy_only=False)
+    with np.errstate(over="ignore"):
+        return flat.astype(np.float32).reshape(len(values), -1)
 
 
 def _number(text: str) -> bool:

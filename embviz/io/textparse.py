@@ -20,7 +20,8 @@ BOM = b"\xef\xbb\xbf"
 BLOCK_BYTES = 4 * 1024 * 1024
 _HEADER = re.compile(rb"^\s*(\d+)[ \t]+(\d+)\s*$")
 # Bytes that never occur in a text file: C0 controls other than whitespace, and DEL.
-_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_HEADER_LIKE = re.compile(rb"^\s*[-+]?\d+([ \t]+[-+]?\d+)*\s*$")
 ROW_HINT = "Each row must be a label followed by the numbers of its vector, separated by spaces."
 MORE_ROWS_HINT = (
     "Correct the row count in the header, or pass limit=N to read only the first N rows."
@@ -34,7 +35,26 @@ def parse_header(line: bytes) -> tuple[int, int] | None:
 
 
 def has_control_bytes(data: bytes) -> bool:
-    return _CONTROL.search(data) is not None
+    return CONTROL_BYTES.search(data) is not None
+
+
+def header_like(line: bytes) -> bool:
+    """A line of whole numbers only (a header, valid or not: '300 50', '-3 4', '3 4 5')."""
+    return _HEADER_LIKE.match(line.removeprefix(BOM)) is not None
+
+
+def mostly_text(data: bytes) -> bool:
+    """Text with a few stray control bytes (a NUL from a damaged copy), not binary data: at most
+    1 in 200 bytes is a control byte, and the rest decodes as UTF-8."""
+    sample = data[:4096]
+    stray = len(CONTROL_BYTES.findall(sample))
+    if stray > max(2, len(sample) // 200):
+        return False
+    try:
+        CONTROL_BYTES.sub(b"", sample).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(sample) - stray - 3  # only a character cut by the sample's end
+    return True
 
 
 def floats_ok(tokens: list[bytes]) -> bool:
@@ -132,6 +152,17 @@ def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
 def _bad_row(path: Path, rest: bytes, dims: int, line_no: int) -> LoadError:
     """The error for one row whose values do not parse or do not number ``dims``."""
     tokens = rest.split()
+    control = CONTROL_BYTES.search(rest)
+    if control is not None:
+        byte = control[0][0]
+        what = "a NUL byte" if byte == 0 else f"the control byte 0x{byte:02x}"
+        return LoadError(
+            path,
+            f"holds {what}, which no text file has: the file is corrupt (a damaged copy or "
+            "download?).",
+            line=line_no,
+            hint="Download or export it again.",
+        )
     for token in tokens:
         if not floats_ok([token]):
             shown = token.decode("utf-8", errors="replace")[:40]

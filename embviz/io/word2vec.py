@@ -18,6 +18,7 @@ from embviz.core.tasks import Progress, Task
 from embviz.io.compression import open_binary
 from embviz.io.textparse import (
     BOM,
+    CONTROL_BYTES,
     MORE_ROWS_HINT,
     allocate,
     complete_lines,
@@ -26,6 +27,8 @@ from embviz.io.textparse import (
     flag_nonfinite,
     floats_ok,
     has_control_bytes,
+    header_like,
+    mostly_text,
     parse_header,
     read_text_rows,
 )
@@ -38,6 +41,16 @@ HEADER_HINT = "A word2vec file starts with a line 'ROWS DIMS', e.g. '400000 300'
 def _finish(
     path: Path, fmt: str, on_disk: str, raw: list[bytes], vectors: np.ndarray, encoding: str
 ) -> EmbeddingSet:
+    joined = b"\n".join(raw)
+    nul = joined.find(b"\x00")
+    if nul >= 0:
+        raise LoadError(
+            path,
+            "a label holds a NUL byte, which no label has: the file is corrupt (a damaged copy "
+            "or download?).",
+            row=joined.count(b"\n", 0, nul) + 1,
+            hint="Download or export it again.",
+        )
     warnings: list[str] = []
     labels = decode_labels(raw, encoding, path, warnings)
     labels, vectors = drop_duplicates(labels, vectors, warnings)
@@ -56,9 +69,13 @@ def _read_header(path: Path, line: bytes) -> tuple[int, int]:
     header = parse_header(line)
     if header is None:
         shown = line[:60].decode("utf-8", errors="replace").strip()
-        raise LoadError(
-            path, f"the first line {shown!r} is not a header.", line=1, hint=HEADER_HINT
-        )
+        problem = f"the first line {shown!r} is not a header."
+        if header_like(line):
+            problem = (
+                f"the first line {shown!r} looks like a word2vec header but is not a valid one: a "
+                "header is exactly two whole numbers, ROWS and DIMS, both positive."
+            )
+        raise LoadError(path, problem, line=1, hint=HEADER_HINT)
     rows, dims = header
     if rows == 0:
         raise LoadError(path, "the header says the file has 0 rows.", line=1, hint=HEADER_HINT)
@@ -86,13 +103,32 @@ def _walk_rows(data: bytes, row_bytes: int, rows: int) -> int | None:
     return pos
 
 
+def _fills(data: bytes, row_bytes: int, rows: int) -> bool:
+    """True when exactly ``rows`` rows of ``row_bytes`` fill ``data`` (a final newline allowed)."""
+    pos = 0
+    for row in range(rows):
+        space = data.find(b" ", pos, pos + 1024)
+        if space < 0:
+            return False
+        label = data[pos:space].lstrip(b"\n")
+        if not label or has_control_bytes(label):
+            return False
+        pos = space + 1 + row_bytes
+        if pos >= len(data) and row < rows - 1:
+            return False
+    return pos == len(data) or (pos == len(data) - 1 and data[-1:] == b"\n")
+
+
 def _check_float32(path: Path, data: bytes, rows: int, dims: int, whole: bool) -> None:
-    """Raise when the rows are float64: loading them as float32 would give garbage."""
+    """Raise when the rows are float64 (loading them as float32 would give garbage), or when the
+    bytes fit no row layout at all (corrupt). A file cut short is left to the reader, which says
+    in which row it ends."""
     n = min(rows, 8)
     as32, as64 = _walk_rows(data, 4 * dims, n), _walk_rows(data, 8 * dims, n)
-    is64 = as32 is None and as64 is not None
-    if not is64 and whole and rows <= 8 and as32 is not None and as64 is not None:
-        is64 = data[as32:].strip() != b"" and not data[as64:].strip()
+    if whole:  # the whole file is here: float64 only if its rows fill it exactly
+        is64 = _fills(data, 8 * dims, rows) and not _fills(data, 4 * dims, rows)
+    else:
+        is64 = as32 is None and as64 is not None
     if is64:
         raise LoadError(
             path,
@@ -100,6 +136,15 @@ def _check_float32(path: Path, data: bytes, rows: int, dims: int, whole: bool) -
             "but word2vec binary files hold float32.",
             hint="Convert it: load it with numpy/gensim as float64 and save it as float32 (or "
             "as .npy), then open that file.",
+        )
+    if as32 is None:
+        raise LoadError(
+            path,
+            f"the bytes after the header do not form rows of a label, a space and {dims} float32 "
+            "values (a label holds control bytes or is empty): the file is corrupt, or its header "
+            "is wrong.",
+            line=1,
+            hint="Download or export it again.",
         )
 
 
@@ -178,7 +223,13 @@ def _read_glove(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingS
             pending=[first],
             size_hint=path.stat().st_size,
         )
-    return _finish(path, "glove-text", "text", raw, vectors, encoding)
+    eset = _finish(path, "glove-text", "text", raw, vectors, encoding)
+    if all(label.isdigit() for label in eset.labels):
+        eset.source.warnings.append(
+            "every label is a whole number: they were read as ids. If the first column is data "
+            "(a matrix without labels), those values are missing from the vectors."
+        )
+    return eset
 
 
 def _body(head: bytes) -> tuple[tuple[int, int] | None, bytes]:
@@ -199,7 +250,7 @@ class Word2VecBinaryFormat:
         if header is None or not body.strip():
             return 0.0
         if has_control_bytes(body[:4096]):
-            return 0.95
+            return 0.0 if mostly_text(body) else 0.95
         tokens = body.split(b"\n", 1)[0].rstrip().split(b" ")
         if len(tokens) == header[1] + 1 and floats_ok(tokens[1:]):
             return 0.0  # a text row
@@ -216,6 +267,15 @@ class Word2VecBinaryFormat:
         return _read_binary(Path(path), limit, options.get("encoding") or "utf-8")
 
 
+def _bad_header(head: bytes) -> bool:
+    """A first line of whole numbers that is not a valid header ('-3 4', '3 4 5'), followed by
+    rows of another width: a broken word2vec header, not a GloVe row."""
+    lines = complete_lines(head.removeprefix(BOM), 3)
+    if len(lines) < 2 or not header_like(lines[0]) or parse_header(lines[0]) is not None:
+        return False
+    return len(lines[1].split()) != len(lines[0].split())
+
+
 class Word2VecTextFormat:
     name = "word2vec-text"
     title = "word2vec / fastText text (.vec, .txt)"
@@ -224,11 +284,11 @@ class Word2VecTextFormat:
     def sniff(self, path: Path, head: bytes) -> float:
         header, body = _body(head)
         if header is None:
-            return 0.0
+            return 0.55 if _bad_header(head) else 0.0  # read() says what is wrong with it
         if not body.strip():
             return 0.3  # header only: read() explains what is missing
         if has_control_bytes(body[:4096]):
-            return 0.0
+            return 0.6 if mostly_text(body) else 0.0  # damaged text: read() names the line
         lines = complete_lines(body, 5)
         if all(len(ln.split(b" ")) == header[1] + 1 and floats_ok(ln.split()[1:]) for ln in lines):
             return 0.95
@@ -246,8 +306,11 @@ class GloveTextFormat:
 
     def sniff(self, path: Path, head: bytes) -> float:
         head = head.removeprefix(BOM)
-        if has_control_bytes(head[:4096]):
+        damaged = has_control_bytes(head[:4096])
+        if damaged and not mostly_text(head):
             return 0.0
+        if damaged:  # text with a stray control byte: read() names its line
+            head = CONTROL_BYTES.sub(b"", head)
         lines = complete_lines(head, 20)
         if not lines:
             return 0.0
@@ -258,7 +321,8 @@ class GloveTextFormat:
         if not rest:  # one row; if it reads as "N D" it is a word2vec header with no rows
             return 0.2 if parse_header(lines[0]) else 0.6
         same = all(len(ln.split(b" ")) == len(tokens) for ln in rest)
-        return 0.8 if same and floats_ok(rest[0].split(b" ")[1:]) else 0.4
+        score = 0.8 if same and floats_ok(rest[0].split(b" ")[1:]) else 0.4
+        return min(score, 0.5) if damaged else score
 
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         limit = _check_limit(path, options.get("limit"))

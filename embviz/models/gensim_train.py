@@ -21,24 +21,26 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import Cancelled, EmbvizError
+from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
-from embviz.models.params import check, param
 
 
 @dataclass
 class TrainParams:
-    corpus: str = param("", "text file (one sentence per line) or folder of them")
+    corpus: str = param(
+        "", "text file (one sentence per line) or folder of them", path="file or folder"
+    )
     algorithm: str = param("word2vec", "model to train", choices=("word2vec", "fasttext"))
     architecture: str = param("cbow", "CBOW or skip-gram", choices=("cbow", "skipgram"))
-    vector_size: int = param(100, "dimensions", min=2, max=2000)
-    window: int = param(5, "context words each side", min=1, max=100)
-    min_count: int = param(5, "ignore words rarer than this", min=1)
-    epochs: int = param(5, "passes over the corpus", min=1, max=1000)
-    negative: int = param(5, "negative samples (0: none)", min=0, max=100)
-    seed: int = param(1, "random seed", min=0)
-    workers: int = param(3, "threads (1 gives reproducible vectors)", min=1, max=64)
-    min_n: int = param(3, "fasttext: shortest character n-gram", min=1, max=20)
-    max_n: int = param(6, "fasttext: longest character n-gram", min=0, max=20)
+    vector_size: int = param(100, "dimensions", low=2, high=2000)
+    window: int = param(5, "context words each side", low=1, high=100)
+    min_count: int = param(5, "ignore words rarer than this", low=1)
+    epochs: int = param(5, "passes over the corpus", low=1, high=1000)
+    negative: int = param(5, "negative samples (0: none)", low=0, high=100)
+    seed: int = param(1, "random seed", low=0)
+    workers: int = param(3, "threads (1 gives reproducible vectors)", low=1, high=64)
+    min_n: int = param(3, "fasttext: shortest character n-gram", low=1, high=20)
+    max_n: int = param(6, "fasttext: longest character n-gram", low=0, high=20)
 
 
 class _Stop(Exception):

@@ -18,15 +18,19 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
+from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
 from embviz.models.base import Kind, check_kind
-from embviz.models.params import check, param
 
 
 @dataclass
 class StaticParams:
-    vectors: str = param("", "vector file to look words up in (empty: the current set)")
-    fasttext: str = param("", "fastText model for unseen words: Facebook .bin or gensim .model")
+    vectors: str = param(
+        "", "vector file to look words up in (empty: the current set)", path="file"
+    )
+    fasttext: str = param(
+        "", "fastText model for unseen words: Facebook .bin or gensim .model", path="file"
+    )
     case_sensitive: bool = param(True, "off: try the lower-case word when the word is missing")
     source_set: Any = param(None, "the open set to use (set by the GUI)", hidden=True)
 

@@ -16,19 +16,21 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
+from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
 from embviz.models.base import Kind, check_kind
-from embviz.models.params import check, param
 
 
 @dataclass
 class TransformerParams:
     model: str = param(
-        "default", "'default' (bundled all-MiniLM-L6-v2), a model folder, or a hub id (online)"
+        "default",
+        "'default' (bundled all-MiniLM-L6-v2), a model folder, or a hub id (online)",
+        path="folder",
     )
-    batch_size: int = param(32, "texts per batch", min=1, max=4096)
+    batch_size: int = param(32, "texts per batch", low=1, high=4096)
     word: str = param("", "tokens: the word whose occurrences are embedded (empty: every word)")
-    layer: int = param(-1, "tokens: hidden_states index, 0 = embedding layer, -1 = last", min=-1)
+    layer: int = param(-1, "tokens: hidden_states index, 0 = embedding layer, -1 = last", low=-1)
     mean_layers: str = param("", "tokens: average these layers instead, e.g. '1-4' or '2,4,6'")
     pieces: str = param(
         "mean", "tokens: pooling of sub-word pieces", choices=("mean", "first", "last")

@@ -55,3 +55,20 @@ def test_lasso_matches_a_polygon_test():
     square = np.array([[-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5]])
     rows = PointIndex(coords).in_polygon(square)
     assert rows.tolist() == np.flatnonzero((np.abs(coords) < 0.5).all(axis=1)).tolist()
+
+
+def test_a_disc_just_outside_the_view_is_drawn_at_its_own_pixel():
+    """A point half a pixel left of the view is in pixel column -1: only the right edge of its
+    disc reaches column 0 (truncating towards zero would have put its centre in column 0)."""
+    grid = GridIndex(np.array([[-0.5, 5.5], [4.5, 5.5]], dtype=np.float32))
+    img = render(
+        grid, np.zeros(2, np.uint8), premultiplied_table(RED), (0, 0, 10, 10), (10, 10), 3, 0.9
+    )
+    a = alpha(img).astype(int)
+    assert not a[:, 1:3].any()  # nothing of the outside point beyond its disc's edge
+    # column 0 holds the outside disc's right edge: as the inside disc's column 5 (4 + 1)
+    assert a[:, 0].tolist() == a[:, 5].tolist() and a[:, 0].any()
+    # the inside disc is centred on its pixel (column 4, centre 4.5 in continuous units)
+    cols = np.arange(3, 6) + 0.5
+    weights = a[:, 3:6].sum(axis=0)
+    assert abs((weights * cols).sum() / weights.sum() - 4.5) < 1e-9

@@ -35,7 +35,7 @@ def test_lab_3d_map_shows_every_occurrence(window, qtbot):
     view = bank.occurrence_map.view3d
     assert bank.occurrence_map.currentWidget() is view
     qtbot.waitUntil(view.isValid, timeout=5000)
-    shown = lab.coords[("bank", 6, "pca", 3)]
+    shown = lab.shown_map("bank")  # layer 6, PCA, 3-D
     assert shown.coords.shape == (16, 3) and len(view.cloud.pos) == 16
     np.testing.assert_allclose(view.coords, shown.coords, atol=1e-5)
     # the same colours as the 2-D map: one per sense, in the legend's order
@@ -45,6 +45,13 @@ def test_lab_3d_map_shows_every_occurrence(window, qtbot):
     pos = view.screen_pos_of(0)
     row = view.hover(pos.x(), pos.y())
     assert row >= 0 and "<b><u>bank</u></b>" in view.toolTip()
+    # the lab's search reaches the 3-D map: occurrences whose sentence holds "river"
+    lab.find_edit.setText("river")
+    sentences = [o.sentence.lower() for o in lab.results["bank"].occurrences]
+    expected = [i for i, s in enumerate(sentences) if "river" in s]
+    assert expected and view.hit_rows.tolist() == expected
+    lab.find_edit.clear()
+    assert view.hit_rows.size == 0
     lab.dims_box.setCurrentIndex(0)  # back to 2-D: from the cache, nothing recomputed
     assert lab.map_ready() and bank.occurrence_map.currentWidget() is bank.map
     lab.close()  # its GL views must not outlive the test (later GL tests grab the screen)

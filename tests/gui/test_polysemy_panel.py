@@ -33,7 +33,7 @@ def test_lab_opens_on_the_sample_and_follows_the_slider(window, qtbot):
     assert marker.isVisible() and len(marker.points()) == 1
     assert bank.occurrence_map.marker_label.isVisible()
     assert "static vector" in bank.occurrence_map.marker_label.toPlainText()
-    shown = lab.coords[("bank", 6, "pca", 2)]
+    shown = lab.shown_map("bank")  # layer 6, PCA, 2-D
     assert shown.marker.exact and tuple(marker.points()[0].pos()) == pytest.approx(
         tuple(shown.marker.position)
     )

@@ -1,14 +1,14 @@
 """Tools > Compute embeddings…: run a model adapter on words, sentences or a corpus.
 
-The form is generated from the chosen adapter's params dataclass (see embviz.models.params), so it
-never drifts from the CLI flags. The work runs in ``window.runner`` on the "compute" channel with
-progress and Cancel; the result opens as a new set. While a model trains, the set after each epoch
+The form is generated from the chosen adapter's params dataclass by the same form builder as the
+projection panel (embviz.gui.forms), so it never drifts from the CLI flags; the model, input kind
+and parameters last used are remembered. The work runs in ``window.runner`` on the "compute"
+channel with progress and Cancel; the result opens as a new set. While a model trains, the set after each epoch
 is shown and re-projected so the person watches the space form.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +16,13 @@ from PySide6 import QtWidgets as qw
 from PySide6.QtGui import QAction
 
 from embviz.core.errors import EmbvizError
+from embviz.core.params import ParamSpec, make_params
 from embviz.gui.errors import show_error
+from embviz.gui.forms import ParamsForm
 from embviz.models import adapters
-from embviz.models.params import ParamSpec, check, specs
 from embviz.models.text_input import read_lines
 
 CHANNEL = "compute"
-PATH_PARAMS = {"corpus", "vectors", "fasttext", "model"}
 KIND_TITLES = {"sentences": "Sentences", "tokens": "Words in context (tokens)", "words": "Words"}
 
 
@@ -55,49 +55,12 @@ def _pick_file(parent) -> str:
     return qw.QFileDialog.getOpenFileName(parent, "Choose a file")[0]
 
 
-def _pick_folder(parent) -> str:
-    return qw.QFileDialog.getExistingDirectory(parent, "Choose a folder")
-
-
-def _field_widget(spec: ParamSpec, default: Any) -> qw.QWidget:
-    if spec.choices:
-        box = qw.QComboBox()
-        box.addItems([str(c) for c in spec.choices])
-        box.setCurrentText(str(default))
-        return box
-    if spec.type is bool:
-        check_box = qw.QCheckBox()
-        check_box.setChecked(bool(default))
-        return check_box
-    if spec.type in (int, float):
-        spin = qw.QSpinBox() if spec.type is int else qw.QDoubleSpinBox()
-        spin.setRange(
-            spec.minimum if spec.minimum is not None else -(10**9),
-            spec.maximum if spec.maximum is not None else 10**9,
-        )
-        spin.setValue(default)
-        return spin
-    return qw.QLineEdit(str(default if default is not None else ""))
-
-
-def _read(widget: qw.QWidget, spec: ParamSpec) -> Any:
-    if isinstance(widget, qw.QComboBox):
-        text = widget.currentText()
-        return next(c for c in spec.choices or () if str(c) == text)
-    if isinstance(widget, qw.QCheckBox):
-        return widget.isChecked()
-    if isinstance(widget, qw.QSpinBox | qw.QDoubleSpinBox):
-        return widget.value()
-    return widget.text().strip()
-
-
 class ComputeDialog(qw.QDialog):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("Compute embeddings")
         self.resize(620, 640)
-        self.fields: dict[str, tuple[ParamSpec, qw.QWidget]] = {}
         self.source_lines: list[str] | None = None  # lines of a loaded file, kept exactly
         self.live_set = None  # the set being trained, updated after each epoch
         self.handle = None  # the running task's progress and end (TaskHandle)
@@ -123,7 +86,8 @@ class ComputeDialog(qw.QDialog):
         input_layout.addLayout(row)
 
         self.params_box = qw.QGroupBox("Parameters")
-        self.params_form = qw.QFormLayout(self.params_box)
+        self.form = ParamsForm()  # generated from the adapter's params dataclass
+        qw.QVBoxLayout(self.params_box).addWidget(self.form)
         self.message = qw.QLabel("")
         self.message.setWordWrap(True)
         self.bar = qw.QProgressBar()
@@ -145,6 +109,9 @@ class ComputeDialog(qw.QDialog):
         layout.addWidget(self.bar)
         layout.addWidget(buttons)
 
+        remembered = window.settings.value("compute/adapter")  # the model last used
+        if remembered and self.adapter_box.findData(remembered) >= 0:
+            self.adapter_box.setCurrentIndex(self.adapter_box.findData(remembered))
         self.adapter_box.currentIndexChanged.connect(self._on_adapter)
         window.runner.busyChanged.connect(lambda _: self._update_busy())
         window.session.set_closed.connect(self._on_set_closed)
@@ -160,18 +127,11 @@ class ComputeDialog(qw.QDialog):
         for kind in ("sentences", "tokens", "words"):
             if kind in adapter.kinds:
                 self.kind_box.addItem(KIND_TITLES[kind], kind)
-        while self.params_form.rowCount():
-            self.params_form.removeRow(0)
-        self.fields = {}
-        defaults = adapter.params()
-        for spec in specs(adapter.params):
-            widget = _field_widget(spec, getattr(defaults, spec.name))
-            widget.setToolTip(spec.help)
-            shown: qw.QWidget = widget
-            if spec.name in PATH_PARAMS and isinstance(widget, qw.QLineEdit):
-                shown = self._with_browse(widget, folder=spec.name in ("model", "corpus"))
-            self.fields[spec.name] = (spec, widget)
-            self.params_form.addRow(spec.name.replace("_", " ") + ":", shown)
+        self.form.build(adapter.params)
+        self.form.restore(self.window_.settings, f"compute/{adapter.name}")
+        kind = self.window_.settings.value(f"compute/{adapter.name}/kind")
+        if kind and self.kind_box.findData(kind) >= 0:
+            self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
         corpus = adapter.name == "gensim"  # its input is the corpus parameter below
         self.text.setEnabled(not corpus)
         self.text.setPlaceholderText(
@@ -183,16 +143,10 @@ class ComputeDialog(qw.QDialog):
         self.run_button.setEnabled(why is None)
         self.message.setText(f"This model {why}." if why else "")
 
-    def _with_browse(self, line: qw.QLineEdit, folder: bool) -> qw.QWidget:
-        box = qw.QWidget()
-        row = qw.QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(line, 1)
-        for title, pick in (("File…", _pick_file), ("Folder…", _pick_folder))[: 1 + folder]:
-            button = qw.QPushButton(title)
-            button.clicked.connect(lambda _=False, p=pick: line.setText(p(self) or line.text()))
-            row.addWidget(button)
-        return box
+    @property
+    def fields(self) -> dict[str, tuple[ParamSpec, qw.QWidget]]:
+        """Each parameter's declaration and editor, by name."""
+        return {name: (self.form.specs[name], e) for name, e in self.form.editors.items()}
 
     def load_input_file(self, path: str | Path) -> None:
         """Take input lines from a file (shown in the text box); line numbers stay the file's."""
@@ -209,11 +163,10 @@ class ComputeDialog(qw.QDialog):
 
     def params(self) -> Any:
         adapter = self.adapter
-        values = {name: _read(widget, spec) for name, (spec, widget) in self.fields.items()}
+        values = self.form.values()
         if adapter.name == "static":
             values["source_set"] = self.window_.session.current
-        names = {f.name for f in dataclasses.fields(adapter.params)}
-        return check(adapter.params(**{k: v for k, v in values.items() if k in names}))
+        return make_params(adapter.params, values, adapter.name)
 
     def texts(self) -> list[str]:
         if not self.text.isEnabled():
@@ -235,6 +188,9 @@ class ComputeDialog(qw.QDialog):
         except (ValueError, EmbvizError) as exc:
             self.message.setText(str(exc))
             return
+        self.form.remember(self.window_.settings, f"compute/{adapter.name}")
+        self.window_.settings.setValue(f"compute/{adapter.name}/kind", kind)
+        self.window_.settings.setValue("compute/adapter", adapter.name)
         self.live_set = None
         self.message.setText("")
         self.handle = self.window_.runner.run(

@@ -7,29 +7,24 @@ its background runner.
 
 from __future__ import annotations
 
-import json
 import os
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from embviz.core.projection import Projection
-from embviz.reduce.params import ParamSpec, specs
+from embviz.gui.forms import ParamsForm
 from embviz.reduce.registry import reducers
 
 WARM_UP_DELAY_MS = 1500  # let the window draw first, then start UMAP's process
@@ -39,81 +34,12 @@ THREE_D_NOTE = (
 )
 
 
-def _editor(spec: ParamSpec, columns: list[str]) -> QWidget:
-    """A widget for one parameter, bounded by its declaration."""
-    if spec.choices_from == "metadata":
-        box = QComboBox()
-        box.addItem("(none)", "")
-        for column in columns:
-            box.addItem(column, column)
-        return box
-    if spec.choices:
-        box = QComboBox()
-        box.addItems(list(spec.choices))
-        box.setCurrentText(str(spec.default))
-        return box
-    if spec.type is bool:
-        check = QCheckBox()
-        check.setChecked(bool(spec.default))
-        return check
-    if spec.type is int:
-        spin = QSpinBox()
-        spin.setRange(
-            int(spec.low if spec.low is not None else -(2**31)),
-            int(min(spec.high or 2**31 - 1, 2**31 - 1)),
-        )
-        spin.setValue(int(spec.default))
-        if spec.zero_means and spec.low == 0:
-            spin.setSpecialValueText(spec.zero_means)
-        return spin
-    if spec.type is float:
-        dspin = QDoubleSpinBox()
-        dspin.setDecimals(3)
-        dspin.setRange(spec.low if spec.low is not None else -1e9, spec.high or 1e9)
-        dspin.setValue(float(spec.default))
-        if spec.zero_means and spec.low == 0:
-            dspin.setSpecialValueText(spec.zero_means)
-        return dspin
-    line = QLineEdit(str(spec.default))
-    return line
-
-
-def _set_value(widget: QWidget, value) -> None:
-    """Show a remembered value; one that no longer fits (an old setting) is ignored."""
-    try:
-        if isinstance(widget, QComboBox):
-            index = widget.findData(value)
-            widget.setCurrentIndex(index if index >= 0 else widget.findText(str(value)))
-        elif isinstance(widget, QCheckBox):
-            widget.setChecked(bool(value))
-        elif isinstance(widget, QSpinBox):
-            widget.setValue(int(value))
-        elif isinstance(widget, QDoubleSpinBox):
-            widget.setValue(float(value))
-        else:
-            widget.setText(str(value))
-    except (TypeError, ValueError):
-        pass
-
-
-def _value(widget: QWidget):
-    if isinstance(widget, QComboBox):
-        data = widget.currentData()
-        return data if data is not None else widget.currentText()
-    if isinstance(widget, QCheckBox):
-        return widget.isChecked()
-    if isinstance(widget, QSpinBox | QDoubleSpinBox):
-        return widget.value()
-    return widget.text()  # QLineEdit
-
-
 class ProjectionPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
         self.window = window
         self.session = window.session
         self.controller = window.projector
-        self.editors: dict[str, QWidget] = {}
         self.method = QComboBox()
         for reducer in reducers:
             self.method.addItem(reducer.title, reducer.name)
@@ -127,7 +53,7 @@ class ProjectionPanel(QWidget):
         dims_row.addWidget(self.three_d)
         dims_row.addStretch(1)
         self.three_d_note = QLabel(THREE_D_NOTE)
-        self.form = QFormLayout()
+        self.form = ParamsForm()  # generated from the method's params dataclass
         self.run_button, self.cancel_button = QPushButton("Run"), QPushButton("Cancel")
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
@@ -145,7 +71,7 @@ class ProjectionPanel(QWidget):
         top.addRow("Layout:", dims_row)
         layout.addLayout(top)
         layout.addWidget(self.three_d_note)
-        layout.addLayout(self.form)
+        layout.addWidget(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         for label in (self.status, self.shown, self.sample_note, self.quality, self.details):
@@ -175,32 +101,23 @@ class ProjectionPanel(QWidget):
 
     # form -----------------------------------------------------------------------------------
     def _build_form(self) -> None:
-        while self.form.rowCount():
-            self.form.removeRow(0)
-        self.editors = {}
         reducer = reducers.get(self.method.currentData())
         eset = self.session.current
-        columns = list(eset.metadata) if eset is not None else []
-        for spec in specs(reducer.params_type):
-            editor = _editor(spec, columns)
-            editor.setToolTip(spec.describe())
-            self.editors[spec.name] = editor
-            self.form.addRow(spec.label + ":", editor)
-        remembered = self.window.settings.value(f"projection/{reducer.name}")
-        if remembered:
-            try:
-                values = json.loads(remembered)
-            except ValueError:
-                values = {}
-            for name, value in values.items():
-                if name in self.editors:
-                    _set_value(self.editors[name], value)
+        self.form.build(
+            reducer.params_type, columns=list(eset.metadata) if eset is not None else []
+        )
+        self.form.restore(self.window.settings, f"projection/{reducer.name}")
+
+    @property
+    def editors(self) -> dict[str, QWidget]:
+        """The form's editor of each parameter, by name."""
+        return self.form.editors
 
     def set_method(self, name: str) -> None:
         self.method.setCurrentIndex(self.method.findData(name))
 
     def values(self) -> dict:
-        return {name: _value(editor) for name, editor in self.editors.items()}
+        return self.form.values()
 
     def dims(self) -> int:
         return 3 if self.three_d.isChecked() else 2
@@ -213,7 +130,7 @@ class ProjectionPanel(QWidget):
         self.status.setText("")
         method, values = self.method.currentData(), self.values()
         self.window.settings.setValue("projection/method", method)  # remembered for next time
-        self.window.settings.setValue(f"projection/{method}", json.dumps(values))
+        self.form.remember(self.window.settings, f"projection/{method}")
         self.controller.project(eset, method, values, self.dims())
         self._refresh_buttons()
 

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from PySide6 import QtWidgets as qw
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QSyntaxHighlighter, QTextCharFormat
 from superqt import QLabeledSlider
 
 from embviz.core.errors import EmbvizError
 from embviz.core.paths import resource
-from embviz.core.polysemy import PolysemyMap, PolysemyResult, find_in_corpus, parse_sentences
+from embviz.core.polysemy import PolysemyResult, find_in_corpus, parse_sentences
 from embviz.core.tasks import Progress
+from embviz.gui.polysemy.lab_find import LabFind
+from embviz.gui.polysemy.lab_layouts import LabLayouts
 from embviz.gui.polysemy.lab_maps import CHANNEL, LabMaps
 from embviz.gui.polysemy.word_column import WordColumn
 
@@ -29,7 +32,26 @@ METHODS = (("PCA", "pca"), ("t-SNE", "tsne"), ("UMAP", "umap"))
 DIMS = (("2D", 2), ("3D", 3))
 
 
-class PolysemyLab(LabMaps, qw.QWidget):
+SENTENCES_WIDTH = 350  # the sentences column: about 50 characters before a line wraps; the
+# four sample words' columns (300 px at least each) still fit beside it in the 1600 px window
+
+
+class _SentenceColours(QSyntaxHighlighter):
+    """Comments and each line's sense label and word (after a TAB) in grey: the sentence stands
+    out even where the TAB lands right after its last word."""
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt naming
+        grey = QTextCharFormat()
+        grey.setForeground(QColor("#8a8a8a"))
+        if text.lstrip().startswith("#"):
+            grey.setFontItalic(True)
+            self.setFormat(0, len(text), grey)
+        elif "\t" in text:
+            start = text.index("\t")
+            self.setFormat(start, len(text) - start, grey)
+
+
+class PolysemyLab(LabFind, LabMaps, qw.QWidget):
     def __init__(self, window) -> None:
         super().__init__(window, Qt.WindowType.Window)
         self.window_ = window
@@ -37,10 +59,12 @@ class PolysemyLab(LabMaps, qw.QWidget):
         self.resize(1600, 1000)
         self.results: dict[str, PolysemyResult] = {}
         self.columns: dict[str, WordColumn] = {}
-        self.coords: dict[tuple[str, int, str, int], PolysemyMap] = {}
+        self.layouts = LabLayouts()  # the maps, kept with the data they show
         self.gl_problem: str | None = None  # why 3-D cannot be shown here, once asked
         self._build()
         window.runner.progressChanged.connect(self._on_progress)
+        for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
+            QShortcut(keys, self, self.close)
 
     # construction -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -91,11 +115,16 @@ class PolysemyLab(LabMaps, qw.QWidget):
         slider_row = qw.QHBoxLayout()
         slider_row.addWidget(qw.QLabel("Layer:"))
         slider_row.addWidget(self.slider, 1)
-        slider_row.addWidget(self.message, 2)
 
+        # the sentences wrap at the column's width: each is read whole, nothing scrolls sideways
         self.text = qw.QPlainTextEdit()
         self.text.setPlaceholderText("One sentence per line; optionally TAB sense label TAB word")
-        self.text.setLineWrapMode(qw.QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text.setLineWrapMode(qw.QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text.setTabStopDistance(3 * self.text.fontMetrics().horizontalAdvance(" "))
+        self._colours = _SentenceColours(self.text.document())
+        find_row = self._build_find()
+        find_row.addWidget(self.message, 2)
+        slider_row.addLayout(find_row, 2)
         self.report = qw.QLabel("")
         self.report.setWordWrap(True)
         self.corpus_limit = qw.QSpinBox()
@@ -114,6 +143,7 @@ class PolysemyLab(LabMaps, qw.QWidget):
         buttons.addWidget(qw.QLabel("corpus limit:"), 1, 1)
         buttons.addWidget(self.corpus_limit, 1, 2)
         left = qw.QGroupBox("Sentences")
+        left.setMinimumWidth(300)
         left_layout = qw.QVBoxLayout(left)
         left_layout.addWidget(self.text, 1)
         left_layout.addLayout(buttons)
@@ -133,7 +163,8 @@ class PolysemyLab(LabMaps, qw.QWidget):
         split = qw.QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([260, 1340])
+        split.setSizes([SENTENCES_WIDTH, 1600 - SENTENCES_WIDTH])
+        split.setStretchFactor(1, 1)
         layout = qw.QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -229,7 +260,8 @@ class PolysemyLab(LabMaps, qw.QWidget):
         for column in self.columns.values():
             column.setParent(None)
             column.deleteLater()
-        self.columns = {w: WordColumn(w) for w in words}
+        n_layers, layer = self.slider.maximum(), self.slider.value()
+        self.columns = {w: WordColumn(w, n_layers=n_layers, layer=layer) for w in words}
         for column in self.columns.values():
             self.columns_layout.addWidget(column)
             column.occurrence_map.set_dims(self.dims())
@@ -238,7 +270,7 @@ class PolysemyLab(LabMaps, qw.QWidget):
         self.cancel_button.setEnabled(False)
         self.progress.setValue(1000)
         self.results = {w: r for w, r in results.items() if isinstance(r, PolysemyResult)}
-        self.coords = {}
+        self.layouts.reset(self.results)
         self.progress.setRange(0, 1000)
         report = []
         for word, result in results.items():
@@ -257,6 +289,7 @@ class PolysemyLab(LabMaps, qw.QWidget):
             self.slider.setRange(0, max(layers))
         self._say(f"Done: {len(self.results)} of {len(results)} words measured.")
         self.show_layer()
+        self.apply_find()
 
     def _on_error(self, exc: BaseException) -> None:
         self.cancel_button.setEnabled(False)

@@ -2,18 +2,20 @@
 
 Each projection runs in the window's runner on the word's own channel (a newer one supersedes
 it); the core's ``map_task`` projects with the reducer and places the static vector, and the
-result is kept, so the slider and the switches redraw from the cache after the first pass.
+result is kept in the derived cache of the data it shows (``LabLayouts``), so the slider and
+the switches redraw from it after the first pass, and new results never show an old map.
 """
 
 from __future__ import annotations
 
 from embviz.core.polysemy import PolysemyMap
+from embviz.reduce.params import as_dict
 
 CHANNEL = "polysemy"
 
 
 class LabMaps:
-    """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``coords``, ``gl_problem``,
+    """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``layouts``, ``gl_problem``,
     ``slider``, ``method_box``, ``dims_box``, ``window_`` and ``_say``."""
 
     def dims(self) -> int:
@@ -38,41 +40,54 @@ class LabMaps:
         return dims == 3 or not self.gl_problem
 
     def show_layer(self) -> None:
-        """Redraw every column at the slider's layer; project what is not cached yet."""
+        """Redraw every column at the slider's layer; project what is not kept yet."""
         from embviz.core.polysemy import map_task
-        from embviz.reduce.params import make_params
-        from embviz.reduce.registry import get_reducer
 
         layer, method, dims = self.slider.value(), self.method_box.currentData(), self.dims()
+        reducer, params = _reducer(method)
         for word, result in self.results.items():
-            key = (word, layer, method, dims)
             column = self.columns[word]
-            column.show_layer(layer, self.coords.get(key))
-            if key in self.coords or layer not in result.layers:
+            shown = self.layouts.get(word, layer, method, as_dict(params), dims)
+            column.show_layer(layer, shown)
+            eset = self.layouts.layer_set(word, layer)
+            if shown is not None or eset is None:
                 continue
-            reducer = get_reducer(method)
-            params = make_params(reducer.params_type, {}, method)
             self.window_.runner.run(
                 f"{CHANNEL}-map-{word}",
                 f"Polysemy lab: {method} of {word} ({dims}-D)",
-                lambda r=reducer, p=params, res=result: map_task(r, p, res, layer, dims),
-                lambda shown, k=key: self._on_projection(k, shown),
+                lambda res=result: map_task(reducer, params, res, layer, dims),
+                lambda shown, e=eset, v=eset.version, w=word: self._on_projection(
+                    w, e, v, as_dict(params), shown
+                ),
                 self._on_error,
             )
 
-    def _on_projection(self, key, shown: PolysemyMap) -> None:
-        self.coords[key] = shown
-        word, layer, method, dims = key
-        if (layer, method, dims) == (
-            self.slider.value(),
-            self.method_box.currentData(),
-            self.dims(),
+    def _on_projection(self, word: str, eset, version, params: dict, shown: PolysemyMap) -> None:
+        """Keep a finished map, and draw it if it is still what the column should show."""
+        if not self.layouts.keep(eset, version, params, shown):
+            return  # made from results that were replaced meanwhile
+        layer, method, dims = self.slider.value(), self.method_box.currentData(), self.dims()
+        if self.layouts.layer_set(word, layer) is eset and (method, dims) == (
+            shown.method,
+            shown.dims,
         ):
             self.columns[word].show_layer(layer, shown)
 
+    def shown_map(self, word: str) -> PolysemyMap | None:
+        """The map kept for ``word`` at the slider's layer, method and dims (None: not yet)."""
+        method = self.method_box.currentData()
+        params = as_dict(_reducer(method)[1])
+        return self.layouts.get(word, self.slider.value(), method, params, self.dims())
+
     def map_ready(self) -> bool:
         """Every measured word is drawn at the slider's layer (tests wait on this)."""
-        layer, method, dims = self.slider.value(), self.method_box.currentData(), self.dims()
-        return bool(self.results) and all(
-            (w, layer, method, dims) in self.coords for w in self.results
-        )
+        return bool(self.results) and all(self.shown_map(w) is not None for w in self.results)
+
+
+def _reducer(method: str):
+    """The registered reducer for ``method`` and its default parameters."""
+    from embviz.reduce.params import make_params
+    from embviz.reduce.registry import get_reducer
+
+    reducer = get_reducer(method)
+    return reducer, make_params(reducer.params_type, {}, method)

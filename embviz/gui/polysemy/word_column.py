@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -29,12 +30,20 @@ CHART_LINES = (  # measure, colour, dashed
 )
 
 
+HIT_PEN = "#d1005d"  # the ring around occurrences whose sentence matches the lab's search
+
+
 class WordColumn(QWidget):
-    def __init__(self, word: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, word: str, parent: QWidget | None = None, *, n_layers: int = 6, layer: int = 6
+    ) -> None:
         super().__init__(parent)
         self.word = word
         self.result: PolysemyResult | None = None
         self.layer: int | None = None
+        self.hits = np.empty(0, dtype=np.int64)  # occurrences matching the lab's search
+        self.hits_note = ""
+        self._coords2d: np.ndarray | None = None  # the 2-D map drawn, for the hit rings
         self.title = QLabel(f"<b>{html.escape(word)}</b>")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.occurrence_map = OccurrenceMap(lambda i: self._tip(data=i))
@@ -51,6 +60,12 @@ class WordColumn(QWidget):
         self.boundaries: list[pg.InfiniteLine] = []
         self.chart = make_plot("measures across layers", 150)
         self.chart.setLabel("bottom", "layer", color="#333")
+        self.chart.setLabel("left", "cosine", color="#333")
+        for axis in ("bottom", "left"):  # layers and cosines: no "(x0.001)" SI scaling
+            self.chart.getAxis(axis).enableAutoSIPrefix(False)
+        # sane axes before any result: every layer, cosine 0..1
+        self.chart.setXRange(0, max(1, n_layers), padding=0.02)
+        self.chart.setYRange(0, 1, padding=0.02)
         self.chart_legend = self.chart.addLegend(
             offset=(2, -2), labelTextColor="#222", brush=(255, 255, 255, 200), colCount=2
         )
@@ -60,8 +75,13 @@ class WordColumn(QWidget):
             pen = pg.mkPen(colour, width=2, style=style)
             self.chart_lines[name] = self.chart.plot([], [], pen=pen, symbol="o", symbolSize=5,
                                                      symbolBrush=colour, name=SHORT_TITLES[name])  # fmt: skip
-        self.layer_line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#CC79A7", width=2))
-        self.chart.addItem(self.layer_line)
+        self.layer_line = pg.InfiniteLine(layer, angle=90, pen=pg.mkPen("#CC79A7", width=2))
+        self.chart.addItem(self.layer_line, ignoreBounds=True)
+        self.hit_rings = pg.ScatterPlotItem(
+            size=21, brush=None, pen=pg.mkPen(HIT_PEN, width=2.5), hoverable=False
+        )
+        self.hit_rings.setZValue(5)
+        self.map.addItem(self.hit_rings)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -79,6 +99,8 @@ class WordColumn(QWidget):
     def show_message(self, text: str) -> None:
         self.result = None
         self.occurrence_map.clear()
+        self.hits, self._coords2d = np.empty(0, dtype=np.int64), None
+        self.hit_rings.clear()
         self.summary.setText(f"<span style='color:#a00'>{html.escape(text)}</span>")
 
     def set_result(self, result: PolysemyResult) -> None:
@@ -86,10 +108,39 @@ class WordColumn(QWidget):
         measures = result.measures
         for name, line in self.chart_lines.items():
             line.setData(result.layers, [getattr(lm, name) for lm in measures])
+        self.chart.setXRange(min(result.layers), max(result.layers), padding=0.02)
         self.chart.setYRange(-0.35, 1, padding=0.02)
-        self.title.setText(
-            f"<b>{html.escape(result.word)}</b> · {len(result.occurrences)} occurrences"
+        self.hits = np.empty(0, dtype=np.int64)
+        self._coords2d = None
+        self._show_title()
+
+    def _show_title(self) -> None:
+        if self.result is None:
+            return
+        text = (
+            f"<b>{html.escape(self.result.word)}</b> · {len(self.result.occurrences)} occurrences"
         )
+        if self.hits_note:
+            text += f" · <span style='color:{HIT_PEN}'>{html.escape(self.hits_note)}</span>"
+        self.title.setText(text)
+
+    def set_hits(self, rows: np.ndarray, note: str = "") -> None:
+        """Ring the occurrences ``rows`` on the map (the lab's search); ``note`` joins the title."""
+        self.hits = np.asarray(rows, dtype=np.int64)
+        self.hits_note = note
+        self._draw_hits()
+        self._show_title()
+
+    def _draw_hits(self) -> None:
+        coords = self._coords2d
+        if coords is None or not self.hits.size:
+            self.hit_rings.clear()
+        else:
+            self.hit_rings.setData(pos=coords[self.hits, :2])
+        view3d = self.occurrence_map.view3d
+        if view3d is not None and self.result is not None:
+            if len(view3d.coords) == len(self.result.occurrences):  # the 3-D map of this result
+                view3d.set_hits(self.hits)
 
     def show_layer(self, layer: int, shown: PolysemyMap | None) -> None:
         """Draw ``layer``; its map ``shown`` may come later (None keeps the old map)."""
@@ -102,6 +153,9 @@ class WordColumn(QWidget):
         colours = {g: hex_to_rgb(QUALITATIVE[i % len(QUALITATIVE)]) for i, g in enumerate(names)}
         if shown is not None:
             self.occurrence_map.draw(layer, shown, groups, colours)
+            if shown.dims == 2:
+                self._coords2d = np.asarray(shown.coords, dtype=float)
+            self._draw_hits()
         matrix, _, ordered = self.result.similarity(layer)
         self.image.setImage(matrix, levels=(max(0.0, float(matrix.min())), 1.0))
         self._draw_boundaries(ordered)

@@ -29,7 +29,10 @@ class HitList(QWidget):
             return
         shown = result.indices[:MAX_LISTED]
         more = f" (first {MAX_LISTED:,} listed)" if result.count > MAX_LISTED else ""
-        self.summary.setText(f"{result.count:,} matches for “{result.pattern}”{more}")
+        mode = getattr(result, "mode", "substring")
+        how = "" if mode in ("substring", "exact") else f" ({mode})"
+        noun = "match" if result.count == 1 else "matches"
+        self.summary.setText(f"{result.count:,} {noun} for {_quoted(result.pattern)}{how}{more}")
         for row in shown:
             item = QListWidgetItem(labels[int(row)])
             item.setData(Qt.ItemDataRole.UserRole, int(row))
@@ -39,3 +42,8 @@ class HitList(QWidget):
         row = item.data(Qt.ItemDataRole.UserRole)
         self.session.select([row])
         self.session.focus([row])
+
+
+def _quoted(pattern: str) -> str:
+    """The pattern in quotes, once: an exact search already wears them."""
+    return pattern if pattern[:1] in '"“„' else f"“{pattern}”"

@@ -16,6 +16,8 @@ from embviz.core.landmarks import pick_landmarks, place_labels
 LANDMARK_CELL_PX = (60, 18)  # candidate grid; overlap removal then thins them out
 MAX_LANDMARKS = 160
 MAX_FOCUS = 300
+TEXT_MARGIN = 2  # px of fill around a label's text (Qt's default of 4 covers too much map)
+DOT_GAP = 1.5  # px between a label's box and the edge of the dot it names
 
 
 class LabelLayer:
@@ -28,6 +30,7 @@ class LabelLayer:
         self.landmark_colour = QColor(70, 70, 70)
         self.dim_colour = QColor(160, 160, 160)
         self.fill = (255, 255, 255)
+        self.dot_radius = 4.0  # px: the largest dot drawn (a search hit); labels keep clear of it
 
     def set_font_size(self, size: int) -> None:
         self.font_size = int(size)
@@ -53,6 +56,7 @@ class LabelLayer:
             item = pg.TextItem(
                 "", anchor=(0.5, 0.5), fill=pg.mkBrush(*self.fill, 200 if bold else 120)
             )
+            item.textItem.document().setDocumentMargin(TEXT_MARGIN)
             item.setFont(self._font(bold))
             item.setZValue(50 if bold else 10)
             self.plot.addItem(item, ignoreBounds=True)
@@ -88,23 +92,27 @@ class LabelLayer:
             max(1, int(height) // LANDMARK_CELL_PX[1]),
         )
         pool = coords if shown is None else coords[shown]
-        candidates = pick_landmarks(pool, (x0, y0, x1, y1), cells, limit=2000)
+        candidates = pick_landmarks(
+            pool, (x0, y0, x1, y1), cells, limit=2000, labels=labels, rows=shown
+        )
         if shown is not None:
             candidates = shown[candidates]
         candidates = np.setdiff1d(candidates, focus)
         rows = np.concatenate([focus, candidates]).astype(np.int64)
         metrics = QFontMetricsF(self._font(True))
+        box_height = metrics.height() + 2 * TEXT_MARGIN  # the drawn box, fill included
+        # place_labels puts a label's centre 0.75 of ``row_height`` above or below its point; make
+        # that far enough for the box to clear the dot, and never less than the box itself
+        row_height = max(box_height, (self.dot_radius + DOT_GAP + box_height / 2) / 0.75)
         xy = np.empty((len(rows), 2))
         xy[:, 0] = (coords[rows, 0] - x0) / (x1 - x0) * width
         xy[:, 1] = (y1 - coords[rows, 1]) / (y1 - y0) * height
-        widths = np.array([metrics.horizontalAdvance(labels[r]) + 4 for r in rows])
+        widths = np.array([metrics.horizontalAdvance(labels[r]) + 2 * TEXT_MARGIN for r in rows])
         # labels of interest first, four places each; landmarks only above their point
-        kept_f, at_f = place_labels(
-            xy[: len(focus)], widths[: len(focus)], metrics.height(), places=4
-        )
+        kept_f, at_f = place_labels(xy[: len(focus)], widths[: len(focus)], row_height, places=4)
         xy_all = np.vstack([at_f, xy[len(focus) :]])
         widths_all = np.concatenate([widths[kept_f], widths[len(focus) :]])
-        kept, at = place_labels(xy_all, widths_all, metrics.height(), fixed=len(kept_f))
+        kept, at = place_labels(xy_all, widths_all, row_height, fixed=len(kept_f))
         n_focus = len(kept_f)
         at_focus = at[:n_focus]
         is_landmark = kept >= n_focus

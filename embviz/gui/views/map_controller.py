@@ -10,8 +10,6 @@ once the points of that set are drawn. A 3-D layout comes from the shown project
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget
@@ -119,10 +117,11 @@ class MapController:
         eset, projection = self.state.eset, self.state.projection
         self._drawn = (eset, projection)
         if eset is None or projection is None:
-            _set_points(self.view, None, [], ("", ""), False)
+            self.view.set_points(None, [])
         else:
-            _set_points(self.view, projection.coords, eset.labels, projection.axis_titles,
-                        projection.partial)  # fmt: skip
+            self.view.set_points(
+                projection.coords, eset.labels, projection.axis_titles, forming=projection.partial
+            )
             self._restore_state(self.view)
         if self.view3d is not None:
             self._fill_3d()
@@ -244,18 +243,3 @@ class MapController:
             controller.theme = name
             for view in controller.views():
                 view.set_theme(name)
-
-
-def _set_points(view, coords, labels, axis_titles, partial: bool) -> None:
-    """``view.set_points``; a view that can refit a layout still forming is told it is one."""
-    if "forming" in _parameters(view.set_points):
-        view.set_points(coords, labels, axis_titles, forming=partial)
-    else:
-        view.set_points(coords, labels, axis_titles)
-
-
-def _parameters(function) -> set[str]:
-    try:
-        return set(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        return set()

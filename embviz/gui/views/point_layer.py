@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPoint, QPointF, QRectF
+from PySide6.QtGui import QImage, QPainter, QTransform
 
 from embviz.core.raster import GridIndex, premultiplied_table, render
 
@@ -104,26 +104,54 @@ class PointCloudItem(pg.GraphicsObject):
         if vb is None or self.grid.size == 0:
             return
         start = time.perf_counter()
-        rect = vb.viewRect()
-        device = painter.deviceTransform()
-        a = device.map(QPointF(rect.left(), rect.bottom()))
-        b = device.map(QPointF(rect.right(), rect.top()))
-        left, top = min(a.x(), b.x()), min(a.y(), b.y())
-        width, height = int(round(abs(b.x() - a.x()))), int(round(abs(b.y() - a.y())))
-        if width < 1 or height < 1 or width * height > 80_000_000:
+        device, rect = painter.deviceTransform(), vb.viewRect()
+        placed = device_pixel_rect(device, rect)
+        if placed is None:
             return
-        scale = width / max(vb.width(), 1.0)
-        flip_x, flip_y = b.x() < a.x(), a.y() > b.y()
-        image = self.image_for(
-            (rect.left(), rect.top(), rect.right(), rect.bottom()), (width, height), scale
-        )
+        (left, top, width, height), view, (flip_x, flip_y) = placed
+        if width * height > 80_000_000:
+            return
+        scale = device.mapRect(rect).width() / max(vb.width(), 1.0)  # device px per view px
+        image = self.image_for(view, (width, height), scale)
         if flip_x or flip_y:
             image = image.mirrored(flip_x, flip_y)
         painter.save()
+        # Draw in device pixels: undo what the painter adds beyond this item's own transform
+        # (a redirection offset when a window or a widget is grabbed, the device pixel ratio),
+        # so that image pixel (0, 0) lands on device pixel (left, top), one to one.
         painter.resetTransform()
-        painter.drawImage(QPointF(left, top), image)
+        beyond, invertible = painter.deviceTransform().inverted()
+        if invertible:
+            painter.setWorldTransform(beyond)
+            painter.drawImage(QPoint(left, top), image)
         painter.restore()
         self.last_paint_ms = (time.perf_counter() - start) * 1000
+
+
+def device_pixel_rect(device: QTransform, rect: QRectF):
+    """Whole device pixels covering ``rect`` (view units) and the view rectangle they show.
+
+    Returns ((left, top, width, height) in device pixels, (x0, y0, x1, y1) in view units with
+    y0 < y1, (flip_x, flip_y)), or None when nothing is to be drawn. The view rectangle is
+    mapped back from the whole pixels, so pixel i of the image covers exactly device pixels
+    [left + i, left + i + 1) and a point lands where ``device`` puts it.
+    """
+    if rect.isNull() or not rect.isValid() or not device.isInvertible() or device.isRotating():
+        return None
+    box = device.mapRect(rect)
+    left, top = int(np.floor(box.left() + 1e-6)), int(np.floor(box.top() + 1e-6))
+    right, bottom = int(np.ceil(box.right() - 1e-6)), int(np.ceil(box.bottom() - 1e-6))
+    width, height = right - left, bottom - top
+    if width < 1 or height < 1:
+        return None
+    inverse = device.inverted()[0]
+    a = inverse.map(QPointF(left, top))
+    b = inverse.map(QPointF(right, bottom))
+    x0, x1 = sorted((a.x(), b.x()))
+    y0, y1 = sorted((a.y(), b.y()))
+    # render() puts x0 at the image's left and y1 at its top; mirror where the device differs
+    flip_x, flip_y = a.x() > b.x(), a.y() < b.y()
+    return (left, top, width, height), (x0, y0, x1, y1), (flip_x, flip_y)
 
 
 def argb_image(pixels: np.ndarray) -> QImage:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QToolTip
 
@@ -72,9 +72,13 @@ class ScatterView(pg.PlotWidget):
         self.hit_rows = self.selected_rows = self.overlay_rows = EMPTY
         self.overlays: dict = {}
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.viewport().installEventFilter(self)  # the pointer leaving the map ends the hover
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.map_box.shapeDrawn.connect(self._on_shape)
         self.plotItem.vb.sigRangeChanged.connect(self._moving)
+        self.moved_by_person = False  # panned or zoomed since the layout was fitted
+        self._forming = self._fitting = False
+        self.plotItem.vb.sigRangeChangedManually.connect(self._on_moved_by_person)
         self._settle = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle.timeout.connect(self._settled)
         self.set_theme("light")
@@ -89,7 +93,19 @@ class ScatterView(pg.PlotWidget):
         return self.label_layer.focus_items
 
     # data ---------------------------------------------------------------------------------
-    def set_points(self, coords, labels: list[str], axis_titles=("", ""), keep_view=False) -> None:
+    def set_points(
+        self, coords, labels: list[str], axis_titles=("", ""), keep_view=False, forming=False
+    ) -> None:
+        """Show ``coords`` (N x 2+) named by ``labels``; the view fits them unless ``keep_view``.
+
+        ``forming``: a layout still forming (t-SNE, UMAP previews): each step refits the view
+        to it, so it fills the map as it grows, unless the person has moved the view since the
+        layout began forming; the finished layout then keeps the person's view too.
+        """
+        if forming and not self._forming:
+            self.moved_by_person = False  # a new layout begins forming
+        follow = forming or self._forming
+        self._forming = bool(forming)
         if coords is None:
             coords = np.empty((0, 2), dtype=np.float32)
         self.coords = np.ascontiguousarray(coords[:, :2], dtype=np.float32)
@@ -103,12 +119,34 @@ class ScatterView(pg.PlotWidget):
         self.plotItem.setLabel("bottom", axis_titles[0])
         self.plotItem.setLabel("left", axis_titles[1])
         self.hit_rows = self.selected_rows = EMPTY
+        self.rings.clear()  # the old layout's rings would stretch the range to fit
         self.isolated = False
         self.set_overlays({})
         self._draw_layers()
-        if len(self.coords) and not keep_view:
-            self.plotItem.vb.autoRange(padding=0.04)
+        if not keep_view and not (follow and self.moved_by_person):
+            self.fit()
+        if not follow:
+            self.moved_by_person = False
         self._update_labels()
+
+    def fit(self, padding: float = 0.04) -> None:
+        """Show every point (finite coordinates only), with a margin."""
+        xy = self.coords[np.isfinite(self.coords).all(axis=1)]
+        if not len(xy):
+            return
+        (x0, y0), (x1, y1) = xy.min(axis=0).astype(float), xy.max(axis=0).astype(float)
+        span = max(x1 - x0, y1 - y0) or max(abs(x0), abs(y0), 1.0)
+        x0, x1 = (x0, x1) if x1 > x0 else (x0 - span / 2, x1 + span / 2)
+        y0, y1 = (y0, y1) if y1 > y0 else (y0 - span / 2, y1 + span / 2)
+        self._fitting = True
+        try:
+            self.plotItem.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=padding)
+        finally:
+            self._fitting = False
+
+    def _on_moved_by_person(self, *_args) -> None:
+        if not self._fitting:
+            self.moved_by_person = True
 
     def shown_rows(self) -> np.ndarray | None:
         """Rows drawn (None: all of them); isolating the selection draws only it."""
@@ -142,6 +180,7 @@ class ScatterView(pg.PlotWidget):
         self.hit_cloud.set_style(self.point_size + 3, min(1.0, self.opacity + 0.3))
         self.selected_cloud.set_style(self.point_size + 2, 0.95)
         self.rings.setSize(self.point_size + 9)
+        self.label_layer.dot_radius = (self.point_size + 3) / 2  # a hit's dot, the largest
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         """Colour the points by a column (None: the theme's single colour)."""
@@ -152,6 +191,7 @@ class ScatterView(pg.PlotWidget):
     def set_point_size(self, size: float) -> None:
         self.point_size = float(size)
         self._restyle()
+        self._update_labels()
 
     def set_opacity(self, opacity: float) -> None:
         self.opacity = float(opacity)
@@ -220,6 +260,7 @@ class ScatterView(pg.PlotWidget):
         extent = float(np.ptp(self.coords, axis=0).max()) or 1.0
         # a lone point is shown with its surroundings (5% of the map), not magnified without end
         pad = max(float(max(x1 - x0, y1 - y0)) * 0.2, 0.05 * extent)
+        self.moved_by_person = True  # asked for: a forming layout leaves this view alone
         self.plotItem.vb.setRange(
             xRange=(float(x0) - pad, float(x1) + pad), yRange=(float(y0) - pad, float(y1) + pad)
         )
@@ -274,22 +315,42 @@ class ScatterView(pg.PlotWidget):
         row = self.row_at(scene_pos)
         if row == self.hovered_row:
             return
-        self.hovered_row = row
         if row < 0:
-            self.hover_marker.clear()
-            self.hover_text.hide()
-            self.setToolTip("")
-            QToolTip.hideText()
-        else:
-            label = self.labels[row]
-            x, y = self.coords[row]
-            self.hover_marker.setData(x=[x], y=[y])
-            self.hover_text.setText(label, color=QColor(*self.theme.text))
-            self.hover_text.setPos(float(x), float(y))
-            self.hover_text.show()
-            self.setToolTip(label)
-            QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), label, self)
+            self.clear_hover()
+            return
+        self.hovered_row = row
+        label = self.labels[row]
+        x, y = self.coords[row]
+        self.hover_marker.setData(x=[x], y=[y])
+        self.hover_text.setText(label, color=QColor(*self.theme.text))
+        # the box's lower-left corner just beyond the hover ring, not over the dot
+        px, py = self.plotItem.vb.viewPixelSize()
+        reach = (self.point_size + 9) / 2 + 1
+        self.hover_text.setPos(float(x) + reach * 0.7 * px, float(y) + reach * 0.7 * py)
+        self.hover_text.show()
+        self.setToolTip(label)
+        QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), label, self)
         self.pointHovered.emit(row)
+
+    def clear_hover(self) -> None:
+        """No point under the pointer: the hover ring, label and tooltip go."""
+        was = self.hovered_row
+        self.hovered_row = -1
+        self.hover_marker.clear()
+        self.hover_text.hide()
+        self.setToolTip("")
+        QToolTip.hideText()
+        if was != -1:
+            self.pointHovered.emit(-1)
+
+    def leaveEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        super().leaveEvent(event)
+        self.clear_hover()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Leave and watched is self.viewport():
+            self.clear_hover()
+        return super().eventFilter(watched, event)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

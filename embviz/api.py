@@ -1,0 +1,183 @@
+"""The public Python API, for scripts and notebooks: the same numbers as the CLI and the GUI.
+
+>>> import embviz
+>>> eset = embviz.load("vectors.bin")                       # doctest: +SKIP
+>>> embviz.neighbors(eset, "king", k=3)                     # doctest: +SKIP
+[('queen', 0.78), ('prince', 0.71), ('monarch', 0.69)]
+>>> embviz.neighbors(eset, "king - man + woman", k=1)       # doctest: +SKIP
+[('queen', 0.73)]
+>>> embviz.analogy(eset, "man", "king", "woman", k=1)       # doctest: +SKIP
+[('queen', 0.73)]
+>>> xy = embviz.project(eset, "tsne", perplexity=20)        # doctest: +SKIP
+>>> xy.shape, xy.dtype                                      # doctest: +SKIP
+((10000, 2), dtype('float32'))
+>>> embviz.evaluate(eset, analogies="questions-words.txt")  # doctest: +SKIP
+{'accuracy': 0.74, 'correct': ..., 'total': ..., 'skipped': ..., 'sections': [...]}
+
+Every function checks its arguments and raises :class:`~embviz.core.errors.EmbvizError` with a
+message that says what is wrong and what to do. Heavy libraries (scikit-learn, openTSNE, umap) are
+imported only when a function needs them, so ``import embviz`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.errors import EmbvizError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["analogy", "evaluate", "neighbors", "project"]
+
+
+def _check_set(eset: object) -> EmbeddingSet:
+    if not isinstance(eset, EmbeddingSet):
+        raise EmbvizError(
+            f"Expected an EmbeddingSet (from embviz.load(path)), got {type(eset).__name__}."
+        )
+    return eset
+
+
+def _check_int(value: object, name: str = "k") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EmbvizError(f"{name} must be a whole number, got {value!r}.")
+    return value
+
+
+def _check_text(value: object, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise EmbvizError(f"{what} must be a non-empty string, got {value!r}.")
+    return value
+
+
+def neighbors(
+    eset: EmbeddingSet,
+    query: str,
+    k: int = 10,
+    metric: str = "cosine",
+    *,
+    center: bool = False,
+) -> list[tuple[str, float]]:
+    """The ``k`` nearest labels to ``query`` in the original space, best first.
+
+    ``query`` is a label (``"king"``) or an expression (``"king - man + woman"``,
+    ``"0.5*paris + 0.5*rome"``); the words of the query are left out of the answers, as in gensim's
+    ``most_similar``. ``metric``: ``"cosine"`` (score: cosine similarity, higher is nearer),
+    ``"euclidean"`` (score: distance, lower is nearer) or ``"dot"``. ``center=True`` subtracts the
+    set's mean vector first. Same as ``embviz neighbors PATH QUERY --json``::
+
+        >>> embviz.neighbors(eset, "paris", k=2)               # doctest: +SKIP
+        [('london', 0.81), ('rome', 0.79)]
+    """
+    from embviz.core.neighbors import neighbors as search
+
+    result = search(
+        _check_set(eset), _check_text(query, "query"), _check_int(k), str(metric), bool(center)
+    )
+    return [
+        (label, float(score)) for label, score in zip(result.labels, result.scores, strict=True)
+    ]
+
+
+def analogy(
+    eset: EmbeddingSet,
+    a: str,
+    b: str,
+    c: str,
+    k: int = 5,
+    method: str = "3cosadd",
+    *,
+    exclude_inputs: bool = True,
+) -> list[tuple[str, float]]:
+    """``a`` is to ``b`` as ``c`` is to ?: the ``k`` best answers with their scores.
+
+    ``method="3cosadd"`` is gensim's ``most_similar(positive=[b, c], negative=[a])``;
+    ``"3cosmul"`` is ``most_similar_cosmul``. The input words are left out of the answers unless
+    ``exclude_inputs=False``. Same as ``embviz analogy PATH A B C --json``::
+
+        >>> embviz.analogy(eset, "man", "king", "woman", k=1)  # doctest: +SKIP
+        [('queen', 0.73)]
+    """
+    from embviz.core.analogy import solve
+
+    words = [_check_text(w, name) for w, name in ((a, "a"), (b, "b"), (c, "c"))]
+    result = solve(
+        _check_set(eset), *words, k=_check_int(k), method=str(method), exclude_inputs=exclude_inputs
+    )
+    return [
+        (label, float(score)) for label, score in zip(result.labels, result.scores, strict=True)
+    ]
+
+
+def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: Any) -> np.ndarray:
+    """An N x ``dims`` float32 array of coordinates, one row per row of ``eset``, in its order.
+
+    ``method``: ``"pca"``, ``"tsne"``, ``"umap"``, ``"custom"`` (axes from expressions) or any
+    installed reducer; ``params`` are the method's parameters, the same as the GUI's form and the
+    CLI's ``--param name=value`` (see ``embviz project --help``), checked against their bounds.
+    Layouts are reproducible: each method's ``seed`` defaults to 0. Same as
+    ``embviz project PATH --method M --param name=value -o out.npy``::
+
+        >>> embviz.project(eset, "tsne", perplexity=20, seed=1).shape  # doctest: +SKIP
+        (10000, 2)
+    """
+    import numpy as np
+
+    from embviz.core.tasks import run_task
+    from embviz.reduce.registry import projection_task
+
+    _check_set(eset)
+    if isinstance(dims, bool) or dims not in (2, 3):
+        raise EmbvizError(f"dims must be 2 or 3, got {dims!r}.")
+    projection = run_task(projection_task(eset, _check_text(method, "method"), params, dims))
+    return np.ascontiguousarray(projection.coords, dtype=np.float32)
+
+
+def evaluate(
+    eset: EmbeddingSet,
+    *,
+    analogies: str | Path | None = None,
+    similarity: str | Path | None = None,
+    restrict_vocab: int | None = None,
+    case_insensitive: bool = True,
+) -> dict[str, Any]:
+    """Analogy accuracy or word-similarity correlation, with gensim's defaults.
+
+    Give exactly one of ``analogies`` (a Google-format file: ``: section`` lines, then
+    ``a b c d``) or ``similarity`` (``word1<TAB>word2<TAB>score`` lines). Only the first
+    ``restrict_vocab`` rows count (default 300,000, as gensim); words are matched
+    case-insensitively unless ``case_insensitive=False``. Returns the same dict as
+    ``embviz evaluate PATH --analogies FILE --json`` (or ``--similarity FILE --json``)::
+
+        >>> embviz.evaluate(eset, similarity="wordsim353.tsv")["spearman"]  # doctest: +SKIP
+        0.66
+    """
+    from embviz.core.evaluate import (
+        RESTRICT_VOCAB,
+        evaluate_analogies_task,
+        evaluate_similarity,
+    )
+    from embviz.core.tasks import run_task
+
+    _check_set(eset)
+    if (analogies is None) == (similarity is None):
+        raise EmbvizError(
+            "Give exactly one benchmark file: evaluate(eset, analogies=PATH) or "
+            "evaluate(eset, similarity=PATH)."
+        )
+    limit = (
+        RESTRICT_VOCAB if restrict_vocab is None else _check_int(restrict_vocab, "restrict_vocab")
+    )
+    if limit < 1:
+        raise EmbvizError(f"restrict_vocab must be at least 1, got {limit}.")
+    if similarity is not None:
+        report = evaluate_similarity(
+            eset, similarity, restrict_vocab=limit, case_insensitive=bool(case_insensitive)
+        )
+        return dict(report.to_json())
+    assert analogies is not None
+    task = evaluate_analogies_task(eset, analogies, limit, bool(case_insensitive))
+    return dict(run_task(task).to_json())
