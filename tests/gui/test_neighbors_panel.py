@@ -70,11 +70,11 @@ def test_k_and_metric_are_remembered_but_centring_is_not(window, qtbot):
 
     panel = window.panels["neighbors"]
     panel.k.setValue(25)
-    panel.metric.setCurrentText("euclidean")
+    panel.metric_box.setCurrentText("euclidean")
     panel.center.setChecked(True)
     window.settings.sync()
     again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     assert again.panels["neighbors"].k.value() == 25
-    assert again.panels["neighbors"].metric.currentText() == "euclidean"
+    assert again.panels["neighbors"].metric_box.currentText() == "euclidean"
     assert not again.panels["neighbors"].center.isChecked()

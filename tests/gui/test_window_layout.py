@@ -41,3 +41,26 @@ def test_small_window_keeps_most_room_for_the_map_and_the_toolbars_fit(window, q
     # the search box and the set chooser are usable, not squeezed
     assert window.search_bar.edit.width() >= 150
     assert window.set_combo.width() >= 120
+
+
+# Virtual methods Qt calls on a widget from C++ (painting, layout, events): an instance attribute
+# of the same name on one of our widgets is called instead (a panel's `self.metric = QComboBox()`
+# made painting crash with "'QComboBox' object is not callable").
+QT_VIRTUALS = {
+    "metric", "devType", "paintEngine", "initPainter", "redirected", "sharedPainter", "event",
+    "eventFilter", "sizeHint", "minimumSizeHint", "heightForWidth", "hasHeightForWidth",
+    "setVisible", "paintEvent", "resizeEvent", "showEvent", "hideEvent", "changeEvent",
+    "focusNextPrevChild", "inputMethodQuery", "nativeEvent", "childEvent", "timerEvent",
+}  # fmt: skip
+
+
+def test_no_widget_of_ours_hides_a_qt_virtual_behind_an_attribute(window):
+    from PySide6.QtWidgets import QWidget
+
+    window.panels["compute"].open_dialog().hide()
+    ours = [w for w in window.findChildren(QWidget) if type(w).__module__.startswith("embviz")]
+    assert len(ours) > 10
+    clashes = {
+        f"{type(w).__name__}.{name}" for w in ours for name in vars(w) if name in QT_VIRTUALS
+    }
+    assert not clashes

@@ -49,8 +49,8 @@ class NeighborsPanel(QWidget):
         self.find_button = QPushButton("Find")
         self.centroid_button = QPushButton("Neighbours of the selection centroid")
         self.k = QSpinBox(minimum=1, maximum=MAX_K, value=10)
-        self.metric = QComboBox()
-        self.metric.addItems(METRICS)
+        self.metric_box = QComboBox()
+        self.metric_box.addItems(METRICS)
         self._remember_k_and_metric(window.settings)
         self.whole_file = QCheckBox("Search the whole file (the map shows its first rows)")
         self.whole_file.setChecked(True)
@@ -85,9 +85,11 @@ class NeighborsPanel(QWidget):
             pass
         metric = str(settings.value("neighbors/metric", "cosine"))
         if metric in METRICS:
-            self.metric.setCurrentText(metric)
+            self.metric_box.setCurrentText(metric)
         self.k.valueChanged.connect(lambda k: settings.setValue("neighbors/k", k))
-        self.metric.currentTextChanged.connect(lambda m: settings.setValue("neighbors/metric", m))
+        self.metric_box.currentTextChanged.connect(
+            lambda m: settings.setValue("neighbors/metric", m)
+        )
 
     def _layout(self) -> None:
         grid = QGridLayout()
@@ -95,7 +97,7 @@ class NeighborsPanel(QWidget):
         grid.addWidget(self.find_button, 0, 3)
         grid.addWidget(QLabel("k:"), 1, 0)
         grid.addWidget(self.k, 1, 1)
-        grid.addWidget(self.metric, 1, 2)
+        grid.addWidget(self.metric_box, 1, 2)
         grid.addWidget(self.center, 2, 0, 1, 4)
         grid.addWidget(self.whole_file, 3, 0, 1, 4)
         ann = QHBoxLayout()
@@ -111,7 +113,7 @@ class NeighborsPanel(QWidget):
 
     # asking the core ----------------------------------------------------------------------
     def _params(self) -> tuple[int, str, bool]:
-        return self.k.value(), self.metric.currentText(), self.center.isChecked()
+        return self.k.value(), self.metric_box.currentText(), self.center.isChecked()
 
     def searched_set(self, eset: EmbeddingSet) -> EmbeddingSet:
         """The set neighbours are searched in: the whole file when only its top rows are shown."""
@@ -208,7 +210,9 @@ class NeighborsPanel(QWidget):
         eset = self.session.current
         if eset is None:
             return
-        metric = self.metric.currentText() if self.metric.currentText() != "dot" else "cosine"
+        metric = (
+            self.metric_box.currentText() if self.metric_box.currentText() != "dot" else "cosine"
+        )
         center = self.center.isChecked()
         version = eset.version
         self.ann_label.setText(
