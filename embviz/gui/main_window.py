@@ -60,6 +60,8 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.view = ScatterView(self)  # the 2-D map; self.maps switches to 3-D
         self.docks: dict[str, QDockWidget] = {}
+        self._dock_fitter = QTimer(self, singleShot=True, interval=30)
+        self._dock_fitter.timeout.connect(self._fit_docks)
         self._build_toolbar()
         self._build_status_bar()
         self._build_menus()
@@ -336,7 +338,7 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         """A smaller window keeps most of its room for the map: docks narrow to a share."""
         super().resizeEvent(event)
-        QTimer.singleShot(0, self, self._fit_docks)  # once the docks have their new geometry
+        self._dock_fitter.start()  # once the docks have their new geometry
 
     def _fit_docks(self) -> None:
         limit = max(DOCK_MIN_WIDTH, int(self.width() * DOCK_SHARE))

@@ -236,3 +236,26 @@ def test_file_menu_groups_open_add_export_and_close(window):
     close = window.close_set_action
     assert not close.isEnabled()  # nothing open
     assert close.shortcut().toString() == "Ctrl+W"
+
+
+def test_replaced_vectors_are_projected_again_and_the_old_layout_is_never_current(window, qtbot):
+    from sklearn.decomposition import PCA
+
+    from embviz.core.dataset import EmbeddingSet
+
+    rng = np.random.default_rng(5)
+    eset = EmbeddingSet([f"w{i}" for i in range(60)], rng.normal(size=(60, 6)), name="v")
+    window.session.add_set(eset)
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    old = window.view.coords.copy()
+    new_vectors = rng.normal(size=(60, 6)).astype(np.float32) * [5, 1, 1, 1, 1, 0.1]
+    window.session.replace_vectors(eset, new_vectors)
+    data = window.panels["data"]
+    assert "updating" in data.fields["Map"].text() and not window.is_idle()
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    assert "updating" not in data.fields["Map"].text()
+    expected = PCA(n_components=2).fit_transform(new_vectors.astype(np.float64))
+    coords = window.view.coords.astype(np.float64)
+    signs = np.sign(np.sum(coords * expected, axis=0))
+    assert np.allclose(coords * signs, expected, atol=1e-3 * np.abs(expected).max())
+    assert not np.allclose(window.view.coords, old)

@@ -59,6 +59,11 @@ class DataPanel(QWidget):
             lambda eset: self._on_current(eset) if eset is session.current else None
         )
         session.projection_changed.connect(self._on_projection)
+        session.vectors_changed.connect(
+            lambda eset: (
+                self._on_projection(session.projection) if eset is session.current else None
+            )
+        )
         session.sets_changed.connect(self._list_sets)
         session.current_changed.connect(lambda _eset: self._list_sets())
         self.sets.itemClicked.connect(lambda _item: self._show_chosen())
@@ -120,7 +125,10 @@ class DataPanel(QWidget):
         self.warnings.setPlainText("\n".join(src.warnings))
 
     def _on_projection(self, projection: Projection | None) -> None:
-        self.fields["Map"].setText(describe_projection(projection))
+        text = describe_projection(projection)
+        if projection is not None and not self.session.active.projection_is_current:
+            text += " (of the previous vectors; updating…)"
+        self.fields["Map"].setText(text)
 
 
 def describe_projection(projection: Projection | None) -> str:
