@@ -103,9 +103,14 @@ def analogy(
     """
     from embviz.core.analogy import solve
 
-    words = [_check_text(w, name) for w, name in ((a, "a"), (b, "b"), (c, "c"))]
     result = solve(
-        _check_set(eset), *words, k=_check_int(k), method=str(method), exclude_inputs=exclude_inputs
+        _check_set(eset),
+        _check_text(a, "a"),
+        _check_text(b, "b"),
+        _check_text(c, "c"),
+        k=_check_int(k),
+        method=str(method),
+        exclude_inputs=bool(exclude_inputs),
     )
     return [
         (label, float(score)) for label, score in zip(result.labels, result.scores, strict=True)

@@ -9,6 +9,7 @@ against exact search on sampled rows) says how often.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,9 @@ class ApproximateIndex:
     def serves(self, metric: str, center: bool) -> bool:
         return metric == self.metric and center == self.center
 
-    def search_vector(self, exact: NeighborIndex, q: np.ndarray, k: int, exclude=()):
+    def search_vector(
+        self, exact: NeighborIndex, q: np.ndarray, k: int, exclude: Sequence[int] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Approximate candidates, scored exactly; best first."""
         m = exact.matrix(self.metric, self.center)
         if self.metric == "cosine":
@@ -52,7 +55,9 @@ class ApproximateIndex:
         return rows[order], scores[order].astype(np.float64)
 
 
-def measure_recall(exact: NeighborIndex, approx: ApproximateIndex, queries: int = 200, seed=0):
+def measure_recall(
+    exact: NeighborIndex, approx: ApproximateIndex, queries: int = 200, seed: int = 0
+) -> tuple[float, int]:
     """recall@10 of ``approx`` against exact search, querying with sampled rows of the set."""
     m = exact.matrix(approx.metric, approx.center)
     rng = np.random.default_rng(seed)

@@ -123,7 +123,7 @@ def _numeric(column: str, values: np.ndarray, finite: np.ndarray) -> Colouring:
     return Colouring(codes, table, "numeric", column, vmin=float(lo), vmax=float(hi))
 
 
-def _as_text(value) -> str:
+def _as_text(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
         return MISSING
     return str(value)

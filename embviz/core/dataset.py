@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 T = TypeVar("T")
+DerivedKey = tuple[Hashable, ...]  # what a derived value was computed from, e.g. ("unit",)
 _SET_IDS = itertools.count(1)  # a set's identity for keys; never reused, unlike id()
 
 
@@ -78,22 +79,22 @@ class EmbeddingSet:
         self.uid = next(_SET_IDS)
         self.vectors_version = 0
         self.metadata_version = 0
-        self._derived: dict[tuple, tuple[bool, Any]] = {}  # key -> (uses metadata, value)
+        self._derived: dict[DerivedKey, tuple[bool, Any]] = {}  # key -> (uses metadata, value)
         self._index: dict[str, int] | None = None
 
     def __len__(self) -> int:
-        return self.vectors.shape[0]
+        return int(self.vectors.shape[0])
 
     def __repr__(self) -> str:
         return f"EmbeddingSet({self.name!r}, rows={len(self)}, dims={self.dims})"
 
     @property
     def dims(self) -> int:
-        return self.vectors.shape[1]
+        return int(self.vectors.shape[1])
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.vectors.shape  # type: ignore[return-value]
+        return len(self), self.dims
 
     @property
     def warnings(self) -> list[str]:
@@ -106,8 +107,10 @@ class EmbeddingSet:
         return self._index[label]
 
     def __contains__(self, label: object) -> bool:
+        if not isinstance(label, str):
+            return False
         try:
-            self.index_of(label)  # type: ignore[arg-type]
+            self.index_of(label)
         except KeyError:
             return False
         return True
@@ -142,7 +145,9 @@ class EmbeddingSet:
         self.metadata_version += 1
         self._derived = {k: v for k, v in self._derived.items() if not v[0]}
 
-    def derived(self, key: tuple, compute: Callable[[], T], *, uses_metadata: bool = False) -> T:
+    def derived(
+        self, key: DerivedKey, compute: Callable[[], T], *, uses_metadata: bool = False
+    ) -> T:
         """The value computed from this set under ``key``, computing it once.
 
         Valid until the vectors change (or the metadata, when ``uses_metadata``).
@@ -150,19 +155,25 @@ class EmbeddingSet:
         version = self.version
         found = self._derived.get(key)
         if found is not None:
-            return found[1]  # type: ignore[no-any-return]
+            kept: T = found[1]
+            return kept
         value = compute()
         if self.version == version:  # the data did not change while it was computed
             self._derived[key] = (uses_metadata, value)
         return value
 
-    def peek_derived(self, key: tuple) -> Any:
+    def peek_derived(self, key: DerivedKey) -> Any:
         """The value kept under ``key``, or None (computes nothing)."""
         found = self._derived.get(key)
         return None if found is None else found[1]
 
     def store_derived(
-        self, key: tuple, value: Any, *, version: tuple | None = None, uses_metadata: bool = False
+        self,
+        key: DerivedKey,
+        value: Any,
+        *,
+        version: tuple[int, int, int] | None = None,
+        uses_metadata: bool = False,
     ) -> bool:
         """Keep ``value`` under ``key`` if it was computed from this version of the set.
 
@@ -180,6 +191,7 @@ class EmbeddingSet:
         def compute() -> np.ndarray:
             norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
             norms[norms == 0] = 1.0
-            return (self.vectors / norms).astype(np.float32, copy=False)
+            unit: np.ndarray = (self.vectors / norms).astype(np.float32, copy=False)
+            return unit
 
         return self.derived(("unit",), compute)

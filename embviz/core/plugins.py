@@ -11,10 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
-from typing import Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
+
+
+class Named(Protocol):
+    """What a registry holds: anything with a ``name`` (a format, reducer, adapter...)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+T = TypeVar("T", bound=Named)
 
 
 class Registry(Generic[T]):
@@ -29,15 +38,15 @@ class Registry(Generic[T]):
         if self._items is None:
             items: dict[str, T] = {}
             for item in self._builtins():
-                items[item.name] = item  # type: ignore[attr-defined]
-                self.origins[item.name] = "built in"  # type: ignore[attr-defined]
+                items[item.name] = item
+                self.origins[item.name] = "built in"
             for ep in entry_points(group=self.group):
                 try:
-                    obj = ep.load()
-                    item = obj() if isinstance(obj, type) else obj
-                    items[item.name] = item  # type: ignore[attr-defined]
+                    obj: Any = ep.load()
+                    loaded: T = obj() if isinstance(obj, type) else obj
+                    items[loaded.name] = loaded
                     dist = ep.dist.name if ep.dist is not None else "unknown distribution"
-                    self.origins[item.name] = f"entry point {ep.name} ({dist})"  # type: ignore
+                    self.origins[loaded.name] = f"entry point {ep.name} ({dist})"
                 except Exception as exc:  # a broken plugin must not break the app
                     self.failures[ep.name] = f"{type(exc).__name__}: {exc}"
                     log.warning("plugin %s in %s failed to load: %s", ep.name, self.group, exc)
@@ -45,7 +54,7 @@ class Registry(Generic[T]):
         return self._items
 
     def register(self, item: T) -> T:
-        self._load()[item.name] = item  # type: ignore[attr-defined]
+        self._load()[item.name] = item
         return item
 
     def get(self, name: str) -> T:

@@ -19,7 +19,7 @@ class Projection:
 
     @property
     def dims(self) -> int:
-        return self.coords.shape[1]
+        return int(self.coords.shape[1])
 
     @property
     def axis_titles(self) -> tuple[str, str]:
@@ -61,13 +61,18 @@ def cached_projection(
 
 
 def keep_projection(
-    eset: Any, projection: Projection, version: tuple | None, *, uses_metadata: bool = False
+    eset: Any,
+    projection: Projection,
+    version: tuple[int, int, int] | None,
+    *,
+    uses_metadata: bool = False,
 ) -> bool:
     """Keep a finished ``projection`` computed from ``eset`` at ``version`` (its
     :attr:`EmbeddingSet.version` when the run started). False, and nothing kept, when the set
     changed meanwhile: the caller must then not draw it as the set's layout."""
     if projection.partial:
         return False
-    return eset.store_derived(
+    kept: bool = eset.store_derived(
         ("projection", *projection.key()), projection, version=version, uses_metadata=uses_metadata
     )
+    return kept

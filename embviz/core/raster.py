@@ -26,6 +26,7 @@ class GridIndex:
     def __init__(self, coords: np.ndarray, rows: np.ndarray | None = None) -> None:
         coords = np.asarray(coords, dtype=np.float32)[:, :2]
         rows = np.arange(len(coords)) if rows is None else np.asarray(rows, dtype=np.int64)
+        rows = rows[np.isfinite(coords[rows]).all(axis=1)]  # rows left out of a projection: NaN
         self.size = len(rows)
         xy = coords[rows]
         if self.size == 0:
@@ -193,10 +194,21 @@ def _count_levels(opacity: float) -> np.ndarray:
 
 def _levels(coverage: np.ndarray, opacity: float) -> np.ndarray:
     alpha = -np.expm1(coverage * np.log1p(-min(opacity, 0.999)))
-    return np.minimum(alpha * (ALPHA_LEVELS - 1) + 0.5, ALPHA_LEVELS - 1).astype(np.intp)
+    levels: np.ndarray = np.minimum(alpha * (ALPHA_LEVELS - 1) + 0.5, ALPHA_LEVELS - 1)
+    return levels.astype(np.intp)
 
 
-def _finish(out, nz, coverage, code_buf, lut, opacity, width, height) -> np.ndarray:
+def _finish(
+    out: np.ndarray,
+    nz: np.ndarray,
+    coverage: np.ndarray,
+    code_buf: np.ndarray,
+    lut: np.ndarray,
+    opacity: float,
+    width: int,
+    height: int,
+) -> np.ndarray:
     level = _levels(coverage, opacity)
     out[nz] = lut[code_buf[nz].astype(np.intp), level]
-    return out.reshape(height, width)
+    image: np.ndarray = out.reshape(height, width)
+    return image

@@ -34,7 +34,8 @@ def run_task(task: Task[T], on_progress: Callable[[Progress], None] | None = Non
         try:
             progress = next(task)
         except StopIteration as stop:
-            return stop.value
+            result: T = stop.value
+            return result
         if on_progress is not None:
             on_progress(progress)
 

@@ -15,10 +15,14 @@ from embviz.core.paths import resource
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if existing is None:
         share_gl_contexts()
         app = QApplication(argv if argv is not None else sys.argv[:1])
+    elif isinstance(existing, QApplication):
+        app = existing
+    else:
+        raise RuntimeError("A non-GUI QCoreApplication already runs here; embviz needs a window.")
     app.setApplicationName("embviz")
     app.setOrganizationName("embviz")
     app.setApplicationVersion(__version__)

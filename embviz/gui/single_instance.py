@@ -64,7 +64,7 @@ class InstanceServer(QObject):
     def _read(self, socket: QLocalSocket) -> None:
         while socket.canReadLine():
             try:
-                message = json.loads(bytes(socket.readLine()).decode())
+                message = json.loads(bytes(socket.readLine().data()).decode())
                 paths = [str(p) for p in message.get("open", [])]
             except (ValueError, AttributeError):
                 continue  # not ours: ignore

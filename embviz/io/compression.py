@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from embviz.core.errors import LoadError
+from embviz.io.guards import reason
 
 GZIP_MAGIC = b"\x1f\x8b"
 BZ2_MAGIC = b"BZh"
@@ -62,7 +63,7 @@ def damage_error(path: Path, kind: str, exc: BaseException, at: int) -> LoadErro
         )
     return LoadError(
         path,
-        f"the {kind} data is corrupt, {where} ({exc}).",
+        f"the {kind} data is corrupt, {where} ({reason(exc)}).",
         hint="Download or copy it again; 'gzip -t FILE' / 'bzip2 -t FILE' checks a file.",
     )
 

@@ -14,6 +14,9 @@ Compiled code is cached on disk (``cache=True``), so only the first use on a mac
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 _POW10 = np.array([10.0**k for k in range(23)], dtype=np.float64)
@@ -25,7 +28,9 @@ BLANK_BETWEEN = 1  # a blank line was followed by a row (the blank line's index 
 FULL = 2  # max_rows rows were read and another row follows (its line index is returned)
 
 
-def _parse_values(buf, start, stop, out, r, dims):  # pragma: no cover - compiled
+def _parse_values(  # pragma: no cover - compiled
+    buf: np.ndarray, start: int, stop: int, out: np.ndarray, r: int, dims: int
+) -> bool:
     """Parse the space-separated tokens in buf[start:stop] into out[r]; False if any needs the
     slow path or their number is not ``dims``."""
     k = 0
@@ -104,9 +109,20 @@ def _parse_values(buf, start, stop, out, r, dims):  # pragma: no cover - compile
     return k == dims
 
 
-def _scan_rows(
-    buf, dims, out, row0, max_rows, blank_before, labels, values, slow
-):  # pragma: no cover
+ScanResult = tuple[int, int, int, int, int]  # rows, lines, code, line index, byte position
+
+
+def _scan_rows(  # pragma: no cover - compiled
+    buf: np.ndarray,
+    dims: int,
+    out: np.ndarray,
+    row0: int,
+    max_rows: int,
+    blank_before: bool,
+    labels: np.ndarray,
+    values: np.ndarray,
+    slow: np.ndarray,
+) -> ScanResult:
     """Read the lines of ``buf`` into ``out[row0:]``.
 
     Per row: label span (``labels``), value span (``values``), and ``slow[r] = 1`` when the row
@@ -149,10 +165,10 @@ def _scan_rows(
     return rows, lines, DONE, blank, n
 
 
-def _compile():
+def _compile() -> Callable[..., ScanResult]:
     import numba
 
-    def jit(fn):
+    def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return numba.njit(cache=True, nogil=True)(fn)
         except RuntimeError:  # no writable cache location (e.g. a frozen app): compile each run
@@ -163,10 +179,20 @@ def _compile():
     return jit(_scan_rows)
 
 
-_compiled = None
+_compiled: Callable[..., ScanResult] | None = None
 
 
-def scan_rows(buf, dims, out, row0, max_rows, blank_before, labels, values, slow):
+def scan_rows(
+    buf: np.ndarray,
+    dims: int,
+    out: np.ndarray,
+    row0: int,
+    max_rows: int,
+    blank_before: bool,
+    labels: np.ndarray,
+    values: np.ndarray,
+    slow: np.ndarray,
+) -> ScanResult:
     """The compiled scanner (compiled or loaded from the on-disk cache on first use)."""
     global _compiled
     if _compiled is None:

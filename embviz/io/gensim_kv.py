@@ -19,7 +19,7 @@ from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError, TrustRequired
 from embviz.core.tasks import Progress, Task
 from embviz.io.compression import open_binary, read_head
-from embviz.io.guards import pickle_protocol
+from embviz.io.guards import pickle_protocol, reason
 from embviz.io.noise import library_noise
 from embviz.io.textparse import drop_duplicates, flag_nonfinite
 
@@ -86,7 +86,7 @@ class GensimPickleFormat:
         except Exception as exc:  # unpickling can fail in many ways
             raise LoadError(
                 path,
-                f"it could not be loaded ({type(exc).__name__}: {exc}). {RAN_NOTE}",
+                f"it could not be loaded ({type(exc).__name__}: {reason(exc)}). {RAN_NOTE}",
                 hint="Check that the files gensim saved beside it (*.npy) are there too.",
             ) from None
         if isinstance(obj, np.ndarray):
@@ -115,7 +115,7 @@ def _from_array(path: Path, array: np.ndarray, notes: list[str]) -> EmbeddingSet
     try:
         vectors = np.asarray(array, dtype=np.float32)
     except (ValueError, TypeError):
-        vectors = np.empty(0)
+        vectors = np.empty(0, dtype=np.float32)
     if vectors.ndim != 2:
         raise LoadError(
             path,
@@ -160,6 +160,9 @@ class FastTextBinFormat:
         yield Progress(None, f"Loading {path.name} with gensim's fastText loader")
         from gensim.models.fasttext import load_facebook_vectors
 
+        from embviz.io.fasttext_check import check_fasttext
+
+        check_fasttext(path)
         notes: list[str] = []
         try:
             with library_noise(notes, "gensim"):
@@ -167,7 +170,7 @@ class FastTextBinFormat:
         except Exception as exc:  # a damaged file fails in many ways inside gensim
             raise LoadError(
                 path,
-                f"not a readable fastText model ({type(exc).__name__}: {exc}).",
+                f"not a readable fastText model ({type(exc).__name__}: {reason(exc)}).",
                 hint="The file may be cut short or from an unsupported fastText version.",
             ) from None
         eset = _from_keyed_vectors(path, kv, self.name, options.get("limit"))

@@ -70,6 +70,12 @@ def check_regular_file(path: Path) -> None:
         )
 
 
+def reason(exc: BaseException, most: int = 300) -> str:
+    """A library's exception text on one line (never a traceback's worth), cut at ``most``."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
 def pickle_protocol(head: bytes) -> int | None:
     """The protocol of a Python pickle that starts ``head`` (its PROTO opcode), else None."""
     if len(head) >= 2 and head[0] == 0x80 and head[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05"):

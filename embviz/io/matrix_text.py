@@ -80,7 +80,8 @@ class TextMatrixFormat:
                 line=bad + 1,
             ) from None
         vectors = np.empty((len(raw), dims), np.float32)
-        vectors[:, 0] = first_column.astype(np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            vectors[:, 0] = first_column.astype(np.float32)
         vectors[:, 1:] = rest
         labels = [str(i) for i in range(len(raw))]
         warnings = [

@@ -124,9 +124,31 @@ def read_delimited(
     if not first:
         raise LoadError(path, "the file is empty.", hint="Give a header row and one row per item.")
     delimiter = delimiter_of(first)
-    header = next(csv.reader([first], delimiter=delimiter))
     body: list[list[str]] = []
-    for row in csv.reader(lines, delimiter=delimiter):
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+        rows = csv.reader(lines, delimiter=delimiter)
+        _rows_into(path, header, body, rows, delimiter, limit, check)
+    except csv.Error as exc:
+        raise LoadError(
+            path,
+            f"cannot be read as a table ({exc}).",
+            row=len(body) + 1,
+            hint="A carriage return (CR) or quote inside a value must be quoted; export it again.",
+        ) from None
+    return header, body
+
+
+def _rows_into(
+    path: Path,
+    header: list[str],
+    body: list[list[str]],
+    reader: Iterator[list[str]],
+    delimiter: str,
+    limit: int | None,
+    check: Callable[[list[str], list[list[str]]], None] | None,
+) -> None:
+    for row in reader:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -144,7 +166,6 @@ def read_delimited(
             break
     if check is not None and body:
         check(header, body)
-    return header, body
 
 
 def label_column(header: list[str], columns: list[list[str]]) -> int | None:

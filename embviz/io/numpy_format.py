@@ -7,8 +7,12 @@ only rows that are used are read from disk.
 
 from __future__ import annotations
 
+import io
+import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +22,12 @@ from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError, TrustRequired
 from embviz.core.tasks import Progress, Task
 from embviz.io.compression import compression_of, open_binary
-from embviz.io.guards import check_memory, size_text
+from embviz.io.guards import check_memory, reason, size_text
 from embviz.io.textparse import decode_labels, drop_duplicates, flag_nonfinite
 
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
+MAX_HEADER = 1 << 20
 SIDECARS = ("labels.tsv", "metadata.tsv")
 PICKLE_HINT = (
     "Save labels as a string array, e.g. np.array(labels, dtype=str); pickles are not read."
@@ -39,17 +44,38 @@ def _trust_required(path: Path, what: str) -> TrustRequired:
     return TrustRequired(path, f"{what} {OBJECT_PROBLEM}", hint=TRUST_HINT)
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """numpy warns that a header "was created on Python 2": it is parsed anyway; nothing to say."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        yield
+
+
 def _npy_header(path: Path, f: Any, what: str) -> tuple[tuple[int, ...], np.dtype[Any]]:
     """The shape and dtype a .npy header declares (nothing is allocated)."""
     fmt = np.lib.format
-    try:
-        version = fmt.read_magic(f)
-        reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
-        shape, _, dtype = reader(f, max_header_size=1 << 20)
-    except (ValueError, OSError, EOFError, SyntaxError, TypeError) as exc:
+    start = f.read(12)  # magic, version, header length: checked before numpy reads that many
+    size_bytes = 2 if start[6:7] == b"\x01" else 4
+    length = int.from_bytes(start[8 : 8 + size_bytes], "little")
+    if len(start) < 12 or length > MAX_HEADER:
         raise LoadError(
             path,
-            f"{what} has a damaged .npy header ({exc}).",
+            f"{what} has a damaged .npy header (it claims {length:,} bytes of header).",
+            hint="Save the array again with numpy.save.",
+        )
+    buf = io.BytesIO(start + f.read(max(0, 8 + size_bytes + length - 12)))
+    try:
+        version = fmt.read_magic(buf)
+        reader = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
+        with _quiet():
+            shape, _, dtype = reader(buf, max_header_size=MAX_HEADER)
+    except LoadError:
+        raise
+    except Exception as exc:  # numpy parses the header with Python's tokenizer: many failures
+        raise LoadError(
+            path,
+            f"{what} has a damaged .npy header ({reason(exc)}).",
             hint="Save the array again with numpy.save.",
         ) from None
     return tuple(int(n) for n in shape), dtype
@@ -178,14 +204,15 @@ class NpyFormat:
         check_memory(path, need, f"the {shape[0]:,} x {shape[1]:,} {dtype} array")
         try:
             if not compressed and not trusted:
-                array = np.load(path, mmap_mode="r", allow_pickle=False)
+                with _quiet():
+                    array = np.load(path, mmap_mode="r", allow_pickle=False)
             else:  # a compressed file cannot be memory-mapped
-                with open_binary(path) as f:
+                with open_binary(path) as f, _quiet():
                     array = np.load(f, allow_pickle=bool(trusted))
         except (ValueError, EOFError) as exc:
             ran = f" {RAN_NOTE}" if trusted else ""
             raise LoadError(
-                path, f"not a readable .npy array ({exc}).{ran}", hint=PICKLE_HINT
+                path, f"not a readable .npy array ({reason(exc)}).{ran}", hint=PICKLE_HINT
             ) from None
         if limit:
             array = array[:limit]
@@ -271,7 +298,9 @@ def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, n
     try:
         archive = zipfile.ZipFile(path)
     except ZIP_DAMAGE as exc:
-        raise LoadError(path, f"not a readable .npz archive ({exc}).", hint=ZIP_HINT) from None
+        raise LoadError(
+            path, f"not a readable .npz archive ({reason(exc)}).", hint=ZIP_HINT
+        ) from None
     with archive:
         declared: dict[str, tuple[zipfile.ZipInfo, tuple[int, ...], np.dtype[Any]]] = {}
         for info in archive.infolist():
@@ -286,7 +315,9 @@ def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, n
                 with archive.open(info) as f:
                     shape, dtype = _npy_header(path, f, what)
             except ZIP_DAMAGE as exc:
-                raise LoadError(path, f"{what} cannot be read ({exc}).", hint=ZIP_HINT) from None
+                raise LoadError(
+                    path, f"{what} cannot be read ({reason(exc)}).", hint=ZIP_HINT
+                ) from None
             declared[name[:-4]] = (info, shape, dtype)
         if not declared:
             raise LoadError(
@@ -310,13 +341,13 @@ def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, n
         arrays = {}
         for key, (info, _, _) in declared.items():
             try:
-                with archive.open(info) as f:
+                with archive.open(info) as f, _quiet():
                     arrays[key] = np.lib.format.read_array(f, allow_pickle=trusted)
             except ZIP_DAMAGE as exc:
                 ran = f" {RAN_NOTE}" if trusted and pickled else ""
                 raise LoadError(
                     path,
-                    f"the member {info.filename!r} cannot be read ({exc}).{ran}",
+                    f"the member {info.filename!r} cannot be read ({reason(exc)}).{ran}",
                     hint=ZIP_HINT,
                 ) from None
     return arrays

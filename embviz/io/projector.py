@@ -178,7 +178,8 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
     labels = [row[0] for row in cells] if labelled else None
     values = [row[1:] for row in cells] if labelled else cells
     try:
-        vectors = np.array(values, dtype=np.float64).astype(np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            vectors = np.array(values, dtype=np.float64).astype(np.float32)
     except ValueError:
         for (number, _), row in zip(lines, values, strict=True):
             if len(row) != dims:

@@ -23,9 +23,15 @@ HEAD_BYTES = 64 * 1024
 
 
 class Format(Protocol):
-    name: str
-    title: str
-    extensions: tuple[str, ...]
+    # Read-only members, so a class attribute such as ``name = "glove-text"`` fits.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def extensions(self) -> tuple[str, ...]: ...
 
     def sniff(self, path: Path, head: bytes) -> float: ...
 

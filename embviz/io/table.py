@@ -17,7 +17,7 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
-from embviz.io.guards import check_memory, size_text
+from embviz.io.guards import check_memory, reason, size_text
 from embviz.io.metadata import delimiter_of, label_column, read_delimited, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
@@ -51,7 +51,8 @@ def _vector_column(header: list[str], columns: list[list[str]]) -> int | None:
 def _parse_vectors(path: Path, cells: list[list[str]], first_row: int) -> np.ndarray:
     dims = len(cells[0])
     try:
-        return np.array(cells, dtype=np.float64).astype(np.float32)
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            return np.array(cells, dtype=np.float64).astype(np.float32)
     except ValueError:
         for r, row in enumerate(cells):
             if len(row) != dims:
@@ -255,7 +256,7 @@ class ParquetFormat:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises many kinds for damaged files
-            raise LoadError(path, f"not a readable Parquet file ({exc}).") from None
+            raise LoadError(path, f"not a readable Parquet file ({reason(exc)}).") from None
         if table.num_rows == 0 or table.num_columns == 0:
             what = "no rows" if table.num_columns else "no columns"
             raise LoadError(
@@ -303,7 +304,7 @@ def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
             row=bad + 1,
         )
     flat = values.flatten().to_numpy(zero_copy_only=False)
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         return flat.astype(np.float32).reshape(len(values), -1)
 
 

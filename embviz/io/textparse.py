@@ -131,15 +131,26 @@ def flag_nonfinite(labels: list[str], vectors: np.ndarray, warnings: list[str]) 
         shown = ", ".join(repr(labels[i]) for i in bad[:5]) + (", ..." if bad.size > 5 else "")
         warnings.append(
             f"{bad.size} row(s) hold NaN or infinite values ({shown}); they were loaded as they "
-            "are, but distances and maps involving them are meaningless. Fix or drop those rows."
+            "are, but distances and maps involving them are meaningless (a value beyond "
+            "float32's range, about 3.4e38, becomes infinite). Fix or drop those rows."
         )
     return bad
 
 
-def allocate(path: Path, rows: int, dims: int) -> np.ndarray:
-    """One float32 array for all rows; a header asking for absurd memory is reported, not fatal."""
+def allocate(path: Path, rows: int, dims: int, capacity: int | None = None) -> np.ndarray:
+    """One float32 array for all rows (at most ``capacity`` of them for now); a header asking for
+    more memory than there is is reported with the numbers before anything is allocated."""
+    from embviz.io.guards import check_memory
+
+    check_memory(
+        path,
+        rows * dims * 4,
+        f"the header's {rows:,} rows x {dims:,} dimensions (float32)",
+        line=1,
+        hint="Check that the header is right, or read only the first rows (--limit N).",
+    )
     try:
-        return np.empty((rows, dims), dtype=np.float32)
+        return np.empty((min(rows, capacity or rows), dims), dtype=np.float32)
     except (MemoryError, ValueError):
         raise LoadError(
             path,
@@ -210,7 +221,8 @@ def _slow_rows(
     """Rows the compiled scanner left to numpy's parser (long or unusual numbers, or errors)."""
     for r in rows.tolist():
         rest = data[base + int(spans[r, 0]) : base + int(spans[r, 1])]
-        out[row0 + r] = _parse_block(path, [rest], dims, line0 + r)[0]
+        with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite
+            out[row0 + r] = _parse_block(path, [rest], dims, line0 + r)[0]
 
 
 def read_text_rows(
@@ -237,7 +249,10 @@ def read_text_rows(
         guess = _line_guess(path, pending or [], size_hint)
         out = allocate(path, min(wanted, guess) if wanted else guess, dims)
     else:
-        out = allocate(path, wanted, dims)
+        # a row takes at least 2 bytes per value plus a label and a newline: a file of this
+        # size cannot hold more, whatever its header says (the array grows if it must)
+        most = size_hint // (2 * dims + 2) + 1 if size_hint else wanted
+        out = allocate(path, wanted, dims, capacity=most)
     labels: list[bytes] = []
     carry = b"".join(pending or [])
     line0 = first_line  # line number of the first line of the next buffer

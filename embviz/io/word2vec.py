@@ -35,6 +35,7 @@ from embviz.io.textparse import (
 
 CHUNK_BYTES = 1024 * 1024
 MAX_LABEL_BYTES = 64 * 1024
+EARLY_CHECK_BYTES = 64 * 1024 * 1024
 HEADER_HINT = "A word2vec file starts with a line 'ROWS DIMS', e.g. '400000 300'."
 
 
@@ -63,6 +64,19 @@ def _check_limit(path: Path, limit: Any) -> int | None:
     if limit is not None and (not isinstance(limit, int) or limit < 1):
         raise LoadError(path, f"limit must be a positive whole number, not {limit!r}.")
     return limit
+
+
+def _check_dims_fit(path: Path, dims: int, size: int, least_per_value: int) -> None:
+    """A header whose one row could not fit in the file: said before a big row is allocated
+    (small ones are left to the reader, which says where the file ends)."""
+    if size and dims * least_per_value > size and dims * 4 > EARLY_CHECK_BYTES:
+        raise LoadError(
+            path,
+            f"the header says each vector has {dims:,} values, but one row of them takes at "
+            f"least {dims * least_per_value:,} bytes and the file has {size:,}.",
+            line=1,
+            hint=HEADER_HINT,
+        )
 
 
 def _read_header(path: Path, line: bytes) -> tuple[int, int]:
@@ -148,11 +162,33 @@ def _check_float32(path: Path, data: bytes, rows: int, dims: int, whole: bool) -
         )
 
 
+def _check_binary_size(path: Path, rows: int, wanted: int, dims: int) -> None:
+    """A header promising more rows than the file's bytes can hold: say so before allocating."""
+    from embviz.io.compression import compression_of
+
+    if compression_of(path) is not None:
+        return  # the size of the content is not known without reading it
+    size = path.stat().st_size
+    _check_dims_fit(path, dims, size, 4)
+    least = wanted * (4 * dims + 2)  # each row: a label of 1+ bytes, a space, the floats
+    if least > size and wanted * dims * 4 > EARLY_CHECK_BYTES:  # small: the reader names the row
+        fit = size // (4 * dims + 2)
+        raise LoadError(
+            path,
+            f"the header says {rows:,} rows of {dims:,} float32 values, at least {least:,} bytes, "
+            f"but the file has {size:,} bytes (room for about {fit:,} rows): it is cut short, or "
+            "its header is wrong.",
+            line=1,
+            hint="Download or export it again, or correct the header.",
+        )
+
+
 def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingSet]:
     with open_binary(path) as f:
         rows, dims = _read_header(path, f.readline(1024))
         wanted = rows if limit is None else min(rows, limit)
         row_bytes = 4 * dims
+        _check_binary_size(path, rows, wanted, dims)
         out = allocate(path, wanted, dims)
         flat = memoryview(out).cast("B")
         first_read = max(CHUNK_BYTES, 2 * (row_bytes + 1024))
@@ -195,8 +231,18 @@ def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[Embedding
 def _read_w2v_text(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingSet]:
     with open_binary(path) as f:
         rows, dims = _read_header(path, f.readline(1024))
+        from embviz.io.compression import compression_of
+
+        plain = compression_of(path) is None
+        _check_dims_fit(path, dims, path.stat().st_size if plain else 0, 2)
         raw, vectors = yield from read_text_rows(
-            f, path, dims=dims, first_line=2, rows=rows, limit=limit
+            f,
+            path,
+            dims=dims,
+            first_line=2,
+            rows=rows,
+            limit=limit,
+            size_hint=path.stat().st_size if plain else 0,
         )
     return _finish(path, "word2vec-text", "text", raw, vectors, encoding)
 

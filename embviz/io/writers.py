@@ -6,6 +6,7 @@ round trip bit for bit, even through gensim's parse-as-float64-then-round-to-flo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,13 @@ def write_npz(eset: EmbeddingSet, path: str | Path) -> None:
             raise EmbvizError(f"Cannot write metadata column {column!r}: the name is reserved.")
         values = np.asarray(values)
         arrays[column] = values.astype(str) if values.dtype == object else values
+    arrays = {
+        "vectors": np.asarray(eset.vectors),
+        "labels": np.array(eset.labels, dtype=str),
+        **arrays,
+    }
+    # Array names are keyword arguments of savez, whose stubs (numpy >= 2.1) also declare a bool
+    # allow_pickle keyword; call it through a plain callable so the names are not checked as that.
+    savez: Callable[..., None] = np.savez
     with open(path, "wb") as f:  # a file object keeps numpy from appending '.npz' to the name
-        np.savez(
-            f, vectors=np.asarray(eset.vectors), labels=np.array(eset.labels, dtype=str), **arrays
-        )
+        savez(f, **arrays)

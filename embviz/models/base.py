@@ -21,10 +21,26 @@ KINDS: frozenset[str] = frozenset({"words", "sentences", "tokens"})
 class Adapter(Protocol):
     """A model that embeds text; found through :data:`embviz.models.adapters`."""
 
-    name: str  # stable identifier used by the registry and the CLI
-    title: str  # what a person sees in menus
-    kinds: frozenset[str]  # subset of KINDS
-    params: type  # a dataclass with defaults; ``params()`` gives a usable configuration
+    # Read-only members, so a class attribute such as ``params = TrainParams`` fits.
+    @property
+    def name(self) -> str:
+        """Stable identifier used by the registry and the CLI."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """What a person sees in menus."""
+        ...
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        """A subset of KINDS."""
+        ...
+
+    @property
+    def params(self) -> type:
+        """A dataclass with defaults; ``params()`` gives a usable configuration."""
+        ...
 
     def available(self) -> str | None:
         """None when the adapter can run here, else what to install (checked without importing)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import queue
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import Cancelled, EmbvizError
 from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
+from embviz.models.base import Kind
 
 
 @dataclass
@@ -47,7 +49,7 @@ class _Stop(Exception):
     """Raised inside gensim's training loop to end it after a cancelled epoch."""
 
 
-def corpus_sentences(path: str | Path):
+def corpus_sentences(path: str | Path) -> Iterable[list[str]]:
     """gensim's reader for a file or a folder of files; clear errors for empty/missing input."""
     from gensim.models.word2vec import LineSentence, PathLineSentences
 
@@ -62,16 +64,19 @@ def corpus_sentences(path: str | Path):
             f"{path}: the corpus is empty. Give text with one sentence per line, words separated "
             "by spaces."
         )
-    return PathLineSentences(str(path)) if path.is_dir() else LineSentence(str(path))
+    reader: Iterable[list[str]] = (
+        PathLineSentences(str(path)) if path.is_dir() else LineSentence(str(path))
+    )
+    return reader
 
 
 class _Corpus:
     """Re-iterable sentences that count what was read and stop when asked to."""
 
-    def __init__(self, sentences, stop: threading.Event) -> None:
+    def __init__(self, sentences: Iterable[list[str]], stop: threading.Event) -> None:
         self.sentences, self.stop, self.read = sentences, stop, 0
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[str]]:
         self.read = 0
         for sentence in self.sentences:
             if self.stop.is_set():
@@ -80,7 +85,8 @@ class _Corpus:
             yield sentence
 
 
-def make_model(params: TrainParams):
+def make_model(params: TrainParams) -> Any:
+    """An untrained gensim Word2Vec or FastText model with ``params``."""
     from gensim.models import FastText, Word2Vec
 
     common = dict(
@@ -99,7 +105,7 @@ def make_model(params: TrainParams):
     return Word2Vec(**common)
 
 
-def to_set(model, name: str, source: str | None = None) -> EmbeddingSet:
+def to_set(model: Any, name: str, source: str | None = None) -> EmbeddingSet:
     """The model's vocabulary as a set (most frequent first) with each word's count."""
     wv = model.wv
     counts = np.array([wv.get_vecattr(w, "count") for w in wv.index_to_key], dtype=np.int64)
@@ -125,11 +131,11 @@ def train(corpus: str | Path, params: TrainParams | None = None) -> Task[Embeddi
     sentences = _Corpus(corpus_sentences(corpus), stop)
     model = make_model(params)
     title = f"{params.algorithm} on {Path(corpus).name}"
-    events: queue.Queue = queue.Queue()
+    events: queue.Queue[tuple[str, Any]] = queue.Queue()
     state: dict[str, Any] = {"epoch": 0, "total": 0}
 
-    class Epochs(CallbackAny2Vec):
-        def on_epoch_end(self, m) -> None:
+    class Epochs(CallbackAny2Vec):  # type: ignore[misc]  # gensim ships no type hints
+        def on_epoch_end(self, m: Any) -> None:
             state["epoch"] += 1
             if hasattr(m.wv, "adjust_vectors"):  # fastText: compose the full-word vectors now
                 m.wv.adjust_vectors()
@@ -188,14 +194,14 @@ def train(corpus: str | Path, params: TrainParams | None = None) -> Task[Embeddi
     return to_set(model, title)
 
 
-def _fraction(state, sentences: _Corpus, params: TrainParams) -> float | None:
+def _fraction(state: dict[str, Any], sentences: _Corpus, params: TrainParams) -> float | None:
     if not state["total"]:
         return None
-    within = min(1.0, sentences.read / state["total"])
-    return min(1.0, (state["epoch"] + within) / params.epochs)
+    within = min(1.0, sentences.read / float(state["total"]))
+    return min(1.0, (int(state["epoch"]) + within) / params.epochs)
 
 
-def _message(state, sentences: _Corpus, params: TrainParams) -> str:
+def _message(state: dict[str, Any], sentences: _Corpus, params: TrainParams) -> str:
     if not state["total"]:
         return f"Building the vocabulary: {sentences.read:,} sentences read"
     return f"Epoch {min(state['epoch'] + 1, params.epochs)} of {params.epochs}"
@@ -206,7 +212,7 @@ def save(eset: EmbeddingSet, path: str | Path) -> None:
     from embviz.io.writers import write_word2vec
 
     path = Path(path)
-    model = eset.model
+    model: Any = eset.model  # a gensim model, when the set was trained here
     if path.suffix == ".model":
         if model is None:
             raise EmbvizError(f"{path}: only a trained model can be saved as .model.")
@@ -229,7 +235,9 @@ class GensimAdapter:
     def available(self) -> str | None:
         return None if importlib.util.find_spec("gensim") else "needs gensim: pip install gensim"
 
-    def embed(self, texts, kind, params: TrainParams | None = None) -> Task[EmbeddingSet]:
+    def embed(
+        self, texts: Sequence[str], kind: Kind, params: TrainParams | None = None
+    ) -> Task[EmbeddingSet]:
         from embviz.models.base import check_kind
 
         check_kind(self, kind)

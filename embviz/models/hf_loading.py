@@ -35,7 +35,7 @@ class LoadedModel:
     tokenizer: Any
     model: Any
     max_length: int
-    modules: list[dict] = field(default_factory=list)  # modules.json, [] when absent
+    modules: list[dict[str, Any]] = field(default_factory=list)  # modules.json, [] when absent
     do_lower_case: bool = False
 
     @property
@@ -109,7 +109,8 @@ def _load_from(where: str, local_only: bool) -> tuple[Any, Any]:
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()  # the task reports progress; no tqdm bars on stderr
+    # The task reports progress: no tqdm bars on stderr. (transformers leaves it unannotated.)
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     tokenizer = AutoTokenizer.from_pretrained(where, local_files_only=local_only)
     model = AutoModel.from_pretrained(where, local_files_only=local_only)
     return tokenizer, model
@@ -135,7 +136,7 @@ def _load_hub(hub_id: str) -> tuple[Any, Any]:
         ) from exc
 
 
-def _st_config(folder: Path) -> tuple[list[dict], dict]:
+def _st_config(folder: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     modules, config = [], {}
     if (folder / "modules.json").is_file():
         modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))

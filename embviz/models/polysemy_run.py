@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,13 +26,19 @@ from embviz.core.polysemy import (
 )
 from embviz.core.tasks import Progress, Task
 
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
+    from embviz.models.tokens import TokenVectors
+
+CacheKey = tuple[str, tuple[str, ...], tuple[int, ...], str, str]
+
 CACHE_SIZE = 32
-_cache: OrderedDict[tuple, object] = OrderedDict()
+_cache: OrderedDict[CacheKey, TokenVectors] = OrderedDict()
 _lock = threading.Lock()
-_demo: list = []
+_demo: list[EmbeddingSet] = []
 
 
-def _cached(key: tuple):
+def _cached(key: CacheKey) -> TokenVectors | None:
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
@@ -39,7 +46,7 @@ def _cached(key: tuple):
     return None
 
 
-def _remember(key: tuple, value) -> None:
+def _remember(key: CacheKey, value: TokenVectors) -> None:
     with _lock:
         _cache[key] = value
         while len(_cache) > CACHE_SIZE:
@@ -51,7 +58,7 @@ def clear_cache() -> None:
         _cache.clear()
 
 
-def demo_set():
+def demo_set() -> EmbeddingSet:
     """The built-in static demo set, loaded once."""
     if not _demo:
         import embviz
@@ -69,7 +76,7 @@ def polysemy_task(
     layers: Sequence[int] | None = None,
     seed: int = 0,
     others: Sequence[str] = (),
-    static_set=None,
+    static_set: EmbeddingSet | None = None,
 ) -> Task[PolysemyResult]:
     """Occurrences of ``word`` in the lines meant for it, measured at ``layers`` (None = all)."""
     from embviz.models import hf_loading

@@ -13,11 +13,15 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from embviz.core.tasks import Progress, Task
 from embviz.models.hf_loading import LoadedModel
+
+if TYPE_CHECKING:
+    import torch
 
 _POOLING_ORDER = ("cls", "max", "mean", "mean_sqrt_len", "weightedmean", "lasttoken")
 _ST_PREFIX = "sentence_transformers.models."
@@ -60,7 +64,7 @@ def pipeline(loaded: LoadedModel) -> tuple[list[str], bool, list[str]]:
     return modes or ["mean"], normalize, warnings
 
 
-def pool(tokens, mask, modes: Sequence[str]):
+def pool(tokens: torch.Tensor, mask: torch.Tensor, modes: Sequence[str]) -> torch.Tensor:
     """Pool token states (B x T x D) over the attention mask (B x T) into B x (D * len(modes))."""
     import torch
 

@@ -60,7 +60,10 @@ def subword_vectors(eset: EmbeddingSet | None, fasttext_path: str = "") -> Any:
 
 
 def lookup(
-    eset: EmbeddingSet | None, words: Sequence[str], subwords: Any = None, case_sensitive=True
+    eset: EmbeddingSet | None,
+    words: Sequence[str],
+    subwords: Any = None,
+    case_sensitive: bool = True,
 ) -> EmbeddingSet:
     """Vectors for ``words``: from the set, else built from subwords, else left out (warned)."""
     words = list(dict.fromkeys(w.strip() for w in words if w.strip()))
@@ -73,7 +76,7 @@ def lookup(
     for word in words:
         candidates = [word] if case_sensitive else [word, word.lower()]
         hit = next((c for c in candidates if eset is not None and c in eset), None)
-        if hit is not None:
+        if eset is not None and hit is not None:
             rows.append(np.asarray(eset.vectors[eset.index_of(hit)], dtype=np.float32))
             how.append("vocabulary")
         elif subwords is not None and subwords.vector_size == dims:

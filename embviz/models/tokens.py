@@ -75,7 +75,8 @@ class TokenVectors:
             if index not in self.layers:
                 raise ValueError(f"layer {value} was not computed; layers: {self.layers}")
             columns.append(self.layers.index(index))
-        return self.vectors[:, columns].mean(axis=1)
+        mean: np.ndarray = self.vectors[:, columns].mean(axis=1)
+        return mean
 
 
 def piece_indices(offsets: np.ndarray, span: Span) -> list[int]:

@@ -11,6 +11,7 @@ import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,10 @@ from embviz.core.errors import EmbvizError
 from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
 from embviz.models.base import Kind, check_kind
+
+if TYPE_CHECKING:
+    from embviz.models.hf_loading import LoadedModel
+    from embviz.models.tokens import Span
 
 
 @dataclass
@@ -117,7 +122,9 @@ class TransformerAdapter:
         labels = unique_labels(texts, lines)
         return _result(labels, vectors, meta, warnings, f"{title}: {len(texts):,} sentences")
 
-    def _tokens(self, loaded, sentences: list[str], params: TransformerParams, title: str):
+    def _tokens(
+        self, loaded: LoadedModel, sentences: list[str], params: TransformerParams, title: str
+    ) -> Task[EmbeddingSet]:
         from embviz.models.tokens import all_words, find_word, token_vectors
 
         if params.word.strip():
@@ -152,7 +159,7 @@ class TransformerAdapter:
         return _result(labels, vectors, meta, result.warnings, name)
 
 
-def _word_positions(sentences: Sequence[str], spans) -> np.ndarray:
+def _word_positions(sentences: Sequence[str], spans: Sequence[Span]) -> np.ndarray:
     """Index of each span's word among the words of its sentence (0 = first word)."""
     from embviz.models.tokens import all_words
 
@@ -163,12 +170,20 @@ def _word_positions(sentences: Sequence[str], spans) -> np.ndarray:
     return np.array(positions, dtype=np.int64)
 
 
-def _encode(loaded, texts, batch_size):
+def _encode(
+    loaded: LoadedModel, texts: Sequence[str], batch_size: int
+) -> Task[tuple[np.ndarray, list[str]]]:
     from embviz.models.sentence import encode
 
     return (yield from encode(loaded, texts, batch_size))
 
 
-def _result(labels, vectors, metadata, warnings, name) -> EmbeddingSet:
+def _result(
+    labels: list[str],
+    vectors: np.ndarray,
+    metadata: dict[str, np.ndarray],
+    warnings: Sequence[str],
+    name: str,
+) -> EmbeddingSet:
     source = Source(path=None, format="transformers", warnings=list(warnings))
     return EmbeddingSet(labels, vectors, metadata, source=source, name=name)

@@ -13,8 +13,16 @@ __all__ = ["Projection", "Reducer"]
 
 
 class Reducer(Protocol):
-    name: str
-    title: str
-    params_type: type  # a dataclass: defaults and bounds drive the GUI form and the CLI flags
+    # Read-only members, so a class attribute such as ``params_type = PCAParams`` fits.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def params_type(self) -> type:
+        """A dataclass: its defaults and bounds drive the GUI form and the CLI flags."""
+        ...
 
     def run(self, vectors: np.ndarray, params: Any, dims: int = 2) -> Task[Projection]: ...

@@ -6,6 +6,7 @@ do. Expressions are read by :mod:`embviz.core.expressions` (the neighbours panel
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -13,6 +14,9 @@ from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 
 @dataclass
@@ -25,7 +29,7 @@ class CustomAxesParams:
     )
 
 
-def axis_vector(text: str, eset, matrix: np.ndarray) -> np.ndarray:
+def axis_vector(text: str, eset: EmbeddingSet, matrix: np.ndarray) -> np.ndarray:
     """The unit direction of an expression over the rows of ``matrix``."""
     from embviz.core.expressions import parse
 
@@ -36,7 +40,8 @@ def axis_vector(text: str, eset, matrix: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(direction)
     if norm == 0:
         raise EmbvizError(f"custom axes: {text!r} is the zero vector; it gives no direction.")
-    return direction / norm
+    unit: np.ndarray = direction / norm
+    return unit
 
 
 class CustomAxesReducer:
@@ -46,8 +51,12 @@ class CustomAxesReducer:
     uses_set = True  # run() needs eset= (expressions name labels)
 
     def run(
-        self, vectors: np.ndarray, params: CustomAxesParams | None = None, dims: int = 2, eset=None
-    ) -> Task:
+        self,
+        vectors: np.ndarray,
+        params: CustomAxesParams | None = None,
+        dims: int = 2,
+        eset: EmbeddingSet | None = None,
+    ) -> Task[Projection]:
         p = params or CustomAxesParams()
         if eset is None:
             raise EmbvizError("custom axes need the set's labels (run it on an EmbeddingSet).")

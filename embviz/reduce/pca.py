@@ -33,7 +33,8 @@ def _flip_signs(components: np.ndarray) -> np.ndarray:
     biggest = np.argmax(np.abs(components), axis=1)
     signs = np.sign(components[np.arange(components.shape[0]), biggest])
     signs[signs == 0] = 1
-    return components * signs[:, None]
+    flipped: np.ndarray = components * signs[:, None]
+    return flipped
 
 
 def pca_components(
@@ -78,7 +79,9 @@ class PCAReducer:
     title = "PCA"
     params_type = PCAParams
 
-    def run(self, vectors: np.ndarray, params: PCAParams | None = None, dims: int = 2) -> Task:
+    def run(
+        self, vectors: np.ndarray, params: PCAParams | None = None, dims: int = 2
+    ) -> Task[Projection]:
         params = params or PCAParams()
         chosen = [params.x_component, params.y_component, params.z_component][:dims]
         if len(set(chosen)) < len(chosen):
@@ -118,7 +121,9 @@ class AsIsReducer:
     title = "As is (no reduction)"
     params_type = AsIsParams
 
-    def run(self, vectors: np.ndarray, params: AsIsParams | None = None, dims: int = 2) -> Task:
+    def run(
+        self, vectors: np.ndarray, params: AsIsParams | None = None, dims: int = 2
+    ) -> Task[Projection]:
         del params
         coords = np.asarray(vectors, dtype=np.float32)[:, :dims]
         if coords.shape[1] < dims:

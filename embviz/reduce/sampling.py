@@ -20,7 +20,9 @@ def split_rows(n: int, fit_sample: int, seed: int) -> tuple[np.ndarray, np.ndarr
     return fitted, np.flatnonzero(mask)
 
 
-def merge_rows(n: int, fitted: np.ndarray, a: np.ndarray, placed: np.ndarray, b: np.ndarray):
+def merge_rows(
+    n: int, fitted: np.ndarray, a: np.ndarray, placed: np.ndarray, b: np.ndarray
+) -> np.ndarray:
     """Coordinates of all ``n`` rows, in input order, from the fitted and placed parts."""
     out = np.empty((n, a.shape[1]), dtype=np.float32)
     out[fitted] = a
@@ -37,7 +39,8 @@ def pca_preview(vectors: np.ndarray, dims: int, rows: np.ndarray | None = None) 
     coords = (np.asarray(vectors, dtype=np.float32) - mean) @ components.T.astype(np.float32)
     if coords.shape[1] < dims:
         coords = np.pad(coords, ((0, 0), (0, dims - coords.shape[1])))
-    return coords.astype(np.float32)
+    preview: np.ndarray = coords.astype(np.float32)
+    return preview
 
 
 def nearest_rows(query: np.ndarray, reference: np.ndarray, metric: str = "euclidean") -> np.ndarray:

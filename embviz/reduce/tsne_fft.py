@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import types
+from typing import Any
 
 _installed = False
 
@@ -20,11 +21,11 @@ _installed = False
 class _NumpyWithThreadedFFT:
     """numpy, except that ``.fft`` is scipy.fft with worker threads."""
 
-    def __init__(self, numpy_module, fft) -> None:
+    def __init__(self, numpy_module: types.ModuleType, fft: types.SimpleNamespace) -> None:
         self._numpy = numpy_module
         self.fft = fft
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self._numpy, name)
 
 

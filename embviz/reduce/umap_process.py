@@ -13,10 +13,13 @@ Data travel through .npy files in a temporary folder, never through a pipe.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util  # noqa: F401 - its exit handler must be registered before ours
 import os
 import tempfile
 import threading
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -28,7 +31,7 @@ def numba_cache_dir() -> str:
 
 
 # child side -----------------------------------------------------------------------------------
-def _compile(umap, approximate: bool) -> None:
+def _compile(umap: ModuleType, approximate: bool) -> None:
     """A tiny fit through the code paths of a real one (cosine, seeded, transform).
 
     Sets under 4,096 rows use exact neighbours; larger ones NN-descent (pynndescent), whose
@@ -44,7 +47,7 @@ def _compile(umap, approximate: bool) -> None:
     model.transform(x[:20])
 
 
-def _fit(umap, job: dict[str, Any], conn) -> np.ndarray:
+def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> np.ndarray:
     x = np.load(job["vectors"], mmap_mode="r")
     y = np.load(job["target"]) if job.get("target") else None
     fitted = np.load(job["fitted"]) if job.get("fitted") else None
@@ -63,7 +66,7 @@ def _fit(umap, job: dict[str, Any], conn) -> np.ndarray:
     return out
 
 
-def serve(conn, cache_dir: str) -> None:
+def serve(conn: Connection, cache_dir: str) -> None:
     """The child's main loop: warm up, then fit jobs until told to stop. A parent that is gone
     (killed, crashed) ends the child quietly, without a traceback on the person's terminal."""
     try:
@@ -72,7 +75,7 @@ def serve(conn, cache_dir: str) -> None:
         return
 
 
-def _serve(conn, cache_dir: str) -> None:
+def _serve(conn: Connection, cache_dir: str) -> None:
     os.environ["NUMBA_CACHE_DIR"] = cache_dir
     os.makedirs(cache_dir, exist_ok=True)
     import warnings
@@ -106,8 +109,19 @@ ENDED = (
 )
 
 
+_at_exit = False
+
+
 class UmapProcess:
     def __init__(self) -> None:
+        global _at_exit
+        if not _at_exit:
+            import atexit
+
+            # multiprocessing.util (imported above) registered its exit handler, which kills
+            # daemon processes; this one is registered later, so it runs first
+            atexit.register(shutdown)
+            _at_exit = True
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
@@ -141,6 +155,20 @@ class UmapProcess:
         self.process.join(timeout=2)
         self.conn.close()
 
+    def stop(self, wait: float = 5.0) -> None:
+        """Ask the idle process to end, and kill it only if it does not within ``wait`` s.
+
+        A process that ends by itself releases what it holds (umap-learn's imports create a
+        semaphore): a killed one leaves it to Python's resource tracker, which printed "There
+        appear to be 1 leaked semaphore objects" at the end of every run that used UMAP."""
+        if self.process.is_alive():
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
+            self.process.join(timeout=wait)
+        self.kill()
+
 
 _lock = threading.Lock()
 _idle: UmapProcess | None = None
@@ -168,18 +196,19 @@ def give_back(process: UmapProcess) -> None:
     global _idle
     with _lock:
         if _idle is None and process.alive():
-            _idle, process = process, None
-    if process is not None:
-        process.kill()
+            _idle = process
+            return
+    process.kill()
 
 
 def shutdown() -> None:
-    """End the waiting process (at exit; daemon processes are ended anyway)."""
+    """End the waiting process (at exit; registered with atexit when the first one starts, so
+    it runs before multiprocessing would kill it)."""
     global _idle
     with _lock:
         process, _idle = _idle, None
     if process is not None:
-        process.kill()
+        process.stop()
 
 
 def scratch_dir() -> Path:

@@ -46,3 +46,37 @@ def test_missing_file_message(tmp_path):
     result = run_cli("info", tmp_path / "nope.vec")
     assert result.returncode != 0
     assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_contract_page_says_every_rule() -> None:
+    from pathlib import Path
+
+    from embviz.io.contract import COMMON, EXIT_CODES, FORMATS
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "contract.md").read_text()
+    flat = " ".join(page.split())
+    rules = [*COMMON.values(), *EXIT_CODES.values()]
+    rules += [rule for own in FORMATS.values() for rule in own.values()]
+    missing = [rule for rule in rules if " ".join(rule.split()) not in flat]
+    assert missing == []
+
+
+def test_info_gives_the_rules_of_the_format(small_glove, capsys) -> None:
+    from embviz.io.contract import COMMON, FORMATS
+
+    path, _, _ = small_glove
+    assert main(["info", str(path), "--json"]) == 0
+    rules = json.loads(capsys.readouterr().out)["rules"]
+    assert rules["partial"] == FORMATS["glove-text"]["partial"]
+    assert rules["non-finite"] == COMMON["non-finite"]
+    assert main(["info", str(path), "--contract"]) == 0
+    out = capsys.readouterr().out
+    assert "rules (glove-text" in out and FORMATS["glove-text"]["partial"] in out
+    assert main(["info", "--contract"]) == 0
+    out = capsys.readouterr().out
+    assert "Exit codes:" in out and all(name + ":" in out for name in FORMATS)
+
+
+def test_info_without_a_file_or_contract_is_a_request_error(capsys) -> None:
+    assert main(["info"]) == 2
+    assert "--contract" in capsys.readouterr().err

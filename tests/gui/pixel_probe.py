@@ -126,3 +126,26 @@ def axis_ticks(view, name: str) -> list[tuple[float, float]]:
         at = view.viewportTransform().map(axis.mapToScene(local))
         out.append((value, at.x() if horizontal else at.y()))
     return out
+
+
+def move_pointer(widget, pos: QPoint) -> None:
+    """A mouse move (no button) at ``pos`` delivered straight to ``widget``.
+
+    pyqtgraph's scene ignores moves that follow one another within a few milliseconds (a rate
+    limit), so a test waits a little between two moves (see ``hover``)."""
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    local = QPointF(pos)
+    event = QMouseEvent(
+        QMouseEvent.Type.MouseMove, local, QPointF(widget.mapToGlobal(pos)),
+        Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    QApplication.sendEvent(widget, event)
+
+
+def hover(qtbot, widget, pos: QPoint) -> None:
+    """Rest the pointer at ``pos``: after a pause longer than pyqtgraph's move rate limit."""
+    qtbot.wait(60)
+    move_pointer(widget, pos)

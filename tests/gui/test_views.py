@@ -148,7 +148,7 @@ def test_search_labels_and_a_column_lists_and_centres(plane_window, qtbot, plane
     assert (xy[:, 0] >= x0).all() and (xy[:, 0] <= x1).all() and (xy[:, 1] >= y0).all()
     win.search.search_in.setCurrentText("group")
     win.search_bar.edit.setText("gamma")
-    win.search_bar._emit_now()
+    win.search_bar.request_search()
     assert win.session.search.indices.tolist() == np.flatnonzero(group == "gamma").tolist()
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES
-from tests.gui.pixel_probe import find_dots, viewport_pos
+from tests.gui.pixel_probe import find_dots, hover, viewport_pos
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def labels(n: int) -> list[str]:
 def test_hover_label_and_tooltip_go_when_the_pointer_leaves(view, qtbot):
     view.set_points(grid(1.0), labels(25))
     at = viewport_pos(view, 0.0, 0.0).toPoint()
-    qtbot.mouseMove(view.viewport(), at)
+    hover(qtbot, view.viewport(), at)
     qtbot.waitUntil(lambda: view.hovered_row == 12, timeout=2000)
     assert view.hover_text.isVisible() and view.toolTip() == "w12"
     left = []
@@ -47,7 +47,7 @@ def test_hover_label_and_tooltip_go_when_the_pointer_leaves(view, qtbot):
     assert not view.hover_marker.data.size
     qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)  # Qt fades it out
     # hovering again brings it back; leaving the whole widget ends it too
-    qtbot.mouseMove(view.viewport(), at + QPoint(1, 0))
+    hover(qtbot, view.viewport(), at + QPoint(1, 0))
     qtbot.waitUntil(lambda: view.hovered_row == 12, timeout=2000)
     QApplication.sendEvent(view, QEvent(QEvent.Type.Leave))
     assert view.hovered_row == -1 and not view.hover_text.isVisible()
@@ -100,3 +100,27 @@ def test_a_forming_layout_leaves_a_view_the_person_moved(view, qtbot):
     view.set_points(grid(2.0, (50, 50)), labels(25))
     x0, x1 = view.plotItem.vb.viewRange()[0]
     assert x0 < 46 and x1 > 54
+
+
+def visible_texts(view, text: str) -> int:
+    """How many labels reading ``text`` a person sees: map labels, the hover label, a tool tip."""
+    items = view.label_layer.focus_items + view.label_layer.landmark_items + [view.hover_text]
+    count = sum(item.isVisible() and item.toPlainText() == text for item in items)
+    return count + (QToolTip.isVisible() and QToolTip.text() == text)
+
+
+def test_hover_shows_one_label(view, qtbot):
+    view.set_points(grid(1.0), labels(25))
+    view.set_selection(np.array([12]))  # the centre point carries a bold label of its own
+    assert visible_texts(view, "w12") == 1
+    hover(qtbot, view.viewport(), viewport_pos(view, 0.0, 0.0).toPoint() + QPoint(0, 1))
+    qtbot.waitUntil(lambda: view.hovered_row == 12, timeout=2000)
+    qtbot.wait(900)  # long enough for Qt to show a tool tip after the pointer rests
+    assert view.hover_text.isVisible() and visible_texts(view, "w12") == 1
+    box = view.viewportTransform().mapRect(view.hover_text.sceneBoundingRect())
+    dot = viewport_pos(view, 0.0, 0.0)
+    dx = max(box.left() - dot.x(), 0.0, dot.x() - box.right())
+    dy = max(box.top() - dot.y(), 0.0, dot.y() - box.bottom())
+    assert np.hypot(dx, dy) >= (view.point_size + 9) / 2  # beside the hover ring, not over it
+    QApplication.sendEvent(view.viewport(), QEvent(QEvent.Type.Leave))
+    assert visible_texts(view, "w12") == 1 and not view.hover_text.isVisible()

@@ -68,3 +68,25 @@ def test_other_threads_still_log(tmp_path) -> None:
         root.removeHandler(keep)
     assert seen == ["other"]
     assert notes == ["gensim reported while reading: from this thread"]
+
+
+CONTENTS = {
+    "o.txt": "a 1e40 2\nb 3 4\n",
+    "o.csv": "word,d0,d1\na,1e40,2\nb,3,4\n",
+    "o.tsv": "1e40\t2\n3\t4\n",
+    "m.txt": "1.5e40 2.5\n3.5 4.5\n",
+}
+
+
+def test_values_beyond_float32_give_a_warning_not_a_runtime_warning(tmp_path) -> None:
+    import warnings
+
+    for name, text in CONTENTS.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            eset = embviz.load(path)
+        assert [str(w.message) for w in caught] == [], name
+        assert np.isinf(eset.vectors[0, 0]), name
+        assert any("1 row(s) hold NaN or infinite" in w for w in eset.warnings), name

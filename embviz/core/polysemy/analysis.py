@@ -8,7 +8,7 @@ the two (adjusted Rand index) says whether the senses separate at that layer.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +37,9 @@ class Occurrence:
     line: int = 0
     pieces: list[str] = field(default_factory=list)
 
-    def marked(self, before: str = "[", after: str = "]", escape=lambda s: s) -> str:
+    def marked(
+        self, before: str = "[", after: str = "]", escape: Callable[[str], str] = str
+    ) -> str:
         s = self.sentence
         word = escape(s[self.start : self.end])
         return escape(s[: self.start]) + before + word + after + escape(s[self.end :])

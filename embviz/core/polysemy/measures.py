@@ -22,12 +22,14 @@ MAX_CLUSTERS = 6
 def unit(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     norms = np.linalg.norm(x, axis=-1, keepdims=True)
-    return x / np.where(norms == 0, 1.0, norms)
+    scaled: np.ndarray = x / np.where(norms == 0, 1.0, norms)
+    return scaled
 
 
 def cosine_matrix(x: np.ndarray) -> np.ndarray:
     u = unit(x)
-    return u @ u.T
+    gram: np.ndarray = u @ u.T
+    return gram
 
 
 def self_similarity(occurrences: np.ndarray) -> float:
@@ -94,11 +96,11 @@ def group_order(labels: Sequence[str]) -> np.ndarray:
 
 def sense_similarity(occurrences: np.ndarray, labels: Sequence[str]) -> tuple[float, float]:
     """(mean cosine within the same sense, mean cosine across senses), pairs i != j."""
-    labels = np.asarray(labels)
+    names = np.asarray(labels)
     g = cosine_matrix(occurrences)
-    same = labels[:, None] == labels[None, :]
+    same = names[:, None] == names[None, :]
     np.fill_diagonal(same, False)
-    across = labels[:, None] != labels[None, :]
+    across = names[:, None] != names[None, :]
     within_v = float(g[same].mean()) if same.any() else float("nan")
     return within_v, float(g[across].mean()) if across.any() else float("nan")
 

@@ -15,10 +15,12 @@ marker is shown but its tooltip says it means little there.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
 from embviz.core.polysemy.analysis import PolysemyResult
+from embviz.core.projection import Projection
 from embviz.core.tasks import Progress, Task
 
 NO_TRANSFORM = "placed at its nearest occurrence; t-SNE/UMAP have no exact transform here"
@@ -57,7 +59,8 @@ def pca_fit(vectors: np.ndarray, n_components: int) -> tuple[np.ndarray, np.ndar
 
 def pca_place(points: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
     """Points (m x D, or one D-vector) in the coordinates of a fitted PCA."""
-    return (np.asarray(points, dtype=np.float64) - mean) @ components.T
+    placed: np.ndarray = (np.asarray(points, dtype=np.float64) - mean) @ components.T
+    return placed
 
 
 def pca_place_like(vectors: np.ndarray, coords: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -105,7 +108,18 @@ def static_marker(
     return StaticMarker(position, exact, nearest, note)
 
 
-def map_task(reducer, params, result: PolysemyResult, layer: int, dims: int) -> Task[PolysemyMap]:
+class LayoutMethod(Protocol):
+    """What :func:`map_task` needs of a reducer (embviz.reduce.base.Reducer fits)."""
+
+    @property
+    def name(self) -> str: ...
+
+    def run(self, vectors: np.ndarray, params: Any, dims: int = 2) -> Task[Projection]: ...
+
+
+def map_task(
+    reducer: LayoutMethod, params: Any, result: PolysemyResult, layer: int, dims: int
+) -> Task[PolysemyMap]:
     """Project ``result``'s occurrences at ``layer`` with ``reducer`` (a registered reducer,
     passed in: the core imports no reducer) and place the static marker on the layout."""
     projection = yield from reducer.run(result.at(layer), params, dims)

@@ -9,10 +9,14 @@ neighbours say less, and the view says so.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from embviz.core.polysemy.measures import group_order, unit
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 
 @dataclass
@@ -29,7 +33,14 @@ class StaticView:
     last_layer: int | None = None  # the model's last layer: the space the static set lives in
 
 
-def static_view(eset, vectors: np.ndarray, groups: list[str], word: str, layer: int, k: int = 6):
+def static_view(
+    eset: EmbeddingSet | None,
+    vectors: np.ndarray,
+    groups: list[str],
+    word: str,
+    layer: int,
+    k: int = 6,
+) -> StaticView:
     """Nearest static neighbours of each group's centroid, and the static word against them."""
     view = StaticView(layer)
     if eset is not None:

@@ -21,10 +21,9 @@ def install(window) -> None:
 
 def open_lab(window) -> PolysemyLab:
     """Show the lab (one per window); the first time, load the sample and run it."""
-    lab = getattr(window, "polysemy_lab", None)
-    first = lab is None
-    if first:
-        lab = window.polysemy_lab = PolysemyLab(window)
+    found: PolysemyLab | None = getattr(window, "polysemy_lab", None)
+    first = found is None
+    lab = window.polysemy_lab = found if found is not None else PolysemyLab(window)
     lab.show()
     lab.raise_()
     if first:

@@ -104,8 +104,8 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
             if label:
                 top.addWidget(qw.QLabel(label))
             top.addWidget(widget, 3 if widget is self.words_edit else 0)
-        for widget in (self.run_button, self.cancel_button, self.progress):
-            top.addWidget(widget)
+        for control in (self.run_button, self.cancel_button, self.progress):
+            top.addWidget(control)
 
         self.slider = QLabeledSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 6)
@@ -275,13 +275,15 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         report = []
         for word, result in results.items():
             column = self.columns.get(word)
+            if column is None:
+                continue  # not a word of this run
             if isinstance(result, PolysemyResult):
                 column.set_result(result)
                 for line in result.without_word:
                     report.append(
                         f"line {line.line}: no “{html.escape(word)}” — {html.escape(line.text)}"
                     )
-            elif column is not None:
+            else:
                 column.show_message(str(result))
         self.report.setText("<br>".join(report) or "Every sentence contains its word.")
         layers = [r.layers[-1] for r in self.results.values()]

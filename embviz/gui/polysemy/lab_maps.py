@@ -8,7 +8,16 @@ the switches redraw from it after the first pass, and new results never show an 
 
 from __future__ import annotations
 
-from embviz.core.polysemy import PolysemyMap
+from typing import Any
+
+from PySide6 import QtWidgets as qw
+from superqt import QLabeledSlider
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.polysemy import PolysemyMap, PolysemyResult
+from embviz.gui.polysemy.lab_layouts import LabLayouts
+from embviz.gui.polysemy.word_column import WordColumn
+from embviz.reduce.base import Reducer
 from embviz.reduce.params import as_dict
 
 CHANNEL = "polysemy"
@@ -16,7 +25,20 @@ CHANNEL = "polysemy"
 
 class LabMaps:
     """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``layouts``, ``gl_problem``,
-    ``slider``, ``method_box``, ``dims_box``, ``window_`` and ``_say``."""
+    ``slider``, ``method_box``, ``dims_box``, ``window_``, ``_say`` and ``_on_error``."""
+
+    results: dict[str, PolysemyResult]
+    columns: dict[str, WordColumn]
+    layouts: LabLayouts
+    gl_problem: str | None  # why 3-D cannot be shown here, once asked ("" when it can)
+    slider: QLabeledSlider
+    method_box: qw.QComboBox
+    dims_box: qw.QComboBox
+    window_: Any
+
+    def _say(self, text: str, error: bool = False) -> None: ...  # the lab's status line
+
+    def _on_error(self, exc: BaseException) -> None: ...
 
     def dims(self) -> int:
         return int(self.dims_box.currentData())
@@ -62,7 +84,14 @@ class LabMaps:
                 self._on_error,
             )
 
-    def _on_projection(self, word: str, eset, version, params: dict, shown: PolysemyMap) -> None:
+    def _on_projection(
+        self,
+        word: str,
+        eset: EmbeddingSet,
+        version: tuple[int, int, int],
+        params: dict[str, Any],
+        shown: PolysemyMap,
+    ) -> None:
         """Keep a finished map, and draw it if it is still what the column should show."""
         if not self.layouts.keep(eset, version, params, shown):
             return  # made from results that were replaced meanwhile
@@ -84,7 +113,7 @@ class LabMaps:
         return bool(self.results) and all(self.shown_map(w) is not None for w in self.results)
 
 
-def _reducer(method: str):
+def _reducer(method: str) -> tuple[Reducer, Any]:
     """The registered reducer for ``method`` and its default parameters."""
     from embviz.reduce.params import make_params
     from embviz.reduce.registry import get_reducer

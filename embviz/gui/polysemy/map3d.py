@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring
 from embviz.core.polysemy import StaticMarker
-from embviz.gui.views.scatter3d import HOVER_RADIUS_PX, Scatter3DView, project_to_screen
+from embviz.gui.views.scatter3d import HOVER_RADIUS_PX, Scatter3DView
 
 MARKER_ROW = -2  # what ``hovered_row`` holds while the cursor is on the static marker
 MARKER_RING = (0.07, 0.07, 0.07, 1.0)
@@ -68,6 +68,11 @@ class OccurrenceMap3D(Scatter3DView):
         self.legend.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.legend.setStyleSheet("background: rgba(255,255,255,200); color: #222; padding: 2px;")
         self.legend.move(4, 4)
+        self.show_axes = False  # as the lab's 2-D map: the layout's axes mean nothing here
+
+    def plan_text(self) -> list:
+        """No text over the occurrences: their labels are whole sentences (shown on hover)."""
+        return []
 
     def set_map(self, coords, tips: list[str], groups: list[str], colours: dict) -> None:
         """Occurrences at ``coords`` (n x 3) coloured by group; ``tips`` are their hover texts."""
@@ -81,7 +86,7 @@ class OccurrenceMap3D(Scatter3DView):
             for name, rgb in colours.items()
         ]
         self.legend.setText("<br>".join(rows))
-        self.legend.adjustSize()
+        self._fit_legend()
 
     def set_marker(self, marker: StaticMarker | None) -> None:
         self.marker = marker
@@ -99,18 +104,22 @@ class OccurrenceMap3D(Scatter3DView):
         self.marker_text.setData(pos=xyz)
         where = "" if marker.exact else " (at nearest occurrence)"
         self.legend.setText(self.legend.text() + f"<br><b>◉</b> static vector{where}")
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend sits over the top of the widget: OpenGL draws below it, never under it."""
         self.legend.adjustSize()
+        self.top_band = float(self.legend.y() + self.legend.height() + 4)
+        self._projected = None
+        self._placed_key = None
+        self.update()
 
     def marker_near(self, x: float, y: float) -> bool:
         if self.marker is None:
             return False
-        w, h = max(self.width(), 1), max(self.height(), 1)
-        region = (0, 0, w, h)
-        m = self.projectionMatrix(region, region) * self.viewMatrix()
-        matrix = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
         xyz = np.zeros((1, 3), np.float32)
         xyz[0, : len(self.marker.position)] = self.marker.position[:3]
-        xy, depth = project_to_screen(xyz, matrix, w, h)
+        xy, depth = self.project(xyz)
         radius = HOVER_RADIUS_PX + 4
         return bool(depth[0] > 0 and np.hypot(xy[0, 0] - x, xy[0, 1] - y) <= radius)
 

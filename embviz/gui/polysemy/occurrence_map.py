@@ -8,17 +8,23 @@ because it needs an OpenGL context. Both draw a ``PolysemyMap`` the core compute
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QStackedWidget
+from PySide6.QtCore import QEvent, QSize
+from PySide6.QtWidgets import QStackedWidget, QToolTip
 
 from embviz.core.polysemy import PolysemyMap, StaticMarker
+
+if TYPE_CHECKING:
+    from embviz.gui.polysemy.map3d import OccurrenceMap3D
 
 MARKER_BRUSH = "#F0E442"
 STATIC_LEGEND = "★ static vector"
 STATIC_LEGEND_NEAREST = "★ static vector (at nearest occurrence)"
+EDGE_PX = 14.0  # free pixels between the outermost points (a star is 22 px wide) and the edge
+LEGEND_GAP_PX = 6.0
 
 
 class _Plot(pg.PlotWidget):
@@ -62,9 +68,21 @@ class OccurrenceMap(QStackedWidget):
         self.legend = self.map.addLegend(
             offset=(4, 4), labelTextColor="#222", brush=(255, 255, 255, 200)
         )
-        self.view3d = None
+        self.view3d: OccurrenceMap3D | None = None  # made when 3-D is first asked for
         self.addWidget(self.map)
         self.setMinimumHeight(200)
+        self._xy = np.empty((0, 2))  # what is drawn (occurrences and the star), for fitting
+        self._moved = self._fitting = False
+        vb = self.map.getPlotItem().vb
+        vb.sigResized.connect(lambda *_: self._moved or self.fit())
+        vb.sigRangeChangedManually.connect(self._on_moved)
+        self.map.viewport().installEventFilter(self)  # the pointer leaving ends the sentence tip
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt naming
+        if event.type() == QEvent.Type.Leave and watched is self.map.viewport():
+            self.map.getPlotItem().vb.setToolTip("")  # pyqtgraph leaves the last tip set
+            QToolTip.hideText()
+        return super().eventFilter(watched, event)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
         return QSize(280, 200)
@@ -78,7 +96,7 @@ class OccurrenceMap(QStackedWidget):
             self.view3d = OccurrenceMap3D(self)
             self.addWidget(self.view3d)
         self.dims = dims
-        self.setCurrentWidget(self.view3d if dims == 3 else self.map)
+        self.setCurrentWidget(self.view3d if dims == 3 and self.view3d is not None else self.map)
 
     # drawing ------------------------------------------------------------------------------
     def clear(self) -> None:
@@ -118,7 +136,48 @@ class OccurrenceMap(QStackedWidget):
             )
             self.legend.addItem(sample, title)
         self.map.getPlotItem().setTitle(f"occurrences at layer {layer}", color="#222", size="10pt")
-        self.map.autoRange()
+        xy = np.asarray(shown.coords, dtype=float)[:, :2]
+        if marker is not None:
+            xy = np.vstack([xy, np.asarray(marker.position, dtype=float)[None, :2]])
+        self._xy, self._moved = xy[np.isfinite(xy).all(axis=1)], False
+        self.fit()
+
+    def _on_moved(self, *_args) -> None:
+        if not self._fitting:
+            self._moved = True  # the person zoomed or panned: a resize keeps their view
+
+    def fit(self) -> None:
+        """Show every point, with room for the legend: the legend sits over the map's corner,
+        so a band as tall (or as wide, whichever costs less) is kept free of points."""
+        vb = self.map.getPlotItem().vb
+        w, h = vb.width(), vb.height()
+        if not len(self._xy) or w < 4 * EDGE_PX or h < 4 * EDGE_PX:
+            return
+        (x0, y0), (x1, y1) = self._xy.min(axis=0), self._xy.max(axis=0)
+        span = max(x1 - x0, y1 - y0, 1e-9)
+        if x1 - x0 <= 1e-12 * span:
+            x0, x1 = x0 - span / 2, x1 + span / 2
+        if y1 - y0 <= 1e-12 * span:
+            y0, y1 = y0 - span / 2, y1 + span / 2
+        top = left = 0.0
+        if self.legend.isVisible() and self.legend.items:
+            box = self.legend.mapRectToItem(vb, self.legend.boundingRect())
+            top_band, left_band = box.bottom() + LEGEND_GAP_PX, box.right() + LEGEND_GAP_PX
+            if top_band / h <= left_band / w:
+                top = top_band
+            else:
+                left = left_band
+        sx = (x1 - x0) / max(w - left - 2 * EDGE_PX, 1.0)  # data units per pixel
+        sy = (y1 - y0) / max(h - top - 2 * EDGE_PX, 1.0)
+        self._fitting = True
+        try:
+            vb.setRange(
+                xRange=(x0 - (left + EDGE_PX) * sx, x1 + EDGE_PX * sx),
+                yRange=(y0 - EDGE_PX * sy, y1 + (top + EDGE_PX) * sy),
+                padding=0,
+            )
+        finally:
+            self._fitting = False
 
     def _tip(self, x=None, y=None, data=None) -> str:
         return "" if data is None else self.tip(int(data))

@@ -176,6 +176,8 @@ class WordColumn(QWidget):
 
     def _summary(self, layer: int) -> str:
         result = self.result
+        if result is None:
+            return ""
         lm = result.layer_measures(layer)
         rows = [
             f"layer {layer}: self-sim {lm.self_similarity:.3f}, intra {lm.intra_sentence_similarity:.3f}, "

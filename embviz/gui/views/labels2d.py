@@ -31,6 +31,8 @@ class LabelLayer:
         self.dim_colour = QColor(160, 160, 160)
         self.fill = (255, 255, 255)
         self.dot_radius = 4.0  # px: the largest dot drawn (a search hit); labels keep clear of it
+        self.item_rows: dict[int, int] = {}  # id(item) -> row it names, for the items shown
+        self.aside = -1  # the hovered row, whose own label steps aside for the hover label
 
     def set_font_size(self, size: int) -> None:
         self.font_size = int(size)
@@ -68,9 +70,19 @@ class LabelLayer:
             item = self._item(pool, i, bold)
             item.setText(labels[int(row)], color=colour)
             item.setPos(*to_view(centres[i]))
-            item.show()
+            self.item_rows[id(item)] = int(row)
+            item.setVisible(int(row) != self.aside)
         for item in pool[len(rows) :]:
+            self.item_rows.pop(id(item), None)
             item.hide()
+
+    def step_aside(self, row: int) -> None:
+        """Hide the label of ``row`` (the hover label names it) and show any hidden before."""
+        self.aside = int(row)
+        for item in self.focus_items + self.landmark_items:
+            named = self.item_rows.get(id(item))
+            if named is not None:
+                item.setVisible(named != self.aside)
 
     def update(self, coords, labels, focus: np.ndarray, dimmed: bool, shown=None) -> None:
         """Place labels for ``focus`` rows (in priority order), then landmarks among ``shown``."""

@@ -35,7 +35,8 @@ class Legend(QFrame):
         """The legend's lines as text (title first): what a person reads."""
         texts = []
         for i in range(self.grid.count()):
-            widget = self.grid.itemAt(i).widget()
+            item = self.grid.itemAt(i)
+            widget = item.widget() if item is not None else None
             if isinstance(widget, QLabel) and widget.text():
                 texts.append(widget.text())
         return texts
@@ -43,7 +44,8 @@ class Legend(QFrame):
     def show_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring
         while self.grid.count():
-            widget = self.grid.takeAt(0).widget()
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         if colouring is None or colouring.kind == "single":

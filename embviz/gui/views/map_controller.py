@@ -133,10 +133,12 @@ class MapController:
         if eset is None or projection is None:
             self.view3d.set_points(None, [])
             return
-        coords = projection.coords if projection.dims >= 3 else None
-        if coords is None:
-            found = cached_projection(eset, projection.method, projection.params, 3)
-            coords = found.coords if found is not None else None
+        three = (
+            projection
+            if projection.dims >= 3
+            else cached_projection(eset, projection.method, projection.params, 3)
+        )
+        coords = three.coords if three is not None else None
         if coords is None and eset.dims >= 3 and not projection.partial:
             asked = ("asked-3d", *projection_key(projection.method, projection.params, 3))
             if eset.peek_derived(asked) is None:
@@ -147,7 +149,8 @@ class MapController:
                 )
         if coords is None:
             coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
-        self.view3d.set_points(coords, eset.labels)
+        titles = three.info.get("axis_titles") if three is not None else None
+        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
         self._restore_state(self.view3d)
 
     def _on_layout_cached(self, eset) -> None:

@@ -13,7 +13,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QToolTip
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.core.picking import PointIndex, simplify_path
@@ -113,7 +112,7 @@ class ScatterView(pg.PlotWidget):
         self.index = PointIndex(self.coords, background=True)
         self.colouring = single_colour(len(self.coords), self.theme.point)
         self.legend.show_colouring(None)
-        self.hovered_row = -1
+        self.hovered_row = self.label_layer.aside = -1
         self.hover_marker.clear()
         self.hover_text.hide()
         self.plotItem.setLabel("bottom", axis_titles[0])
@@ -328,8 +327,8 @@ class ScatterView(pg.PlotWidget):
         reach = (self.point_size + 9) / 2 + 1
         self.hover_text.setPos(float(x) + reach * 0.7 * px, float(y) + reach * 0.7 * py)
         self.hover_text.show()
-        self.setToolTip(label)
-        QToolTip.showText(self.mapToGlobal(self.mapFromScene(scene_pos)), label, self)
+        self.label_layer.step_aside(row)  # one label: the hover label, not two
+        self.setToolTip(label)  # the same text, for tests and accessibility; never a pop-up
         self.pointHovered.emit(row)
 
     def clear_hover(self) -> None:
@@ -338,8 +337,8 @@ class ScatterView(pg.PlotWidget):
         self.hovered_row = -1
         self.hover_marker.clear()
         self.hover_text.hide()
+        self.label_layer.step_aside(-1)
         self.setToolTip("")
-        QToolTip.hideText()
         if was != -1:
             self.pointHovered.emit(-1)
 
@@ -348,9 +347,17 @@ class ScatterView(pg.PlotWidget):
         self.clear_hover()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
-        if event.type() == QEvent.Type.Leave and watched is self.viewport():
-            self.clear_hover()
+        if watched is self.viewport():
+            if event.type() == QEvent.Type.Leave:
+                self.clear_hover()
+            elif event.type() == QEvent.Type.ToolTip:
+                return True  # the hover label says it already: no second label
         return super().eventFilter(watched, event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            return True
+        return super().event(event)
 
     def _on_mouse_clicked(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

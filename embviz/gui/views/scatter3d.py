@@ -3,22 +3,31 @@ drag or Ctrl + left drag), with the same colours, hits, selection and isolation 
 
 Hover picking projects the points with the view's own projection and view matrices in numpy
 (about a millisecond at 100,000 points; the projection is cached until the camera moves) and takes
-the front-most point within a few pixels of the cursor.
+the front-most point within a few pixels of the cursor. The same projection places the text drawn
+over the frame (labels3d): axis titles, labels of the selection and search hits, landmarks.
+Search hits and the selection are drawn over the cloud (no depth test, normal blending): the
+additive blending pyqtgraph uses by default adds an orange dot to a white background as white.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph.opengl as gl
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QVector3D
-from PySide6.QtWidgets import QLabel, QToolTip
+from OpenGL import GL
+from OpenGL.GL import GL_DEPTH_TEST
+from pyqtgraph.opengl.GLGraphicsItem import GLOptions
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QPainter, QVector3D
+from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
+from embviz.gui.views.labels3d import paint_labels, plan_labels
 from embviz.gui.views.themes import THEMES, Theme
 
 HOVER_RADIUS_PX = 8
+MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera is dragged
 EMPTY = np.empty(0, dtype=np.int64)
+ON_TOP = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
 
 
 def project_to_screen(points: np.ndarray, matrix: np.ndarray, width: float, height: float):
@@ -46,9 +55,22 @@ class Scatter3DView(gl.GLViewWidget):
         self.hit_layer = gl.GLScatterPlotItem(pxMode=True)
         self.selected_layer = gl.GLScatterPlotItem(pxMode=True)
         self.cloud.setGLOptions("translucent")
+        self.axes = gl.GLLinePlotItem(mode="lines", width=1.5, antialias=True)
+        self.axes.setGLOptions("translucent")
+        for depth, layer in enumerate((self.hit_layer, self.selected_layer), start=1):
+            layer.setGLOptions(ON_TOP)  # drawn after the cloud, over it
+            layer.setDepthValue(depth)
         self.setMouseTracking(True)
-        for item in (self.cloud, self.hit_layer, self.selected_layer):
+        for item in (self.axes, self.cloud, self.hit_layer, self.selected_layer):
             self.addItem(item)
+        self.axis_titles: tuple[str, str, str] = ("x", "y", "z")
+        self.top_band = 0.0  # logical px at the top kept free of the scene (for a legend)
+        self.show_axes = True
+        self.show_landmarks = True
+        self.font_size = 9
+        self.placed: list = []  # the text drawn over the last frame (labels3d.Placed)
+        self._plan: list = []
+        self._placed_key: tuple | None = None
         self.hover_label = QLabel(self)
         self.hover_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover_label.hide()
@@ -64,7 +86,10 @@ class Scatter3DView(gl.GLViewWidget):
         self.set_theme("light")
 
     # data ---------------------------------------------------------------------------------
-    def set_points(self, coords, labels: list[str]) -> None:
+    def set_points(self, coords, labels: list[str], axis_titles=None) -> None:
+        """Show ``coords`` (N x 3; fewer columns are padded with zeros) named by ``labels``."""
+        titles = list(axis_titles or [])[:3]
+        self.axis_titles = tuple(titles + ["x", "y", "z"][len(titles) :])
         coords = np.zeros((0, 3), np.float32) if coords is None else np.asarray(coords)
         if coords.shape[1] < 3:
             coords = np.hstack([coords, np.zeros((len(coords), 3 - coords.shape[1]))])
@@ -96,6 +121,8 @@ class Scatter3DView(gl.GLViewWidget):
 
     def _draw(self) -> None:
         self._projected = None
+        self._placed_key = None
+        self._draw_axes()
         n = len(self.coords)
         shown = np.arange(n) if self.shown_rows() is None else self.shown_rows()
         c = self.colouring
@@ -122,6 +149,34 @@ class Scatter3DView(gl.GLViewWidget):
         self.selected_layer.setData(
             pos=self.coords[sel], color=np.tile(colour, (len(sel), 1)), size=self.point_size + 4
         )
+
+    def _draw_axes(self) -> None:
+        """Three axis lines from the layout's lowest corner, as long as the layout is wide."""
+        ends = self.axis_ends()
+        self.axes.setVisible(self.show_axes and ends is not None)
+        if ends is None:
+            return
+        lines = np.repeat(ends[:1], 6, axis=0)
+        lines[1::2] = ends[1:]
+        colour = (*(np.array(self.theme.axis) / 255.0), 1.0)
+        self.axes.setData(pos=lines, color=colour)
+
+    def axis_ends(self) -> np.ndarray | None:
+        """The axes' origin and their three ends (4 x 3), or None when there is nothing.
+
+        The axes start a little outside the layout's lowest corner and run a little past its
+        extent, so that they frame the points rather than run through them.
+        """
+        finite = self.coords[np.isfinite(self.coords).all(axis=1)]
+        if not len(finite):
+            return None
+        lo, hi = finite.min(axis=0), finite.max(axis=0)
+        span = np.where(hi > lo, hi - lo, max(float((hi - lo).max()), 1.0))
+        origin = lo - 0.1 * span
+        ends = np.repeat(origin[None, :], 4, axis=0).astype(np.float32)
+        for axis in range(3):
+            ends[axis + 1, axis] = hi[axis] + 0.1 * span[axis]
+        return ends
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring or single_colour(len(self.coords), self.theme.point)
@@ -171,17 +226,36 @@ class Scatter3DView(gl.GLViewWidget):
     # picking ------------------------------------------------------------------------------
     def screen_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows shown, their widget pixel positions and depths (cached per camera)."""
-        key = (self.width(), self.height(), str(self.opts["center"]), self.opts["distance"],
+        key = (self.width(), self.height(), self.top_band, self.devicePixelRatioF(),
+               str(self.opts["center"]), self.opts["distance"],
                self.opts["elevation"], self.opts["azimuth"], self.opts["fov"])  # fmt: skip
         if self._projected is None or self._projected[0] != key:
-            w, h = max(self.width(), 1), max(self.height(), 1)
-            region = (0, 0, w, h)
-            m = self.projectionMatrix(region, region) * self.viewMatrix()
-            matrix = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
             shown = np.arange(len(self.coords)) if self.shown_rows() is None else self.shown_rows()
-            xy, depth = project_to_screen(self.coords[shown], matrix, w, h)
+            xy, depth = self.project(self.coords[shown])
             self._projected = (key, shown, xy, depth)
         return self._projected[1], self._projected[2], self._projected[3]
+
+    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Widget pixels (N x 2) and clip depth of ``points`` (N x 3), by the camera's own
+        projection and view matrices and the viewport OpenGL draws into."""
+        region = self.gl_viewport()
+        x, y, w, h = region
+        m = self.projectionMatrix(region, region) * self.viewMatrix()
+        matrix = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
+        xy, depth = project_to_screen(np.asarray(points, dtype=np.float32), matrix, w, h)
+        dpr = self.devicePixelRatioF()
+        device_height = max(round(self.height() * dpr), 1)
+        xy[:, 0] += x
+        xy[:, 1] += device_height - (y + h)  # GL counts rows from the bottom
+        return xy / dpr, depth
+
+    def gl_viewport(self) -> tuple[int, int, int, int]:
+        """Where OpenGL draws, in device pixels (x, y from the bottom, width, height): the
+        whole widget but a band of ``top_band`` logical pixels kept for a legend."""
+        dpr = self.devicePixelRatioF()
+        w, h = max(round(self.width() * dpr), 1), max(round(self.height() * dpr), 1)
+        band = min(round(self.top_band * dpr), h - 1)
+        return (0, 0, w, h - band)
 
     def row_at(self, x: float, y: float) -> int:
         """The front-most point within a few pixels of widget position (x, y), or -1."""
@@ -208,8 +282,10 @@ class Scatter3DView(gl.GLViewWidget):
             moved = ev.position() - self._press
             if abs(moved.x()) + abs(moved.y()) < 4:
                 self.pointClicked.emit(self.row_at(ev.position().x(), ev.position().y()))
-        self._press = None
+        was_dragging, self._press = self._press is not None, None
         super().mouseReleaseEvent(ev)
+        if was_dragging and len(self.coords) > MOVING_LABELS_LIMIT:
+            self.update()  # the landmarks come back
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
@@ -217,18 +293,89 @@ class Scatter3DView(gl.GLViewWidget):
             self.hover(ev.position().x(), ev.position().y())
 
     def hover(self, x: float, y: float) -> int:
+        """Show the label of the point under widget position (x, y): one label, beside it.
+
+        The label is the view's own; the widget's tool tip holds the same text (for tests and
+        accessibility) but never pops up as a second label (see ``event``).
+        """
         row = self.row_at(x, y)
         if row != self.hovered_row:
-            self.hovered_row = row
             if row < 0:
-                self.hover_label.hide()
-                self.setToolTip("")
-            else:
-                self.hover_label.setText(self.labels[row])
-                self.hover_label.adjustSize()
-                self.hover_label.move(int(x) + 10, int(y) - self.hover_label.height() - 4)
-                self.hover_label.show()
-                self.setToolTip(self.labels[row])
-                QToolTip.showText(self.mapToGlobal(QPointF(x, y).toPoint()), self.labels[row], self)
+                self.clear_hover()
+                return row
+            self.hovered_row = row
+            self.hover_label.setText(self.labels[row])
+            self.hover_label.adjustSize()
+            gap = (self.point_size + 4) / 2 + 2  # beside the dot, not over it
+            self.hover_label.move(int(x + gap), int(y - gap) - self.hover_label.height())
+            self.hover_label.show()
+            self.setToolTip(self.labels[row])
+            self.update()  # its own label over the frame steps aside (one label, not two)
             self.pointHovered.emit(row)
         return row
+
+    def clear_hover(self) -> None:
+        was = self.hovered_row
+        self.hovered_row = -1
+        self.hover_label.hide()
+        self.setToolTip("")
+        if was != -1:
+            self.update()
+            self.pointHovered.emit(-1)
+
+    def event(self, ev) -> bool:
+        if ev.type() == QEvent.Type.ToolTip:
+            return True  # the hover label says it already
+        return super().event(ev)
+
+    def leaveEvent(self, ev) -> None:  # noqa: N802
+        super().leaveEvent(ev)
+        self.clear_hover()
+
+    # text over the frame --------------------------------------------------------------------
+    def paintGL(self) -> None:  # noqa: N802
+        if self.top_band > 0:  # draw the scene below the band (Qt set the whole widget)
+            viewport = self.gl_viewport()
+            GL.glViewport(*viewport)
+            self.paint(region=viewport, viewport=viewport)
+        else:
+            super().paintGL()
+        if not len(self.coords):
+            self.placed = []
+            return
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            plan = self.plan_text()
+            self.placed = [p for p in plan if p.row < 0 or p.row != self.hovered_row]
+            paint_labels(painter, self.placed, self.theme, self.font_size, bool(self.hit_rows.size))
+        finally:
+            painter.end()
+
+    def plan_text(self) -> list:
+        """Axis titles, then labels of the selection, hits and landmarks (cached per camera)."""
+        rows, xy, depth = self.screen_positions()
+        key = (self._projected[0], len(rows), self.hit_rows.tobytes(), self.selected_rows.tobytes())
+        if key == self._placed_key:
+            return self._plan
+        titles = []
+        ends = self.axis_ends() if self.show_axes else None
+        if ends is not None:
+            at, w = self.project(ends[1:])
+            titles = [
+                (t, x, y) for t, (x, y), d in zip(self.axis_titles, at, w, strict=True) if d > 0
+            ]
+        focus = np.concatenate([self.selected_rows[:300], self.hit_rows[:200]])
+        focus = focus[np.sort(np.unique(focus, return_index=True)[1])]
+        moving = self._press is not None and len(rows) > MOVING_LABELS_LIMIT
+        if moving:
+            key = None  # while the camera is dragged, big sets wait with their landmarks
+        if not self.show_landmarks or moving:
+            keep = np.isin(rows, focus)
+            rows, xy, depth = rows[keep], xy[keep], depth[keep]
+        placed = plan_labels(
+            xy, depth, rows, self.labels, focus, (self.width(), self.height()),
+            self.font_size, (self.point_size + 4) / 2, titles,
+        )  # fmt: skip
+        self._placed_key, self._plan = key, placed
+        return placed
