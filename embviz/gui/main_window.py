@@ -156,6 +156,11 @@ class MainWindow(QMainWindow):
         beside.setToolTip("A second map of any open set; selection is linked by label")
         beside.triggered.connect(lambda: self.new_map_beside())
         self.view_menu.addAction(beside)
+        self.link_action = QAction("&Link selection across maps", self, checkable=True)
+        self.link_action.setChecked(True)
+        self.link_action.setToolTip("Selecting points in one map selects the same labels in others")
+        self.link_action.toggled.connect(lambda on: setattr(self.session, "link_selection", on))
+        self.view_menu.addAction(self.link_action)
         self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())

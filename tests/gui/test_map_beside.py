@@ -56,6 +56,15 @@ def test_a_map_beside_shows_another_set_with_selection_linked_by_label(window, q
     qtbot.waitUntil(window.is_idle, timeout=10000)
     assert beside.state.eset is a
     assert np.allclose(beside.controller.view.coords, window.view.coords)
+    # both maps show a now: linked, a selection is made in both; unlinked, in its own map only
+    assert window.session.active is beside.state
+    window.session.select([2])
+    assert window.view.selected_rows.tolist() == [2]
+    window.link_action.setChecked(False)
+    window.session.select([1])
+    assert beside.controller.view.selected_rows.tolist() == [1]
+    assert window.view.selected_rows.tolist() == [2]
+    window.link_action.setChecked(True)
     # closing the map beside: the main map is active again, the sets stay open
     beside.close_button.click()
     assert window.map_area.beside == [] and len(window.session.views) == 1
