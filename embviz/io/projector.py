@@ -271,7 +271,9 @@ class ProjectorBytesFormat:
         )
 
 
-def _choose(config: Path, entries: list[dict[str, Any]], tensor: str | int | None) -> tuple:
+def _choose(
+    config: Path, entries: list[dict[str, Any]], tensor: str | int | None
+) -> tuple[dict[str, Any], list[str]]:
     """The entry to open and the warnings about the others."""
 
     def name(e: dict[str, Any]) -> str:

@@ -305,7 +305,8 @@ def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
         )
     flat = values.flatten().to_numpy(zero_copy_only=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        return flat.astype(np.float32).reshape(len(values), -1)
+        vectors: np.ndarray = flat.astype(np.float32).reshape(len(values), -1)
+    return vectors
 
 
 def _number(text: str) -> bool:
