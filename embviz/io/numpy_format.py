@@ -8,7 +8,7 @@ only rows that are used are read from disk.
 from __future__ import annotations
 
 import io
-import warnings
+import warnings as pywarnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -28,6 +28,8 @@ from embviz.io.textparse import decode_labels, drop_duplicates, flag_nonfinite
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_HEADER = 1 << 20
+EXPANSION_NOTE_BYTES = 100 * 1000 * 1000  # an archive expanding past this, and 50x its size,
+EXPANSION_NOTE_RATIO = 50  # is said in the set's warnings even when memory can hold it
 SIDECARS = ("labels.tsv", "metadata.tsv")
 PICKLE_HINT = (
     "Save labels as a string array, e.g. np.array(labels, dtype=str); pickles are not read."
@@ -47,8 +49,8 @@ def _trust_required(path: Path, what: str) -> TrustRequired:
 @contextmanager
 def _quiet() -> Iterator[None]:
     """numpy warns that a header "was created on Python 2": it is parsed anyway; nothing to say."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)
         yield
 
 
@@ -338,6 +340,12 @@ def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, n
             hint="Check where the archive came from; a small file that expands this much may be "
             "a decompression bomb.",
         )
+        on_disk = path.stat().st_size
+        if expands > EXPANSION_NOTE_BYTES and expands > EXPANSION_NOTE_RATIO * on_disk:
+            warnings.append(
+                f"the archive is {size_text(on_disk)} on disk but its arrays take "
+                f"{size_text(expands)} in memory ({expands / on_disk:,.0f}x)."
+            )
         arrays = {}
         for key, (info, _, _) in declared.items():
             try:
