@@ -98,7 +98,11 @@ def _check_declared(path: Path, shape: tuple[int, ...], dtype: np.dtype[Any], wh
             hint="Save an array with at least one row and one column.",
         )
     if not dtype.hasobject and dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
 
 
 def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, str]:
@@ -111,7 +115,11 @@ def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, s
             hint="Reshape it to (rows, dims) and save it again.",
         )
     if array.dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {array.dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {array.dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
     on_disk = str(array.dtype.newbyteorder("=")) if array.dtype.kind == "f" else str(array.dtype)
     if array.dtype != np.float32:
         with np.errstate(over="ignore"):  # values beyond float32 become inf: flagged later
@@ -152,7 +160,9 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
 def _labels_from_array(path: Path, array: np.ndarray, rows: int, warnings: list[str]) -> list[str]:
     if array.ndim != 1 or len(array) != rows:
         raise LoadError(
-            path, f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors."
+            path,
+            f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors.",
+            hint="Save one label per row: np.savez(f, vectors=x, labels=np.array(labels)).",
         )
     if array.dtype.kind == "S":
         return decode_labels(list(array), "utf-8", path, warnings)
