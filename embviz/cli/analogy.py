@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.analogy import METHOD_NAMES, METHODS, solve
@@ -36,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     result = solve(
         eset, args.a, args.b, args.c, args.k, args.method, not args.keep_inputs, args.expected
     )
+    for warning in result.warnings:
+        print(f"embviz: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
         return 0

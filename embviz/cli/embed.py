@@ -10,6 +10,7 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
+from embviz.io.safe_write import atomic_write, check_outputs
 from embviz.models.text_input import read_lines
 
 OUTPUTS = (".npy", ".tsv", ".npz")
@@ -29,41 +30,52 @@ def add_parser(sub) -> None:
     p.add_argument("--word", default="", help="embed this word's occurrences instead")
     p.add_argument("--layer", type=int, default=-1, help="with --word: hidden_states index")
     p.add_argument("--pieces", choices=("mean", "first", "last"), default="mean")
+    p.add_argument(
+        "--force", action="store_true", help="replace OUT (and its sidecar) if it exists"
+    )
     p.set_defaults(func=run)
 
 
-def write_vectors(eset: EmbeddingSet, path: str | Path) -> list[Path]:
-    """Write .npy (+ labels.tsv beside it), .tsv (+ NAME.metadata.tsv) or .npz; returns paths."""
+def write_vectors(eset: EmbeddingSet, path: str | Path, force: bool = False) -> list[Path]:
+    """Write .npy (+ labels.tsv beside it), .tsv (+ NAME.metadata.tsv) or .npz, atomically
+    (all files or none; see embviz.io.safe_write); returns paths."""
     path = Path(path)
+    outputs = _outputs(path)
+    labels = [label.replace("\t", " ") for label in eset.labels]
+    with atomic_write(outputs, force=force) as temps:
+        if path.suffix == ".npz":
+            from embviz.io.writers import write_npz
+
+            write_npz(eset, temps[0])
+        elif path.suffix == ".npy":
+            with open(temps[0], "wb") as f:
+                np.save(f, np.asarray(eset.vectors, dtype=np.float32))
+            temps[1].write_text("".join(label + "\n" for label in labels), encoding="utf-8")
+        else:
+            np.savetxt(temps[0], eset.vectors, fmt="%.9g", delimiter="\t")
+            columns = [c for c in eset.metadata if c != "text"]
+            rows = ["\t".join(["label", *columns])]
+            for i, label in enumerate(labels):
+                rows.append("\t".join([label, *(str(eset.metadata[c][i]) for c in columns)]))
+            temps[1].write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return outputs
+
+
+def _outputs(path: Path) -> list[Path]:
     if path.suffix not in OUTPUTS:
         raise EmbvizError(f"{path}: write .npy, .tsv or .npz.")
-    labels = [label.replace("\t", " ") for label in eset.labels]
     if path.suffix == ".npz":
-        from embviz.io.writers import write_npz
-
-        write_npz(eset, path)
         return [path]
     if path.suffix == ".npy":
-        np.save(path, np.asarray(eset.vectors, dtype=np.float32))
-        side = path.with_name("labels.tsv")
-        side.write_text("".join(label + "\n" for label in labels), encoding="utf-8")
-        return [path, side]
-    np.savetxt(path, eset.vectors, fmt="%.9g", delimiter="\t")
-    side = path.with_name(path.stem + ".metadata.tsv")
-    columns = [c for c in eset.metadata if c != "text"]
-    rows = ["\t".join(["label", *columns])]
-    for i, label in enumerate(labels):
-        rows.append("\t".join([label, *(str(eset.metadata[c][i]) for c in columns)]))
-    side.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return [path, side]
+        return [path, path.with_name("labels.tsv")]
+    return [path, path.with_name(path.stem + ".metadata.tsv")]
 
 
 def run(args: argparse.Namespace) -> int:
     from embviz.core.tasks import run_task
     from embviz.models.transformers import TransformerAdapter, TransformerParams
 
-    if Path(args.output).suffix not in OUTPUTS:
-        raise EmbvizError(f"{args.output}: write .npy, .tsv or .npz.")
+    check_outputs(_outputs(Path(args.output)), args.force)  # refused before the slow work
     if args.batch_size < 1:
         raise EmbvizError("--batch-size must be at least 1.")
     lines = read_lines(args.sentences)
@@ -79,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     print(file=sys.stderr)
     for warning in eset.warnings:
         print(f"embviz: warning: {warning}", file=sys.stderr)
-    written = write_vectors(eset, args.output)
+    written = write_vectors(eset, args.output, args.force)
     print(f"wrote {len(eset):,} vectors of {eset.dims} dims to {', '.join(map(str, written))}")
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.neighbors import MAX_K, METRICS, neighbors
@@ -34,6 +35,8 @@ def add_parser(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     eset = load_from_args(args.path, args)
     result = neighbors(eset, " ".join(args.query), args.k, args.metric, args.center)
+    for warning in result.warnings:
+        print(f"embviz: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
         return 0

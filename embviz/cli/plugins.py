@@ -10,12 +10,19 @@ from embviz import __version__
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("plugins", help="list formats, reducers and model adapters (and plugins)")
+    p = sub.add_parser(
+        "plugins", help="list formats, writers, reducers, model adapters and commands (and plugins)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.set_defaults(func=run)
 
 
+KINDS = ("formats", "writers", "reducers", "adapters", "commands")
+
+
 def collect() -> dict:
+    from embviz.cli.commands import commands
+    from embviz.io.export import writers
     from embviz.io.registry import formats
     from embviz.models.registry import adapters
     from embviz.reduce.registry import reducers
@@ -25,7 +32,8 @@ def collect() -> dict:
     except metadata.PackageNotFoundError:  # a source checkout that was never installed
         installed = None
     report = {"version": __version__, "package_metadata": installed}
-    for key, registry in (("formats", formats), ("reducers", reducers), ("adapters", adapters)):
+    registries = (formats, writers, reducers, adapters, commands)
+    for key, registry in zip(KINDS, registries, strict=True):
         entries = [
             {
                 "name": item.name,
@@ -46,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     meta = report["package_metadata"] or "not installed (running from a source checkout)"
     print(f"embviz {report['version']}; package metadata: {meta}")
-    for key in ("formats", "reducers", "adapters"):
+    for key in KINDS:
         print(f"{key}:")
         for entry in report[key]:
             print(f"  {entry['name']:<20} {entry['title']}  [{entry['origin']}]")

@@ -19,8 +19,11 @@ import numpy as np
 from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.errors import EmbvizError
 from embviz.core.tasks import run_task
+from embviz.io.safe_write import atomic_write, check_outputs
 from embviz.reduce.params import parse_assignments, specs
 from embviz.reduce.registry import get_reducer, projection_task, reducers
+
+COORD_SUFFIXES = (".npy", ".csv", ".tsv")
 
 
 def _parameters_help() -> str:
@@ -55,33 +58,37 @@ def add_parser(sub) -> None:
         "coordinates per row), one row per input row in input order",
     )
     p.add_argument("--json", action="store_true", help="print method, dims, seconds, trust")
+    p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     add_read_options(p)
     p.set_defaults(func=run)
 
 
-def write_coords(path: Path, labels: list[str], coords: np.ndarray) -> None:
+def write_coords(path: Path, labels: list[str], coords: np.ndarray, force: bool = False) -> None:
+    """Coordinates as .npy, or .csv/.tsv (label, x, y[, z]; rows left out of the projection
+    have empty cells), written atomically (see embviz.io.safe_write)."""
     suffix = path.suffix.lower()
-    if suffix not in {".npy", ".csv", ".tsv"}:
+    if suffix not in COORD_SUFFIXES:
         raise EmbvizError(f"{path}: write .npy, .csv or .tsv (got {suffix or 'no extension'}).")
-    try:
+    with atomic_write([path], force=force) as (temp,):
         if suffix == ".npy":
-            np.save(path, coords)
+            with open(temp, "wb") as f:
+                np.save(f, coords)
             return
-        with open(path, "w", newline="", encoding="utf-8") as f:
+        with open(temp, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f, delimiter="," if suffix == ".csv" else "\t")
             writer.writerow(["label"] + ["xyz"[i] for i in range(coords.shape[1])])
             for label, row in zip(labels, coords, strict=True):
-                writer.writerow([label] + [repr(float(v)) for v in row])
-    except OSError as exc:
-        raise EmbvizError(f"{path}: could not write ({exc.strerror or exc}).") from None
+                writer.writerow([label] + [repr(float(v)) if np.isfinite(v) else "" for v in row])
 
 
 def run(args: argparse.Namespace) -> int:
     from embviz.reduce.quality import trustworthiness
 
     reducer = get_reducer(args.method)
-    if args.output and Path(args.output).suffix.lower() not in {".npy", ".csv", ".tsv"}:
-        write_coords(Path(args.output), [], np.empty((0, 2)))  # raises the person-facing error
+    if args.output:  # a bad output is refused before the (slow) projection
+        if Path(args.output).suffix.lower() not in COORD_SUFFIXES:
+            raise EmbvizError(f"{args.output}: write .npy, .csv or .tsv.")
+        check_outputs([args.output], args.force)
     values = parse_assignments(args.param)
     if args.seed is not None:
         if "seed" not in {s.name for s in specs(reducer.params_type)}:
@@ -93,13 +100,19 @@ def run(args: argparse.Namespace) -> int:
     projection = run_task(task)
     seconds = time.perf_counter() - started
     if args.output:
-        write_coords(Path(args.output), eset.labels, projection.coords)
+        write_coords(Path(args.output), eset.labels, projection.coords, args.force)
+    placed = np.flatnonzero(np.isfinite(projection.coords).all(axis=1))
+    warnings = list(projection.info.get("warnings", []))
+    for warning in warnings:
+        print(f"embviz: warning: {warning}", file=sys.stderr)
     trust = None
-    if args.json or not args.output:
-        trust = trustworthiness(eset.vectors, projection.coords, k=10) if len(eset) > 21 else None
+    if (args.json or not args.output) and len(placed) > 21:
+        vectors = np.asarray(eset.vectors)[placed]
+        trust = trustworthiness(vectors, projection.coords[placed], k=10)
     if args.json:
         result = {"method": reducer.name, "dims": args.dims, "seconds": seconds}
-        print(json.dumps(result | {"trustworthiness": trust}))
+        excluded = len(eset) - len(placed)
+        print(json.dumps(result | {"trustworthiness": trust, "rows_left_out": excluded}))
         return 0
     note = projection.sample_note
     print(f"{reducer.title} of {eset.name}: {len(eset):,} rows -> {args.dims}-D in {seconds:.1f} s")

@@ -24,6 +24,7 @@ def add_parser(sub) -> None:
     p.add_argument("--corpus", required=True, help="text file or folder of text files")
     p.add_argument("-o", "--output", required=True, help="OUT.bin, OUT.vec or OUT.model")
     p.add_argument("--save-model", help="also save the gensim model here (.model)")
+    p.add_argument("--force", action="store_true", help="replace the output files if they exist")
     add_arguments(p, TrainParams, skip=("corpus",))
     p.set_defaults(func=run)
 
@@ -35,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix not in OUTPUTS:
         raise EmbvizError(f"{args.output}: write .bin, .vec or .model.")
+    from embviz.io.safe_write import check_outputs
+
+    outputs = [args.output] + ([args.save_model] if args.save_model else [])
+    check_outputs(outputs, args.force)  # an existing file is kept unless --force
     try:
         params = from_arguments(TrainParams, args, corpus=args.corpus)
     except ValueError as exc:

@@ -10,6 +10,7 @@ with it off "man : doctor :: woman : ?" often answers "doctor".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -17,6 +18,7 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.expressions import suggestion
 from embviz.core.neighbors import MAX_K, top_k
+from embviz.core.rows import describe_rows, finite_rows
 
 METHODS = ("3cosadd", "3cosmul")
 METHOD_NAMES = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
@@ -37,16 +39,20 @@ class AnalogyResult:
     expected: str | None = None
     expected_rank: int | None = None  # 1 = the best answer; None: not asked, or an excluded input
     expected_score: float | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the expected answer
+    warnings: list[str] = field(default_factory=list)  # about the set (rows left out)
 
-    def to_json(self) -> dict:
-        return {
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "method": self.method,
             "results": [
                 {"label": label, "score": float(score)}
                 for label, score in zip(self.labels, self.scores, strict=True)
             ],
         }
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        return out
 
     @property
     def answer_row(self) -> int | None:
@@ -61,7 +67,7 @@ def _row(eset: EmbeddingSet, word: str, role: str) -> int:
         raise EmbvizError(f"{role} {word!r} is not a label of {eset.name}.{hint}") from None
 
 
-def cosadd_query(unit: np.ndarray, ia, ib, ic) -> np.ndarray:
+def cosadd_query(unit: np.ndarray, ia: int, ib: int, ic: int) -> np.ndarray:
     """gensim's mean vector for positive=[b, c], negative=[a], normalised (float32)."""
     mean = np.zeros(unit.shape[-1], dtype=np.float32)
     mean += unit[ib]
@@ -74,13 +80,25 @@ def cosadd_query(unit: np.ndarray, ia, ib, ic) -> np.ndarray:
 
 def analogy_scores(eset: EmbeddingSet, ia: int, ib: int, ic: int, method: str) -> np.ndarray:
     """The score of every row as an answer (higher is better)."""
-    unit = eset.unit_vectors()
-    if method == "3cosadd":
-        return unit @ cosadd_query(unit, ia, ib, ic)
-    if method == "3cosmul":
-        shifted = [(1 + unit @ unit[i]) / 2 for i in (ib, ic, ia)]
-        return shifted[0] * shifted[1] / (shifted[2] + COSMUL_EPSILON)
+    with np.errstate(invalid="ignore", over="ignore"):  # rows with NaN/inf: not finite
+        unit = eset.unit_vectors()
+        if method == "3cosadd":
+            return np.asarray(unit @ cosadd_query(unit, ia, ib, ic))
+        if method == "3cosmul":
+            shifted = [(1 + unit @ unit[i]) / 2 for i in (ib, ic, ia)]
+            return np.asarray(shifted[0] * shifted[1] / (shifted[2] + COSMUL_EPSILON))
     raise EmbvizError(f"Unknown method {method!r}: choose one of {', '.join(METHODS)}.")
+
+
+def _check_inputs(
+    eset: EmbeddingSet, finite: np.ndarray, words: tuple[str, ...], rows: tuple[int, ...]
+) -> None:
+    for role, word, row in zip("abc", words, rows, strict=True):
+        if not finite[row]:
+            raise EmbvizError(
+                f"{eset.name}: {role}: {word!r} (row {row + 1}) holds NaN or infinite values, so "
+                "it has no direction. Fix or drop that row in the file."
+            )
 
 
 def solve(
@@ -101,18 +119,36 @@ def solve(
         raise EmbvizError(f"k must be between 1 and {MAX_K}, got {k}.")
     ia, ib, ic = _row(eset, a, "a:"), _row(eset, b, "b:"), _row(eset, c, "c:")
     ie = _row(eset, expected, "expected:") if expected else None
-    scores = analogy_scores(eset, ia, ib, ic, method)
+    finite = finite_rows(eset)
+    _check_inputs(eset, finite, (a, b, c), (ia, ib, ic))
     inputs = {ia, ib, ic}
+    usable = finite.copy()
     if exclude_inputs:
-        scores[list(inputs)] = -np.inf
-    n_valid = len(scores) - (len(inputs) if exclude_inputs else 0)
+        usable[list(inputs)] = False
+    n_valid = int(usable.sum())
+    if n_valid == 0:
+        raise EmbvizError(
+            f"{eset.name}: no answer is left: it has {len(eset):,} row(s), and the input words "
+            "are not answers"
+            + (" (rows with NaN values are left out)" if not finite.all() else "")
+            + ". Use a larger set, or allow the inputs as answers (--keep-inputs)."
+        )
+    scores = analogy_scores(eset, ia, ib, ic, method)
+    scores[~usable] = -np.inf  # NaN rows would otherwise sort first
     rows = top_k(scores, min(k, n_valid))
     result = AnalogyResult(
         method, a, b, c, rows, scores[rows].astype(np.float64),
         [eset.labels[int(r)] for r in rows], exclude_inputs, (ia, ib, ic), expected,
     )  # fmt: skip
+    if not finite.all():
+        result.warnings.append(
+            f"{int((~finite).sum()):,} of {len(eset):,} rows hold NaN or infinite values and "
+            f"are left out of the answers ({describe_rows(eset, ~finite)})."
+        )
     if ie is not None:
-        if exclude_inputs and ie in inputs:
+        if not finite[ie]:
+            result.notes.append(f"{expected!r} holds NaN or infinite values: it has no rank.")
+        elif exclude_inputs and ie in inputs:
             result.notes.append(f"{expected!r} is an input word, so it is excluded from answers.")
         else:
             result.expected_score = float(scores[ie])

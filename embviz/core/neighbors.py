@@ -10,12 +10,14 @@ For label queries and expressions the input words are left out, as gensim's ``mo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.expressions import parse
+from embviz.core.rows import describe_rows, finite_rows
 
 METRICS = ("cosine", "euclidean", "dot")
 MAX_K = 1000
@@ -32,15 +34,18 @@ class NeighborResult:
     labels: list[str]
     query_rows: list[int] = field(default_factory=list)  # rows the query names (left out)
     approximate: bool = False
+    warnings: list[str] = field(default_factory=list)  # e.g. rows left out for NaN values
 
-    def to_json(self) -> dict:
-        out: dict = {"query": self.query, "metric": self.metric}
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"query": self.query, "metric": self.metric}
         if self.centered:
             out["centered"] = True
         out["neighbors"] = [
             {"label": label, "score": float(score)}
             for label, score in zip(self.labels, self.scores, strict=True)
         ]
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
     def describe(self) -> str:
@@ -86,25 +91,33 @@ class NeighborIndex:
         self.approximate = None  # an ApproximateIndex, once built (see embviz.core.ann)
 
     def mean(self) -> np.ndarray:
+        """The mean of the rows with finite values (a NaN row would make every row NaN)."""
         if ("mean", True) not in self._cache:
             vectors = self.eset.vectors
+            finite = finite_rows(self.eset)
             total = np.zeros(self.eset.dims, dtype=np.float64)
             for start in range(0, len(vectors), CHUNK_ROWS):
-                total += vectors[start : start + CHUNK_ROWS].sum(axis=0, dtype=np.float64)
-            self._cache[("mean", True)] = (total / max(len(vectors), 1)).astype(np.float32)
+                chunk = vectors[start : start + CHUNK_ROWS]
+                total += chunk[finite[start : start + CHUNK_ROWS]].sum(axis=0, dtype=np.float64)
+            count = max(int(finite.sum()), 1)
+            self._cache[("mean", True)] = (total / count).astype(np.float32)
         return self._cache[("mean", True)]
 
     def matrix(self, metric: str, center: bool = False) -> np.ndarray:
         """What the metric multiplies: unit vectors for cosine, the original vectors otherwise."""
         kind = "unit" if metric == "cosine" else "raw"
         if not center:
-            return self.eset.unit_vectors() if kind == "unit" else self.eset.vectors
+            if kind == "raw":
+                return self.eset.vectors
+            with np.errstate(invalid="ignore"):  # inf rows: NaN, left out by search_vector
+                return self.eset.unit_vectors()
         if (kind, center) not in self._cache:
             centred = self.eset.vectors - self.mean()
             if kind == "unit":
                 norms = np.linalg.norm(centred, axis=1, keepdims=True)
                 norms[norms == 0] = 1.0
-                centred /= norms
+                with np.errstate(invalid="ignore"):
+                    centred /= norms
             self._cache[(kind, center)] = centred
         return self._cache[(kind, center)]
 
@@ -114,7 +127,8 @@ class NeighborIndex:
             out = np.empty(len(m), dtype=np.float32)
             for start in range(0, len(m), CHUNK_ROWS):
                 chunk = m[start : start + CHUNK_ROWS]
-                out[start : start + len(chunk)] = np.einsum("ij,ij->i", chunk, chunk)
+                with np.errstate(invalid="ignore", over="ignore"):
+                    out[start : start + len(chunk)] = np.einsum("ij,ij->i", chunk, chunk)
             self._cache[("sq", center)] = out
         return self._cache[("sq", center)]
 
@@ -123,12 +137,13 @@ class NeighborIndex:
         m = self.matrix(metric, center)
         out = np.empty(len(m), dtype=np.float32)
         q = np.ascontiguousarray(q, dtype=np.float32)
-        for start in range(0, len(m), CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, len(m))
-            np.dot(m[start:stop], q, out=out[start:stop])
-        if metric == "euclidean":
-            out *= 2
-            out -= self.sq_norms(center)
+        with np.errstate(invalid="ignore", over="ignore"):  # rows with NaN/inf: not finite
+            for start in range(0, len(m), CHUNK_ROWS):
+                stop = min(start + CHUNK_ROWS, len(m))
+                np.dot(m[start:stop], q, out=out[start:stop])
+            if metric == "euclidean":
+                out *= 2
+                out -= self.sq_norms(center)
         return out
 
     def search_vector(
@@ -141,15 +156,23 @@ class NeighborIndex:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and scores of the ``k`` nearest rows to the vector ``q`` (already centred)."""
         check_params(k, metric)
+        if not np.isfinite(q).all():
+            raise EmbvizError(
+                "The query holds NaN or infinite values, so nothing can be compared with it. "
+                "Fix or drop the rows with such values in the file."
+            )
         if metric == "cosine":
             norm = float(np.linalg.norm(q))
             if norm == 0:
                 raise EmbvizError("The query is the zero vector: it has no direction to compare.")
             q = q / norm
         scores = self.scores(q, metric, center)
+        finite = finite_rows(self.eset)
+        usable = finite.copy()
         if len(exclude):
-            scores[np.asarray(exclude, dtype=np.int64)] = -np.inf
-        n_valid = len(scores) - len(set(exclude))
+            usable[np.asarray(exclude, dtype=np.int64)] = False
+        scores[~usable] = -np.inf  # NaN rows would sort first (argpartition puts NaN on top)
+        n_valid = int(usable.sum())
         pad = min(k + max(k, 16), len(scores)) if metric == "euclidean" else k
         rows = top_k(scores, pad)[: max(0, min(pad, n_valid))]
         if metric != "euclidean":
@@ -166,9 +189,22 @@ class NeighborIndex:
         """Neighbours of a label or of an expression (``king - man + woman``)."""
         check_params(k, metric)
         expr = parse(query, self.eset)
-        q = expr.vector(self.eset, self.matrix(metric, center))
         query_rows = expr.rows(self.eset)
+        self._check_rows(query_rows)
+        q = expr.vector(self.eset, self.matrix(metric, center))
         return self._result(query, q, k, metric, center, query_rows)
+
+    def _check_rows(self, rows: list[int]) -> None:
+        finite = finite_rows(self.eset)
+        bad = [r for r in rows if not finite[r]]
+        if bad:
+            mask = np.zeros(len(finite), dtype=bool)
+            mask[bad] = True
+            raise EmbvizError(
+                f"{self.eset.name}: {describe_rows(self.eset, mask)} of the query hold NaN or "
+                "infinite values, so nothing can be compared with them. Fix or drop those rows "
+                "in the file."
+            )
 
     def search_rows(
         self,
@@ -181,11 +217,20 @@ class NeighborIndex:
         rows = [int(r) for r in np.unique(np.asarray(rows, dtype=np.int64))]
         if not rows:
             raise EmbvizError("Nothing is selected: select points on the map first.")
+        self._check_rows(rows)
         q = self.matrix(metric, center)[rows].mean(axis=0, dtype=np.float64).astype(np.float32)
         name = self.eset.labels[rows[0]] if len(rows) == 1 else f"centroid of {len(rows)} points"
         return self._result(name, q, k, metric, center, rows)
 
-    def _result(self, query, q, k, metric, center, query_rows) -> NeighborResult:
+    def _result(
+        self,
+        query: str,
+        q: np.ndarray,
+        k: int,
+        metric: str,
+        center: bool,
+        query_rows: list[int],
+    ) -> NeighborResult:
         approx = self.approximate
         if approx is not None and approx.serves(metric, center):
             rows, scores = approx.search_vector(self, q, k, exclude=query_rows)
@@ -193,9 +238,16 @@ class NeighborIndex:
             rows, scores = self.search_vector(q, k, metric, center, exclude=query_rows)
             approx = None
         labels = [self.eset.labels[int(r)] for r in rows]
-        return NeighborResult(
+        result = NeighborResult(
             query, metric, center, rows, scores, labels, list(query_rows), approx is not None
         )
+        finite = finite_rows(self.eset)
+        if not finite.all():
+            result.warnings.append(
+                f"{int((~finite).sum()):,} of {len(finite):,} rows hold NaN or infinite values "
+                f"and are left out of the neighbours ({describe_rows(self.eset, ~finite)})."
+            )
+        return result
 
 
 def index_for(eset: EmbeddingSet) -> NeighborIndex:

@@ -14,6 +14,7 @@ class PointIndex:
     def __init__(self, coords: np.ndarray, background: bool = False) -> None:
         self.coords = np.asarray(coords, dtype=np.float64)[:, :2]
         self._tree: cKDTree | None = None
+        self._rows: np.ndarray | None = None  # tree position -> row, when some rows are NaN
         self._built = threading.Event()
         if background and len(self.coords) > 50_000:
             threading.Thread(target=self._build, daemon=True).start()
@@ -21,7 +22,11 @@ class PointIndex:
             self._build()
 
     def _build(self) -> None:
-        self._tree = cKDTree(self.coords) if len(self.coords) else None
+        # rows left out of a projection have NaN coordinates: they are not drawn, nor picked
+        finite = np.isfinite(self.coords).all(axis=1)
+        self._rows = None if finite.all() else np.flatnonzero(finite)
+        points = self.coords if self._rows is None else self.coords[self._rows]
+        self._tree = cKDTree(points) if len(points) else None
         self._built.set()
 
     @property
@@ -35,7 +40,9 @@ class PointIndex:
         if tree is None:
             return None
         distance, row = tree.query((x, y), k=1, distance_upper_bound=max_distance)
-        return None if not np.isfinite(distance) else int(row)
+        if not np.isfinite(distance):
+            return None
+        return int(row) if self._rows is None else int(self._rows[row])
 
     def in_rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
         xs, ys = self.coords[:, 0], self.coords[:, 1]

@@ -26,6 +26,7 @@ class GridIndex:
     def __init__(self, coords: np.ndarray, rows: np.ndarray | None = None) -> None:
         coords = np.asarray(coords, dtype=np.float32)[:, :2]
         rows = np.arange(len(coords)) if rows is None else np.asarray(rows, dtype=np.int64)
+        rows = rows[np.isfinite(coords[rows]).all(axis=1)]  # rows left out of a projection: NaN
         self.size = len(rows)
         xy = coords[rows]
         if self.size == 0:

@@ -37,6 +37,7 @@ class Quality:
     metric: str
     kept: np.ndarray = field(repr=False)  # per row: share of its k neighbours kept (NaN: unchecked)
     subset: bool = False  # True: computed within a random subset of rows (very large sets)
+    left_out: int = 0  # rows not in the projection (NaN coordinates: non-finite vectors)
 
     @property
     def sampled(self) -> bool:
@@ -48,6 +49,8 @@ class Quality:
             text += f" (within a random subset of {self.queries:,} of {self.rows:,} points)"
         elif self.sampled:
             text += f" (estimated on {self.queries:,} random points of {self.rows:,})"
+        if self.left_out:
+            text += f" ({self.left_out:,} rows left out of the map are not counted)"
         return text
 
 
@@ -69,7 +72,33 @@ def quality_task(
     sample: int = QUALITY_SAMPLE,
     seed: int = 0,
 ) -> Task[Quality]:
-    """Quality of ``coords`` as a projection of ``vectors`` (a task: yields progress)."""
+    """Quality of ``coords`` as a projection of ``vectors`` (a task: yields progress).
+
+    Rows left out of the projection (NaN coordinates, or non-finite vectors) are not counted;
+    their ``kept`` score is NaN and ``left_out`` says how many there were."""
+    coords = np.asarray(coords)
+    placed = np.isfinite(coords).all(axis=1)
+    if placed.all():
+        return (yield from _quality_task(vectors, coords, k, metric, max_full, sample, seed))
+    rows = np.flatnonzero(placed)
+    found = yield from _quality_task(
+        np.asarray(vectors)[rows], coords[rows], k, metric, max_full, sample, seed
+    )
+    kept = np.full(len(coords), np.nan)
+    kept[rows] = found.kept
+    found.kept, found.left_out = kept, len(coords) - len(rows)
+    return found
+
+
+def _quality_task(
+    vectors: np.ndarray,
+    coords: np.ndarray,
+    k: int,
+    metric: str,
+    max_full: int,
+    sample: int,
+    seed: int,
+) -> Task[Quality]:
     from scipy.spatial import cKDTree
 
     single = np.asarray(vectors).dtype == np.float32
@@ -130,7 +159,9 @@ def _drop_self(nbrs: np.ndarray, queries: np.ndarray) -> np.ndarray:
     return out
 
 
-def trustworthiness(vectors, coords, k: int = 10, metric: str = "euclidean") -> float:
+def trustworthiness(
+    vectors: np.ndarray, coords: np.ndarray, k: int = 10, metric: str = "euclidean"
+) -> float:
     """Trustworthiness over every row, as ``sklearn.manifold.trustworthiness`` defines it."""
     from embviz.core.tasks import run_task
 

@@ -39,8 +39,11 @@ def projection_task(eset, method: str, params: Any = None, dims: int = 2) -> Tas
     """The task that projects ``eset`` with ``method``; ``params`` is the method's dataclass or a
     dict of values (strings are parsed and checked against the declared bounds).
 
-    A reducer with ``uses_set = True`` also gets ``eset=`` (labels, metadata).
+    A reducer with ``uses_set = True`` also gets ``eset=`` (labels, metadata). Degenerate sets
+    and parameters are checked first (:mod:`embviz.reduce.guard`): rows with NaN/inf (and zero
+    vectors under cosine) are left out and reported in the projection's ``info["warnings"]``.
     """
+    from embviz.reduce.guard import guarded_task
     from embviz.reduce.params import make_params
 
     reducer = get_reducer(method)
@@ -48,6 +51,4 @@ def projection_task(eset, method: str, params: Any = None, dims: int = 2) -> Tas
         raise EmbvizError(f"dims must be 2 or 3, not {dims}.")
     if params is None or isinstance(params, dict):
         params = make_params(reducer.params_type, params, method)
-    if getattr(reducer, "uses_set", False):
-        return reducer.run(eset.vectors, params, dims, eset=eset)  # type: ignore[call-arg]
-    return reducer.run(eset.vectors, params, dims)
+    return guarded_task(reducer, eset, params, dims)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
@@ -65,15 +66,55 @@ def _n_jobs(rows: int) -> int:
     return cores - 1
 
 
+def scaled(vectors: np.ndarray) -> np.ndarray:
+    """The rows divided by their largest absolute value (float32).
+
+    t-SNE's affinities do not change under one common scale (the bandwidth of each row is
+    calibrated to the perplexity, and cosine ignores length), but float32 does: values near 1e37
+    overflow when squared and values near 1e-40 underflow, and openTSNE then crashes."""
+    x = np.asarray(vectors, dtype=np.float64)
+    top = float(np.max(np.abs(x))) if x.size else 0.0
+    return (x / top if top > 0 else x).astype(np.float32)
+
+
+def initial_layout(x: np.ndarray, dims: int, seed: int, pca: bool) -> np.ndarray:
+    """openTSNE's starting layout (the first components, column 0 scaled to std 1e-4), computed
+    here so that it is never NaN: openTSNE divides by the first component's spread, which is 0 for
+    identical rows, and its FFT gradient then ends the process with a segmentation fault. Data
+    with fewer dimensions than the map (D = 1) get small random values in the missing columns."""
+    from embviz.reduce.pca import pca_components
+
+    rng = np.random.default_rng(seed)
+    n = len(x)
+    layout = np.empty((n, 0))
+    if pca:
+        mean, components, _ = pca_components(x, dims, seed)
+        layout = (np.asarray(x, dtype=np.float64) - mean) @ components.T
+    spread = float(np.std(layout[:, 0])) if layout.shape[1] else 0.0
+    if not (np.isfinite(spread) and spread > 0) or not np.isfinite(layout).all():
+        layout, spread = np.empty((n, 0)), 1.0
+    missing = dims - layout.shape[1]
+    if missing:
+        layout = np.hstack([layout, rng.normal(0.0, spread, size=(n, missing))])
+    return np.ascontiguousarray(layout / spread * 1e-4)
+
+
 class TSNEReducer:
     name = "tsne"
     title = "t-SNE"
     params_type = TSNEParams
+    min_rows = 3
 
     def run(self, vectors: np.ndarray, params: TSNEParams | None = None, dims: int = 2) -> Task:
         p = params or TSNEParams()
-        x = np.asarray(vectors, dtype=np.float32)
+        x = scaled(vectors)
         n = len(x)
+        if n < self.min_rows:
+            raise EmbvizError(f"t-SNE needs at least {self.min_rows} rows; this set has {n}.")
+        if not np.isfinite(x).all():
+            raise EmbvizError(
+                "t-SNE: the vectors hold NaN or infinite values; leave those rows out."
+            )
         split = split_rows(n, p.fit_sample, p.seed)
         fitted = np.arange(n) if split is None else split[0]
         placed = np.empty(0, dtype=np.int64) if split is None else split[1]
@@ -101,13 +142,18 @@ class TSNEReducer:
 
         install_threaded_fft()
         x_fit = x[fitted]
+        if float(np.ptp(x_fit, axis=0).max()) == 0.0:
+            raise EmbvizError(
+                f"t-SNE: all {len(x_fit):,} rows are identical, so there are no distances to lay "
+                "out. PCA shows them, all at one point."
+            )
         tsne = TSNE(
             n_components=dims,
-            perplexity=min(p.perplexity, max(1.0, (len(x_fit) - 1) / 3)),
+            perplexity=min(p.perplexity, (len(x_fit) - 1) / 3),  # openTSNE's own limit
             learning_rate="auto" if p.learning_rate <= 0 else p.learning_rate,
             early_exaggeration=p.early_exaggeration,
             metric=p.metric,
-            initialization=p.initialization,
+            initialization=initial_layout(x_fit, dims, p.seed, p.initialization == "pca"),
             negative_gradient_method="fft" if dims <= 2 else "bh",
             neighbors="exact" if len(x_fit) <= EXACT_NEIGHBORS_MAX else "auto",
             n_jobs=_n_jobs(len(x_fit)),
@@ -134,6 +180,11 @@ class TSNEReducer:
             while left > 0:
                 chunk = min(step, left)
                 t0 = time.perf_counter()
+                if not np.isfinite(embedding).all():  # openTSNE's FFT would crash on it
+                    raise EmbvizError(
+                        "t-SNE diverged (coordinates became NaN or infinite); try a smaller "
+                        "learning_rate or early_exaggeration."
+                    )
                 embedding = embedding.optimize(
                     chunk, exaggeration=exaggeration, momentum=0.8, inplace=True
                 )

@@ -64,6 +64,7 @@ class UMAPReducer:
     title = "UMAP"
     params_type = UMAPParams
     uses_set = True  # run() accepts eset= (its metadata holds the supervising column)
+    min_rows = 4
 
     def run(
         self, vectors: np.ndarray, params: UMAPParams | None = None, dims: int = 2, eset=None

@@ -29,7 +29,8 @@ def test_pca_json_and_npy_output_match_scikit_learn(words_file, tmp_path, capsys
     out = tmp_path / "coords.npy"
     assert main(["project", str(path), "--method", "pca", "-o", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"method", "dims", "seconds", "trustworthiness"}
+    assert set(result) == {"method", "dims", "seconds", "trustworthiness", "rows_left_out"}
+    assert result["rows_left_out"] == 0
     assert result["method"] == "pca" and result["dims"] == 2 and result["seconds"] >= 0
     coords = np.load(out)
     assert np.allclose(coords, PCA(2, svd_solver="full").fit_transform(vectors), atol=2e-3)

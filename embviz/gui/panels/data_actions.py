@@ -196,9 +196,10 @@ def _export_task(eset: EmbeddingSet, path: Path, kind: str | None, coords) -> Ta
     from embviz.io.export import export, write_coords_csv
 
     yield Progress(None, f"Writing {path.name}")
+    # force: the save dialog has already asked before replacing an existing file
     if kind == "coords":
-        return write_coords_csv(eset, coords, path)
-    return export(eset, path, kind)
+        return write_coords_csv(eset, coords, path, force=True)
+    return export(eset, path, kind, force=True)
 
 
 def install(window) -> None:
