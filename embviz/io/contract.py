@@ -100,6 +100,8 @@ FORMATS: dict[str, dict[str, str]] = {
         "encoding": "text columns are read as Parquet stores them (UTF-8).",
         "empty": COMMON["empty"] + " A list column must hold numbers, all lists one length.",
         "partial": "a damaged file is refused with pyarrow's reason.",
+        "memory": "the uncompressed size in the file's metadata (twice: Arrow, then numpy) is "
+        "checked against available memory before reading.",
     },
     "projector-tsv": {
         "encoding": _TEXT_ENCODING,
@@ -108,6 +110,8 @@ FORMATS: dict[str, dict[str, str]] = {
         "partial": "a row of another width or a non-number names its line; a metadata file whose "
         "row count differs is refused, naming it; a file cut exactly at a line end cannot be told "
         "from a whole one.",
+        "memory": "read as text (about 8x the file's size); refused with the numbers when that "
+        "does not fit.",
     },
     "projector-config": {
         "partial": "every entry's types are checked; embeddings whose tensor file is missing are "

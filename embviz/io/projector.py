@@ -15,7 +15,7 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
-from embviz.io.guards import check_memory
+from embviz.io.guards import check_memory, size_text
 from embviz.io.metadata import label_column, read_projector_metadata, read_text, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
@@ -157,6 +157,13 @@ def with_metadata(
 
 def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
     """Numbers separated by tabs, one vector per line; a first column of text is the labels."""
+    size = path.stat().st_size
+    check_memory(
+        path,
+        8 * size,
+        f"reading this {size_text(size)} tensors TSV as text (about 8x its size)",
+        hint="Convert it to .npy or projector .bytes, which are read without that overhead.",
+    )
     lines = [(n, line) for n, line in enumerate(read_text(path).split("\n"), 1) if line.strip()]
     if not lines:
         raise LoadError(path, "the file holds no rows.", hint="Give one vector per line.")

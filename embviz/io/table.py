@@ -257,7 +257,17 @@ class ParquetFormat:
                 hint="Install it: pip install 'embviz[parquet]' (or pip install pyarrow).",
             ) from None
         try:
+            meta = pq.ParquetFile(path).metadata
+            expands = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            check_memory(
+                path,
+                2 * expands,
+                f"the Parquet table ({size_text(path.stat().st_size)} on disk, "
+                f"{size_text(expands)} uncompressed, read into Arrow then numpy)",
+            )
             table = pq.read_table(path)
+        except LoadError:
+            raise
         except Exception as exc:  # pyarrow raises many kinds for damaged files
             raise LoadError(
                 path,

@@ -135,3 +135,20 @@ def test_npz_that_expands_far_is_said_even_when_it_fits(tmp_path, monkeypatch) -
     (warning,) = eset.warnings
     expected = f"{path.stat().st_size / 1000:,.1f} KB on disk but its arrays take 2.0 MB"
     assert expected in warning
+
+
+def test_parquet_and_tensors_tsv_over_budget(tmp_path, budget) -> None:
+    vectors = np.random.default_rng(1).normal(size=(200, 50)).astype(np.float32)
+    tsv = tmp_path / "big_tensors.tsv"
+    tsv.write_text("".join("\t".join(f"{v:.6f}" for v in row) + "\n" for row in vectors))
+    budget(tsv.stat().st_size * 4)
+    assert "tensors TSV as text" in load_error(tsv)
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "big.parquet"
+    pq.write_table(
+        pa.table({"label": [f"w{i}" for i in range(200)], "emb": vectors.tolist()}), path
+    )
+    budget(1000)
+    assert "the Parquet table" in load_error(path)
