@@ -184,7 +184,12 @@ def load(path: str | Path, **options: Any) -> EmbeddingSet:
     """Read an embedding file into an :class:`EmbeddingSet` (format sniffed by content).
 
     Options: ``format`` (a format name, to skip sniffing), ``encoding`` (labels, default utf-8),
-    ``limit`` (read only the first N rows), ``trust`` (allow gensim pickles, which run code from
-    the file; without it they raise :class:`~embviz.core.errors.TrustRequired`).
+    ``limit`` (read only the first N rows), ``trust`` (allow a Python pickle, recognised by its
+    bytes whatever its name, to be loaded from this file, which runs code from it; without it
+    :class:`~embviz.core.errors.TrustRequired` is raised and nothing is unpickled).
+
+    Bad input raises a :class:`~embviz.core.errors.LoadError` naming the file, the line, row or
+    byte, what is wrong and what to do; what a reader had to decide is in ``eset.warnings``. The
+    rules of every reader: :mod:`embviz.io.contract` (docs/contract.md).
     """
     return run_task(load_task(path, **options))
