@@ -104,7 +104,9 @@ FORMATS: dict[str, dict[str, str]] = {
         "checked against available memory before reading.",
     },
     "projector-tsv": {
-        "encoding": _TEXT_ENCODING,
+        "encoding": "tensors and metadata TSVs are read as UTF-8 (--encoding is not used); "
+        "undecodable bytes become U+FFFD, said in one warning naming the file and the first line; "
+        "UTF-16/UTF-32 with a BOM and CR-only line ends are read as for the other text formats.",
         "duplicates": "labels from the metadata TSV must be unique, else rows are named by "
         "number and the labels kept as a column (warned); labels in the tensors file: first kept.",
         "partial": "a row of another width or a non-number names its line; a metadata file whose "

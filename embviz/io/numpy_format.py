@@ -133,7 +133,9 @@ def sidecar_names(path: Path) -> list[str]:
     return [f"{stem}_metadata.tsv", f"{stem}_labels.tsv", *SIDECARS]
 
 
-def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndarray]]:
+def _sidecar(
+    path: Path, rows: int, warnings: list[str]
+) -> tuple[list[str] | None, dict[str, np.ndarray]]:
     """Labels (and typed metadata columns) from a sidecar beside ``path``; the projector's rule:
     a header row only when the first non-blank line has a tab, blank lines skipped."""
     from embviz.io.metadata import label_column, read_projector_metadata, typed
@@ -142,7 +144,7 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
         side = path.with_name(name)
         if not side.is_file():
             continue
-        header, columns = read_projector_metadata(side)
+        header, columns = read_projector_metadata(side, warnings)
         if len(columns[0]) != rows:
             raise LoadError(
                 side,
@@ -229,8 +231,8 @@ class NpyFormat:
         if limit:
             array = array[:limit]
         vectors, on_disk = _trusted_vectors(path, array, "the array", bool(trusted))
-        labels, metadata = _sidecar(path, shape[0])
         warnings: list[str] = []
+        labels, metadata = _sidecar(path, shape[0], warnings)
         if labels is None:
             labels = list(map(str, range(vectors.shape[0])))  # unique by construction
         else:

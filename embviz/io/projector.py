@@ -122,7 +122,7 @@ def with_metadata(
     warnings: list[str] = []
     metadata: dict[str, np.ndarray] = {}
     if meta is not None:
-        header, columns = read_projector_metadata(meta)
+        header, columns = read_projector_metadata(meta, warnings)
         rows = columns[0]
         if len(rows) != vectors.shape[0]:
             raise LoadError(
@@ -155,7 +155,9 @@ def with_metadata(
     return EmbeddingSet(labels, vectors, metadata, source=source)
 
 
-def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
+def read_tensors_tsv(
+    path: Path, warnings: list[str] | None = None
+) -> tuple[np.ndarray, list[str] | None]:
     """Numbers separated by tabs, one vector per line; a first column of text is the labels."""
     size = path.stat().st_size
     check_memory(
@@ -164,7 +166,8 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
         f"reading this {size_text(size)} tensors TSV as text (about 8x its size)",
         hint="Convert it to .npy or projector .bytes, which are read without that overhead.",
     )
-    lines = [(n, line) for n, line in enumerate(read_text(path).split("\n"), 1) if line.strip()]
+    text = read_text(path, warnings)
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not lines:
         raise LoadError(path, "the file holds no rows.", hint="Give one vector per line.")
     first = lines[0][1].rstrip("\t ").split("\t")
@@ -236,8 +239,10 @@ class ProjectorTsvFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Reading {path.name}")
-        vectors, labels = read_tensors_tsv(path)
+        notes: list[str] = []
+        vectors, labels = read_tensors_tsv(path, notes)
         eset = with_metadata(path, _sidecar(path), vectors, labels, self.name)
+        eset.source.warnings[:0] = notes
         return _limited(eset, options.get("limit"))
 
 
@@ -340,7 +345,7 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
             hint="Put the metadata file beside the config, or remove metadataPath from it.",
         )
     if tensors.suffix == ".tsv":
-        vectors, labels = read_tensors_tsv(tensors)
+        vectors, labels = read_tensors_tsv(tensors, notes)
         eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
         eset.source.warnings[:0] = notes
         return eset

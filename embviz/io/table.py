@@ -226,7 +226,13 @@ class TableFormat:
         from embviz.io.metadata import read_text_head
 
         delimiter = delimiter_of(read_text_head(path))
-        header, rows = read_delimited(path, limit=limit, check=probe)
+        header, rows = read_delimited(
+            path,
+            limit=limit,
+            check=probe,
+            encoding=options.get("encoding") or "utf-8",
+            warnings=warnings,
+        )
         if not rows:
             raise LoadError(path, "the table has a header but no rows.", line=2, hint=TABLE_HINT)
         _decimal_commas(path, header, rows, delimiter, warnings)
