@@ -190,7 +190,7 @@ def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[Embedding
         row_bytes = 4 * dims
         _check_binary_size(path, rows, wanted, dims)
         out = allocate(path, wanted, dims)
-        flat = memoryview(out).cast("B")
+        flat = out.data.cast("B")
         first_read = max(CHUNK_BYTES, 2 * (row_bytes + 1024))
         buf = f.read(first_read)
         _check_float32(path, buf, rows, dims, whole=len(buf) < first_read)
