@@ -83,7 +83,8 @@ FORMATS: dict[str, dict[str, str]] = {
         "pickles": "a member holding Python objects is a pickle: refused without --trust; with "
         "it, an error afterwards says code from the file already ran.",
         "memory": "the expanded size of every member is added up and checked before any is "
-        "expanded.",
+        "expanded; one past 100 MB and 50x the archive's size is said in a warning even when it "
+        "fits.",
     },
     "table": {
         "encoding": _TEXT_ENCODING + " ';' with decimal commas ('0,5') is read as numbers and "

@@ -164,7 +164,12 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
     labelled = not _is_number(first[0])
     dims = len(first) - labelled
     if dims < 1:
-        raise LoadError(path, "the first row has a label but no values.", line=lines[0][0])
+        raise LoadError(
+            path,
+            "the first row has a label but no values.",
+            line=lines[0][0],
+            hint="Each line holds the vector's numbers separated by tabs.",
+        )
     if labelled and not any(_is_number(v) for v in first[1:]):
         raise LoadError(
             path,
@@ -184,7 +189,10 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
         for (number, _), row in zip(lines, values, strict=True):
             if len(row) != dims:
                 raise LoadError(
-                    path, f"row has {len(row)} values, expected {dims}.", line=number
+                    path,
+                    f"row has {len(row)} values, expected {dims}.",
+                    line=number,
+                    hint="Give every line the same number of values, separated by tabs.",
                 ) from None
             bad = next((v for v in row if not _is_number(v)), None)
             if bad is not None:
@@ -271,7 +279,9 @@ class ProjectorBytesFormat:
         )
 
 
-def _choose(config: Path, entries: list[dict[str, Any]], tensor: str | int | None) -> tuple:
+def _choose(
+    config: Path, entries: list[dict[str, Any]], tensor: str | int | None
+) -> tuple[dict[str, Any], list[str]]:
     """The entry to open and the warnings about the others."""
 
     def name(e: dict[str, Any]) -> str:
@@ -310,10 +320,18 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
     entry, notes = _choose(config, entries, tensor)
     tensors = _resolve(config, entry["tensorPath"])
     if not tensors.is_file():
-        raise LoadError(config, f"its tensor file {entry['tensorPath']} is missing.")
+        raise LoadError(
+            config,
+            f"its tensor file {entry['tensorPath']} is missing.",
+            hint="Put the tensor file beside the config (or where its tensorPath says).",
+        )
     meta = _resolve(config, entry["metadataPath"]) if entry.get("metadataPath") else None
     if meta is not None and not meta.is_file():
-        raise LoadError(config, f"its metadata file {entry['metadataPath']} is missing.")
+        raise LoadError(
+            config,
+            f"its metadata file {entry['metadataPath']} is missing.",
+            hint="Put the metadata file beside the config, or remove metadataPath from it.",
+        )
     if tensors.suffix == ".tsv":
         vectors, labels = read_tensors_tsv(tensors)
         eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
@@ -321,7 +339,11 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
         return eset
     shape = entry.get("tensorShape")
     if not shape or len(shape) != 2:
-        raise LoadError(config, "the entry has no tensorShape [rows, dims] for the raw tensors.")
+        raise LoadError(
+            config,
+            "the entry has no tensorShape [rows, dims] for the raw tensors.",
+            hint='Add it, e.g. "tensorShape": [10000, 200].',
+        )
     rows, dims = int(shape[0]), int(shape[1])
     size = tensors.stat().st_size
     if size != rows * dims * 4:

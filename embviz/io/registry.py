@@ -151,7 +151,8 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
         try:
             fmt = formats.get(format)
         except KeyError as exc:
-            raise LoadError(path, str(exc.args[0]) + ".") from None
+            names = ", ".join(fmt.name for fmt in formats)
+            raise LoadError(path, str(exc.args[0]) + ".", hint=f"Formats: {names}.") from None
     try:
         result = yield from fmt.read(path, **options)
     except MemoryError:
@@ -161,7 +162,11 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
             hint="Close other sets or programs, or read only the first rows (--limit N).",
         ) from None
     except OSError as exc:  # the disk or the network share failed under the reader
-        raise LoadError(path, f"reading failed ({exc.strerror or exc}).") from None
+        raise LoadError(
+            path,
+            f"reading failed ({exc.strerror or exc}).",
+            hint="Check the disk or network share, then try again.",
+        ) from None
     _check_not_empty(path, result)
     kind = text_kind_of(path) if fmt.name not in ("numpy", "numpy-npz", "parquet") else None
     if kind is not None:

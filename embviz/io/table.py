@@ -57,7 +57,10 @@ def _parse_vectors(path: Path, cells: list[list[str]], first_row: int) -> np.nda
         for r, row in enumerate(cells):
             if len(row) != dims:
                 raise LoadError(
-                    path, f"vector has {len(row)} values, expected {dims}.", row=first_row + r
+                    path,
+                    f"vector has {len(row)} values, expected {dims}.",
+                    row=first_row + r,
+                    hint=TABLE_HINT,
                 ) from None
             for value in row:
                 try:
@@ -256,7 +259,11 @@ class ParquetFormat:
         try:
             table = pq.read_table(path)
         except Exception as exc:  # pyarrow raises many kinds for damaged files
-            raise LoadError(path, f"not a readable Parquet file ({reason(exc)}).") from None
+            raise LoadError(
+                path,
+                f"not a readable Parquet file ({reason(exc)}).",
+                hint="It may be cut short or damaged: export or download it again.",
+            ) from None
         if table.num_rows == 0 or table.num_columns == 0:
             what = "no rows" if table.num_columns else "no columns"
             raise LoadError(
@@ -302,10 +309,12 @@ def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
             f"vectors in column {name!r} differ in length or are missing "
             f"(row {bad + 1} has {values[bad].as_py()!r:.60}).",
             row=bad + 1,
+            hint="Give every row a vector of the same length.",
         )
     flat = values.flatten().to_numpy(zero_copy_only=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        return flat.astype(np.float32).reshape(len(values), -1)
+        vectors: np.ndarray = flat.astype(np.float32).reshape(len(values), -1)
+    return vectors
 
 
 def _number(text: str) -> bool:

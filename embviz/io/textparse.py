@@ -251,7 +251,7 @@ def read_text_rows(
     else:
         # a row takes at least 2 bytes per value plus a label and a newline: a file of this
         # size cannot hold more, whatever its header says (the array grows if it must)
-        assert wanted is not None  # the header's row count, or a smaller limit
+        assert wanted is not None  # a header's count, or the limit below it
         most = size_hint // (2 * dims + 2) + 1 if size_hint else wanted
         out = allocate(path, wanted, dims, capacity=most)
     labels: list[bytes] = []
@@ -289,10 +289,9 @@ def read_text_rows(
                 if limit is not None and wanted == limit:
                     done = True
                     break
-                assert rows is not None  # wanted came from the header
                 raise LoadError(
                     path,
-                    f"the header says {rows} rows but the file has more (this is row {rows + 1}).",
+                    f"the header says {rows} rows but the file has more (this is row {wanted + 1}).",
                     line=line0 + at,
                     hint=MORE_ROWS_HINT,
                 )

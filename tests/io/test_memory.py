@@ -123,3 +123,15 @@ def test_forced_table_on_a_big_file_is_refused_with_the_numbers(tmp_path, budget
     tracemalloc.stop()
     assert "single column" in message and "line 1" in message
     assert peak < 2 * size, (peak, size)
+
+
+def test_npz_that_expands_far_is_said_even_when_it_fits(tmp_path, monkeypatch) -> None:
+    from embviz.io import numpy_format
+
+    monkeypatch.setattr(numpy_format, "EXPANSION_NOTE_BYTES", 1_000_000)
+    path = tmp_path / "zeros.npz"
+    np.savez_compressed(path, vectors=np.ones((500, 1000), np.float32))  # 2 MB, ~10 KB on disk
+    eset = embviz.load(path)
+    (warning,) = eset.warnings
+    expected = f"{path.stat().st_size / 1000:,.1f} KB on disk but its arrays take 2.0 MB"
+    assert expected in warning
