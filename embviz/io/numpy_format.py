@@ -8,7 +8,7 @@ only rows that are used are read from disk.
 from __future__ import annotations
 
 import io
-import warnings
+import warnings as pywarnings
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -28,6 +28,8 @@ from embviz.io.textparse import decode_labels, drop_duplicates, flag_nonfinite
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_HEADER = 1 << 20
+EXPANSION_NOTE_BYTES = 100 * 1000 * 1000  # an archive expanding past this, and 50x its size,
+EXPANSION_NOTE_RATIO = 50  # is said in the set's warnings even when memory can hold it
 SIDECARS = ("labels.tsv", "metadata.tsv")
 PICKLE_HINT = (
     "Save labels as a string array, e.g. np.array(labels, dtype=str); pickles are not read."
@@ -47,8 +49,8 @@ def _trust_required(path: Path, what: str) -> TrustRequired:
 @contextmanager
 def _quiet() -> Iterator[None]:
     """numpy warns that a header "was created on Python 2": it is parsed anyway; nothing to say."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)
         yield
 
 
@@ -96,7 +98,11 @@ def _check_declared(path: Path, shape: tuple[int, ...], dtype: np.dtype[Any], wh
             hint="Save an array with at least one row and one column.",
         )
     if not dtype.hasobject and dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
 
 
 def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, str]:
@@ -109,7 +115,11 @@ def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, s
             hint="Reshape it to (rows, dims) and save it again.",
         )
     if array.dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {array.dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {array.dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
     on_disk = str(array.dtype.newbyteorder("=")) if array.dtype.kind == "f" else str(array.dtype)
     if array.dtype != np.float32:
         with np.errstate(over="ignore"):  # values beyond float32 become inf: flagged later
@@ -123,7 +133,9 @@ def sidecar_names(path: Path) -> list[str]:
     return [f"{stem}_metadata.tsv", f"{stem}_labels.tsv", *SIDECARS]
 
 
-def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndarray]]:
+def _sidecar(
+    path: Path, rows: int, warnings: list[str]
+) -> tuple[list[str] | None, dict[str, np.ndarray]]:
     """Labels (and typed metadata columns) from a sidecar beside ``path``; the projector's rule:
     a header row only when the first non-blank line has a tab, blank lines skipped."""
     from embviz.io.metadata import label_column, read_projector_metadata, typed
@@ -132,7 +144,7 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
         side = path.with_name(name)
         if not side.is_file():
             continue
-        header, columns = read_projector_metadata(side)
+        header, columns = read_projector_metadata(side, warnings)
         if len(columns[0]) != rows:
             raise LoadError(
                 side,
@@ -150,7 +162,9 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
 def _labels_from_array(path: Path, array: np.ndarray, rows: int, warnings: list[str]) -> list[str]:
     if array.ndim != 1 or len(array) != rows:
         raise LoadError(
-            path, f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors."
+            path,
+            f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors.",
+            hint="Save one label per row: np.savez(f, vectors=x, labels=np.array(labels)).",
         )
     if array.dtype.kind == "S":
         return decode_labels(list(array), "utf-8", path, warnings)
@@ -217,8 +231,8 @@ class NpyFormat:
         if limit:
             array = array[:limit]
         vectors, on_disk = _trusted_vectors(path, array, "the array", bool(trusted))
-        labels, metadata = _sidecar(path, shape[0])
         warnings: list[str] = []
+        labels, metadata = _sidecar(path, shape[0], warnings)
         if labels is None:
             labels = list(map(str, range(vectors.shape[0])))  # unique by construction
         else:
@@ -338,6 +352,12 @@ def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, n
             hint="Check where the archive came from; a small file that expands this much may be "
             "a decompression bomb.",
         )
+        on_disk = path.stat().st_size
+        if expands > EXPANSION_NOTE_BYTES and expands > EXPANSION_NOTE_RATIO * on_disk:
+            warnings.append(
+                f"the archive is {size_text(on_disk)} on disk but its arrays take "
+                f"{size_text(expands)} in memory ({expands / on_disk:,.0f}x)."
+            )
         arrays = {}
         for key, (info, _, _) in declared.items():
             try:

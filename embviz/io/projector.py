@@ -15,7 +15,7 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
-from embviz.io.guards import check_memory
+from embviz.io.guards import check_memory, size_text
 from embviz.io.metadata import label_column, read_projector_metadata, read_text, typed
 from embviz.io.textparse import drop_duplicates, flag_nonfinite, has_control_bytes
 
@@ -122,7 +122,7 @@ def with_metadata(
     warnings: list[str] = []
     metadata: dict[str, np.ndarray] = {}
     if meta is not None:
-        header, columns = read_projector_metadata(meta)
+        header, columns = read_projector_metadata(meta, warnings)
         rows = columns[0]
         if len(rows) != vectors.shape[0]:
             raise LoadError(
@@ -155,16 +155,31 @@ def with_metadata(
     return EmbeddingSet(labels, vectors, metadata, source=source)
 
 
-def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
+def read_tensors_tsv(
+    path: Path, warnings: list[str] | None = None
+) -> tuple[np.ndarray, list[str] | None]:
     """Numbers separated by tabs, one vector per line; a first column of text is the labels."""
-    lines = [(n, line) for n, line in enumerate(read_text(path).split("\n"), 1) if line.strip()]
+    size = path.stat().st_size
+    check_memory(
+        path,
+        8 * size,
+        f"reading this {size_text(size)} tensors TSV as text (about 8x its size)",
+        hint="Convert it to .npy or projector .bytes, which are read without that overhead.",
+    )
+    text = read_text(path, warnings)
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not lines:
         raise LoadError(path, "the file holds no rows.", hint="Give one vector per line.")
     first = lines[0][1].rstrip("\t ").split("\t")
     labelled = not _is_number(first[0])
     dims = len(first) - labelled
     if dims < 1:
-        raise LoadError(path, "the first row has a label but no values.", line=lines[0][0])
+        raise LoadError(
+            path,
+            "the first row has a label but no values.",
+            line=lines[0][0],
+            hint="Each line holds the vector's numbers separated by tabs.",
+        )
     if labelled and not any(_is_number(v) for v in first[1:]):
         raise LoadError(
             path,
@@ -184,7 +199,10 @@ def read_tensors_tsv(path: Path) -> tuple[np.ndarray, list[str] | None]:
         for (number, _), row in zip(lines, values, strict=True):
             if len(row) != dims:
                 raise LoadError(
-                    path, f"row has {len(row)} values, expected {dims}.", line=number
+                    path,
+                    f"row has {len(row)} values, expected {dims}.",
+                    line=number,
+                    hint="Give every line the same number of values, separated by tabs.",
                 ) from None
             bad = next((v for v in row if not _is_number(v)), None)
             if bad is not None:
@@ -221,8 +239,10 @@ class ProjectorTsvFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Reading {path.name}")
-        vectors, labels = read_tensors_tsv(path)
+        notes: list[str] = []
+        vectors, labels = read_tensors_tsv(path, notes)
         eset = with_metadata(path, _sidecar(path), vectors, labels, self.name)
+        eset.source.warnings[:0] = notes
         return _limited(eset, options.get("limit"))
 
 
@@ -271,7 +291,9 @@ class ProjectorBytesFormat:
         )
 
 
-def _choose(config: Path, entries: list[dict[str, Any]], tensor: str | int | None) -> tuple:
+def _choose(
+    config: Path, entries: list[dict[str, Any]], tensor: str | int | None
+) -> tuple[dict[str, Any], list[str]]:
     """The entry to open and the warnings about the others."""
 
     def name(e: dict[str, Any]) -> str:
@@ -310,18 +332,30 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
     entry, notes = _choose(config, entries, tensor)
     tensors = _resolve(config, entry["tensorPath"])
     if not tensors.is_file():
-        raise LoadError(config, f"its tensor file {entry['tensorPath']} is missing.")
+        raise LoadError(
+            config,
+            f"its tensor file {entry['tensorPath']} is missing.",
+            hint="Put the tensor file beside the config (or where its tensorPath says).",
+        )
     meta = _resolve(config, entry["metadataPath"]) if entry.get("metadataPath") else None
     if meta is not None and not meta.is_file():
-        raise LoadError(config, f"its metadata file {entry['metadataPath']} is missing.")
+        raise LoadError(
+            config,
+            f"its metadata file {entry['metadataPath']} is missing.",
+            hint="Put the metadata file beside the config, or remove metadataPath from it.",
+        )
     if tensors.suffix == ".tsv":
-        vectors, labels = read_tensors_tsv(tensors)
+        vectors, labels = read_tensors_tsv(tensors, notes)
         eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
         eset.source.warnings[:0] = notes
         return eset
     shape = entry.get("tensorShape")
     if not shape or len(shape) != 2:
-        raise LoadError(config, "the entry has no tensorShape [rows, dims] for the raw tensors.")
+        raise LoadError(
+            config,
+            "the entry has no tensorShape [rows, dims] for the raw tensors.",
+            hint='Add it, e.g. "tensorShape": [10000, 200].',
+        )
     rows, dims = int(shape[0]), int(shape[1])
     size = tensors.stat().st_size
     if size != rows * dims * 4:

@@ -151,7 +151,8 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
         try:
             fmt = formats.get(format)
         except KeyError as exc:
-            raise LoadError(path, str(exc.args[0]) + ".") from None
+            names = ", ".join(fmt.name for fmt in formats)
+            raise LoadError(path, str(exc.args[0]) + ".", hint=f"Formats: {names}.") from None
     try:
         result = yield from fmt.read(path, **options)
     except MemoryError:
@@ -161,7 +162,11 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
             hint="Close other sets or programs, or read only the first rows (--limit N).",
         ) from None
     except OSError as exc:  # the disk or the network share failed under the reader
-        raise LoadError(path, f"reading failed ({exc.strerror or exc}).") from None
+        raise LoadError(
+            path,
+            f"reading failed ({exc.strerror or exc}).",
+            hint="Check the disk or network share, then try again.",
+        ) from None
     _check_not_empty(path, result)
     kind = text_kind_of(path) if fmt.name not in ("numpy", "numpy-npz", "parquet") else None
     if kind is not None:
@@ -179,7 +184,12 @@ def load(path: str | Path, **options: Any) -> EmbeddingSet:
     """Read an embedding file into an :class:`EmbeddingSet` (format sniffed by content).
 
     Options: ``format`` (a format name, to skip sniffing), ``encoding`` (labels, default utf-8),
-    ``limit`` (read only the first N rows), ``trust`` (allow gensim pickles, which run code from
-    the file; without it they raise :class:`~embviz.core.errors.TrustRequired`).
+    ``limit`` (read only the first N rows), ``trust`` (allow a Python pickle, recognised by its
+    bytes whatever its name, to be loaded from this file, which runs code from it; without it
+    :class:`~embviz.core.errors.TrustRequired` is raised and nothing is unpickled).
+
+    Bad input raises a :class:`~embviz.core.errors.LoadError` naming the file, the line, row or
+    byte, what is wrong and what to do; what a reader had to decide is in ``eset.warnings``. The
+    rules of every reader: :mod:`embviz.io.contract` (docs/contract.md).
     """
     return run_task(load_task(path, **options))

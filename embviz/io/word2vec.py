@@ -62,7 +62,11 @@ def _finish(
 
 def _check_limit(path: Path, limit: Any) -> int | None:
     if limit is not None and (not isinstance(limit, int) or limit < 1):
-        raise LoadError(path, f"limit must be a positive whole number, not {limit!r}.")
+        raise LoadError(
+            path,
+            f"limit must be a positive whole number, not {limit!r}.",
+            hint="Pass e.g. --limit 10000.",
+        )
     return limit
 
 
@@ -190,7 +194,7 @@ def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[Embedding
         row_bytes = 4 * dims
         _check_binary_size(path, rows, wanted, dims)
         out = allocate(path, wanted, dims)
-        flat = memoryview(out).cast("B")
+        flat = out.data.cast("B")
         first_read = max(CHUNK_BYTES, 2 * (row_bytes + 1024))
         buf = f.read(first_read)
         _check_float32(path, buf, rows, dims, whole=len(buf) < first_read)
@@ -211,7 +215,13 @@ def _read_binary(path: Path, limit: int | None, encoding: str) -> Task[Embedding
                 view, pos = memoryview(buf), 0
                 space = buf.find(b" ")
                 if space < 0 and len(buf) > MAX_LABEL_BYTES:
-                    raise LoadError(path, "no space after the label.", row=row + 1)
+                    raise LoadError(
+                        path,
+                        "no space after the label in 64 KB: the file is corrupt, or not word2vec "
+                        "binary.",
+                        row=row + 1,
+                        hint="Download or export it again.",
+                    )
             labels.append(buf[pos:space].lstrip(b"\n"))  # the C tool ends rows with a newline
             pos = space + 1 + row_bytes
             flat[row * row_bytes : (row + 1) * row_bytes] = view[space + 1 : pos]
@@ -258,7 +268,12 @@ def _read_glove(path: Path, limit: int | None, encoding: str) -> Task[EmbeddingS
         first = first.removeprefix(BOM) if line_no == 1 else first
         dims = len(first.rstrip().split(b" ")) - 1
         if dims < 1:
-            raise LoadError(path, "the first row has a label but no values.", line=line_no)
+            raise LoadError(
+                path,
+                "the first row has a label but no values.",
+                line=line_no,
+                hint="Each row must be a label followed by the numbers of its vector.",
+            )
         raw, vectors = yield from read_text_rows(
             f,
             path,
