@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         """File: open… | add to the set… | export… | close set | quit. Panels put their actions
         in a group with :meth:`add_file_action`."""
         file_menu = self.file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action = QAction("&Open…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
         self.close_set_action.triggered.connect(self.close_current_set)
         self.close_set_action.setEnabled(False)  # nothing open yet
         self.add_file_action("close", self.close_set_action)
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
 
     # opening files ------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        start = self.settings.value("last_dir", str(Path.home()))
+        start = str(self.settings.value("last_dir", str(Path.home())))
         paths, _ = QFileDialog.getOpenFileNames(self, "Open embeddings", start, FILE_FILTER)
         if paths:
             self.settings.setValue("last_dir", str(Path(paths[0]).parent))
@@ -265,7 +265,9 @@ class MainWindow(QMainWindow):
     # recent files -------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent_files", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def _remember(self, path: Path) -> None:
         recent = [str(path.resolve())] + [
@@ -332,7 +334,12 @@ class MainWindow(QMainWindow):
     def is_idle(self) -> bool:
         """Nothing running, and every view draws a finished layout of its set's vectors."""
         drawn = all(
-            view.eset is None or (view.projection_is_current and not view.projection.partial)
+            view.eset is None
+            or (
+                view.projection is not None
+                and view.projection_is_current
+                and not view.projection.partial
+            )
             for view in self.session.views
         )
         return not self.runner.is_busy() and not self._load_queue and drawn

@@ -174,9 +174,12 @@ class ProjectionController(QObject):
             f"{reducer.title} ({dims}-D) of {eset.name}",
             lambda: projection_task(eset, reducer.name, params, dims),
             on_result=done,
-            on_error=lambda exc: show_error(self.window, "Projection failed", exc, reducer.title),
+            on_error=lambda exc: self._show_error(exc, reducer.title),
         )
         return True
+
+    def _show_error(self, exc: BaseException, title: str) -> None:
+        show_error(self.window, "Projection failed", exc, title)
 
     def cancel(self, view: ViewState | None = None) -> None:
         self._cancel((view or self.model.active).uid)

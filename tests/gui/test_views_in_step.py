@@ -144,7 +144,7 @@ def test_closing_a_set_frees_it_and_what_panels_computed(window, qtbot, tmp_path
     window.session.select([0, 2])
     panel = window.panels["neighbors"]
     panel.query.setText("dog")
-    panel.find()
+    panel.find_neighbours()
     qtbot.waitUntil(lambda: panel.results.rowCount() == 10, timeout=5000)
     assert "neighbors" in window.session.overlays
     del eset

@@ -193,7 +193,7 @@ class ComputeDialog(qw.QDialog):
         self.window_.settings.setValue("compute/adapter", adapter.name)
         self.live_set = None
         self.message.setText("")
-        self.handle = self.window_.runner.run(
+        handle = self.handle = self.window_.runner.run(
             CHANNEL,
             f"Computing with {adapter.name}",
             lambda: adapter.embed(texts, kind, params),
@@ -201,7 +201,7 @@ class ComputeDialog(qw.QDialog):
             on_error=self._on_error,
             on_partial=self._on_partial,
         )
-        self.handle.progressed.connect(self._on_progress)
+        handle.progressed.connect(self._on_progress)
         self._update_busy()
 
     def cancel(self) -> None:

@@ -39,7 +39,6 @@ OVERLAY = "neighbors"
 class NeighborsPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.window = window
         self.session = window.session
         self.runner = window.runner
         self.result: NeighborResult | None = None
@@ -66,8 +65,8 @@ class NeighborsPanel(QWidget):
         self.ann_label = QLabel("")
         self.ann_label.setWordWrap(True)
         self._layout()
-        self.query.returnPressed.connect(self.find)
-        self.find_button.clicked.connect(self.find)
+        self.query.returnPressed.connect(self.find_neighbours)
+        self.find_button.clicked.connect(self.find_neighbours)
         self.centroid_button.clicked.connect(self.find_centroid)
         self.results.cellClicked.connect(self._on_clicked)
         self.ann_button.clicked.connect(self.build_approximate)
@@ -121,7 +120,7 @@ class NeighborsPanel(QWidget):
             return eset.full
         return eset
 
-    def find(self) -> None:
+    def find_neighbours(self) -> None:
         eset, text = self.session.current, self.query.text().strip()
         if eset is None or not text:
             return

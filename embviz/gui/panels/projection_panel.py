@@ -37,7 +37,7 @@ THREE_D_NOTE = (
 class ProjectionPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
-        self.window = window
+        self.main_window = window
         self.session = window.session
         self.controller = window.projector
         self.method = QComboBox()
@@ -88,13 +88,13 @@ class ProjectionPanel(QWidget):
         self.controller.progressed.connect(self._on_progress)
         self.controller.started.connect(lambda d: self._refresh_buttons())
         self.controller.finished.connect(lambda ok: self._refresh_buttons())
-        self.window.runner.busyChanged.connect(lambda busy: self._refresh_buttons())
+        self.main_window.runner.busyChanged.connect(lambda busy: self._refresh_buttons())
         self.session.projection_changed.connect(self._on_projection)
         self.session.quality_changed.connect(self._on_projection)
         self.session.current_changed.connect(lambda eset: self._build_form())
         self.session.metadata_changed.connect(lambda eset: self._build_form())  # supervised UMAP
         self._build_form()
-        remembered = self.window.settings.value("projection/method")
+        remembered = self.main_window.settings.value("projection/method")
         if remembered and self.method.findData(remembered) >= 0:
             self.set_method(remembered)  # the method last run, with its last parameters
         self._refresh_buttons()
@@ -106,7 +106,7 @@ class ProjectionPanel(QWidget):
         self.form.build(
             reducer.params_type, columns=list(eset.metadata) if eset is not None else []
         )
-        self.form.restore(self.window.settings, f"projection/{reducer.name}")
+        self.form.restore(self.main_window.settings, f"projection/{reducer.name}")
 
     @property
     def editors(self) -> dict[str, QWidget]:
@@ -129,8 +129,8 @@ class ProjectionPanel(QWidget):
             return
         self.status.setText("")
         method, values = self.method.currentData(), self.values()
-        self.window.settings.setValue("projection/method", method)  # remembered for next time
-        self.form.remember(self.window.settings, f"projection/{method}")
+        self.main_window.settings.setValue("projection/method", method)  # remembered for next time
+        self.form.remember(self.main_window.settings, f"projection/{method}")
         self.controller.project(eset, method, values, self.dims())
         self._refresh_buttons()
 

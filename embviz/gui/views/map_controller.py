@@ -10,6 +10,8 @@ once the points of that set are drawn. A 3-D layout comes from the shown project
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget
@@ -20,6 +22,9 @@ from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
+
+if TYPE_CHECKING:
+    from embviz.gui.views.scatter3d import Scatter3DView
 
 KEPT = "neighbourhood kept (projection quality)"  # per point: share of its 10 neighbours kept
 
@@ -49,7 +54,7 @@ class MapController:
         self.session = window.session  # the model
         self.state = state = state or self.session.views[0]
         self.view: ScatterView = view or window.view
-        self.view3d = None
+        self.view3d: Scatter3DView | None = None  # made when first asked (needs OpenGL)
         self.siblings: list[MapController] = []  # maps beside this one: appearance follows
         self.stack = QStackedWidget(window)
         self.stack.addWidget(self.view)
@@ -99,14 +104,15 @@ class MapController:
             try:
                 from embviz.gui.views.scatter3d import Scatter3DView
 
-                self.view3d = Scatter3DView(self.window)
+                view3d = Scatter3DView(self.window)
             except Exception as exc:  # no OpenGL here
                 self.window.statusBar().showMessage(f"3-D view unavailable: {exc}", 8000)
                 return False
-            self.view3d.pointClicked.connect(self._on_clicked)
-            self.view3d.installEventFilter(self._activator)
-            self.view3d.set_theme(self.theme)
-            self.stack.addWidget(self.view3d)
+            self.view3d = view3d
+            view3d.pointClicked.connect(self._on_clicked)
+            view3d.installEventFilter(self._activator)
+            view3d.set_theme(self.theme)
+            self.stack.addWidget(view3d)
             self._fill_3d()
         self.stack.setCurrentWidget(self.view3d)
         return True
@@ -239,9 +245,8 @@ class MapController:
             name = "light"
         self.theme = name
         self.window.settings.setValue("theme", name)
-        app = QApplication.instance()
-        if app is not None:
-            app.setPalette(palette_for(THEMES[name]))
+        if QApplication.instance() is not None:
+            QApplication.setPalette(palette_for(THEMES[name]))
         for controller in self._all():
             controller.theme = name
             for view in controller.views():
