@@ -33,7 +33,7 @@ from embviz.core.evaluate import (
 )
 from embviz.core.tasks import as_task
 from embviz.gui.errors import message_for
-from embviz.gui.panels.neighbors_panel import fill, table
+from embviz.gui.tables import fill, table
 
 
 def _bundled(name: str) -> str:

@@ -13,6 +13,7 @@ class AppearancePanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.maps = window.maps
+        self.session = window.session
         self.colour_by = QComboBox()
         self.colour_by.setToolTip(
             "≤ 20 distinct values: categories and a legend; else a colour bar"
@@ -43,6 +44,7 @@ class AppearancePanel(QWidget):
         window.session.current_changed.connect(self._on_current)
         window.session.metadata_changed.connect(self._on_metadata)
         window.session.quality_changed.connect(self._on_quality)
+        window.session.colour_changed.connect(self._show_colour)
 
     def _on_current(self, eset) -> None:
         self.colour_by.blockSignals(True)
@@ -54,7 +56,7 @@ class AppearancePanel(QWidget):
 
     def _on_metadata(self, eset) -> None:
         """New columns of the current set: offer them, keep what is chosen."""
-        if eset is not self.maps.session.current:
+        if eset is not self.session.current:
             return
         chosen = self.colour_by.currentText()
         self._on_current(eset)
@@ -65,15 +67,22 @@ class AppearancePanel(QWidget):
         """Once the projection's quality is known, its per-point score can colour the map."""
         from embviz.gui.views.map_controller import KEPT
 
-        if self.colour_by.findText(KEPT) < 0 and projection is self.maps.session.projection:
+        if self.colour_by.findText(KEPT) < 0 and projection is self.session.projection:
             self.colour_by.addItem(KEPT)
 
     def _colour(self, column: str) -> None:
-        self.maps.set_colour_column(None if column in ("", NONE) else column)
+        """Colour the active map's points by ``column``."""
+        self.session.active.set_colour_column(None if column in ("", NONE) else column)
+
+    def _show_colour(self, column: str | None) -> None:
+        """The active map's colour column (another map, another set): shown, not re-applied."""
+        if self.colour_by.findText(column or NONE) >= 0:
+            self.colour_by.blockSignals(True)
+            self.colour_by.setCurrentText(column or NONE)
+            self.colour_by.blockSignals(False)
 
 
 def install(window) -> AppearancePanel:
     panel = AppearancePanel(window)
-    window.appearance_panel = panel
     window.add_dock("appearance", "Appearance", panel)
     return panel

@@ -84,7 +84,7 @@ class ProjectionPanel(QWidget):
         self.method.currentIndexChanged.connect(self._build_form)
         self.three_d.toggled.connect(self.three_d_note.setVisible)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.controller.cancel)
+        self.cancel_button.clicked.connect(lambda: self.controller.cancel())
         self.controller.progressed.connect(self._on_progress)
         self.controller.started.connect(lambda d: self._refresh_buttons())
         self.controller.finished.connect(lambda ok: self._refresh_buttons())
@@ -185,12 +185,12 @@ class ProjectionPanel(QWidget):
         self.quality.setText("Quality: unavailable" if quality is None else quality.summary())
 
 
-def install(window) -> None:
+def install(window) -> ProjectionPanel:
     panel = ProjectionPanel(window)
-    window.projection_panel = panel
     window.add_dock("projection", "Projection", panel)
     # Tests skip it: a process compiling numba would slow every other GUI test on a small CI.
     if not (os.environ.get("EMBVIZ_NO_UMAP_WARMUP") or os.environ.get("PYTEST_CURRENT_TEST")):
         from embviz.reduce import umap_process
 
         QTimer.singleShot(WARM_UP_DELAY_MS, umap_process.warm_up)
+    return panel
