@@ -41,10 +41,13 @@ class Format(Protocol):
 def _builtin_formats() -> list[Format]:
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
     from embviz.io.matrix_text import TextMatrixFormat
-    from embviz.io.numpy_format import NpyFormat, NpzFormat
-    from embviz.io.projector import ProjectorBytesFormat, ProjectorConfigFormat, ProjectorTsvFormat
+    from embviz.io.numpy_archive import NpzFormat
+    from embviz.io.numpy_format import NpyFormat
+    from embviz.io.projector import ProjectorTsvFormat
+    from embviz.io.projector_config import ProjectorBytesFormat, ProjectorConfigFormat
     from embviz.io.table import ParquetFormat, TableFormat
-    from embviz.io.word2vec import GloveTextFormat, Word2VecBinaryFormat, Word2VecTextFormat
+    from embviz.io.word2vec import GloveTextFormat, Word2VecTextFormat
+    from embviz.io.word2vec_binary import Word2VecBinaryFormat
 
     return [
         Word2VecBinaryFormat(),

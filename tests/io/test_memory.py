@@ -126,9 +126,9 @@ def test_forced_table_on_a_big_file_is_refused_with_the_numbers(tmp_path, budget
 
 
 def test_npz_that_expands_far_is_said_even_when_it_fits(tmp_path, monkeypatch) -> None:
-    from embviz.io import numpy_format
+    from embviz.io import numpy_archive
 
-    monkeypatch.setattr(numpy_format, "EXPANSION_NOTE_BYTES", 1_000_000)
+    monkeypatch.setattr(numpy_archive, "EXPANSION_NOTE_BYTES", 1_000_000)
     path = tmp_path / "zeros.npz"
     np.savez_compressed(path, vectors=np.ones((500, 1000), np.float32))  # 2 MB, ~10 KB on disk
     eset = embviz.load(path)
