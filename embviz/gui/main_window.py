@@ -350,7 +350,8 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         """A smaller window keeps most of its room for the map: docks narrow to a share."""
         super().resizeEvent(event)
-        self._dock_fitter.start()  # once the docks have their new geometry
+        self._fit_docks()  # at once (the layout has the new size), so the map does not jump later
+        self._dock_fitter.start()  # and once more when the docks have settled
 
     def _fit_docks(self) -> None:
         limit = max(DOCK_MIN_WIDTH, int(self.width() * DOCK_SHARE))

@@ -152,3 +152,18 @@ def test_views_keep_their_own_state_and_link_selection_by_label():
     assert beside.search.count == 0 and main.search.indices.tolist() == [1]
     model.remove_view(beside)
     assert model.active is main and model.views == [main]
+
+
+def test_closing_a_set_moves_every_view_that_shows_it():
+    model = Model()
+    a, b, c = _set("a"), _set("b"), _set("c")
+    for eset in (a, b, c):
+        model.add_set(eset)
+    beside = model.add_view("beside", b)
+    model.show(b)  # both views show b
+    model.close_set(b)
+    assert model.current is c and beside.eset is c  # b's successor in the list
+    model.close_set(c)
+    assert model.current is a and beside.eset is a
+    model.close_set(a)
+    assert model.current is None and beside.eset is None and beside.projection is None
