@@ -123,7 +123,9 @@ def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: An
     ``method``: ``"pca"``, ``"tsne"``, ``"umap"``, ``"custom"`` (axes from expressions) or any
     installed reducer; ``params`` are the method's parameters, the same as the GUI's form and the
     CLI's ``--param name=value`` (see ``embviz project --help``), checked against their bounds.
-    Layouts are reproducible: each method's ``seed`` defaults to 0. Same as
+    Layouts are reproducible: each method's ``seed`` defaults to 0. A finished layout is kept in
+    the set's own cache (shared with the GUI), so asking again is instant, and it is dropped when
+    the set's vectors change (metadata too, for methods that read the set). Same as
     ``embviz project PATH --method M --param name=value -o out.npy``::
 
         >>> embviz.project(eset, "tsne", perplexity=20, seed=1).shape  # doctest: +SKIP
@@ -131,14 +133,23 @@ def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: An
     """
     import numpy as np
 
+    from embviz.core.params import as_dict, make_params
+    from embviz.core.projection import cached_projection, keep_projection
     from embviz.core.tasks import run_task
-    from embviz.reduce.registry import projection_task
+    from embviz.reduce.registry import get_reducer, projection_task
 
     _check_set(eset)
     if isinstance(dims, bool) or dims not in (2, 3):
         raise EmbvizError(f"dims must be 2 or 3, got {dims!r}.")
-    projection = run_task(projection_task(eset, _check_text(method, "method"), params, dims))
-    return np.ascontiguousarray(projection.coords, dtype=np.float32)
+    reducer = get_reducer(_check_text(method, "method"))
+    checked = make_params(reducer.params_type, params, reducer.name)
+    projection = cached_projection(eset, reducer.name, as_dict(checked), dims)
+    if projection is None:
+        version = eset.version  # as it was when the run started: a changed set keeps nothing
+        projection = run_task(projection_task(eset, reducer.name, checked, dims))
+        uses_set = bool(getattr(reducer, "uses_set", False))
+        keep_projection(eset, projection, version, uses_metadata=uses_set)
+    return np.array(projection.coords, dtype=np.float32)  # a copy: the cached layout stays
 
 
 def evaluate(

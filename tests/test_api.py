@@ -114,6 +114,30 @@ def test_pca_equals_scikit_learn_up_to_sign(eset, kv):
         np.testing.assert_allclose(ours, theirs * signs, atol=1e-4 * np.abs(theirs).max())
 
 
+def test_a_layout_is_kept_with_its_set_and_never_outlives_its_vectors(kv):
+    from sklearn.decomposition import PCA
+
+    from embviz.core.params import as_dict
+    from embviz.core.projection import cached_projection
+    from embviz.reduce.pca import PCAParams
+
+    vectors = kv.vectors[:300].astype(np.float32)
+    own = EmbeddingSet(kv.index_to_key[:300], vectors.copy(), name="own")
+    first = embviz.project(own, "pca")
+    kept = cached_projection(own, "pca", as_dict(PCAParams()), 2)
+    assert kept is not None and np.array_equal(kept.coords, first)
+    first[:] = 0  # the caller's copy: the kept layout is not touched
+    again = embviz.project(own, "pca")
+    expected = PCA(2).fit_transform(vectors.astype(np.float64))
+    np.testing.assert_allclose(np.abs(again), np.abs(expected), atol=1e-4)
+    rolled = np.roll(vectors, 1, axis=0)  # each row gets another row's vector
+    own.replace_vectors(rolled)
+    changed = embviz.project(own, "pca")
+    expected = PCA(2).fit_transform(rolled.astype(np.float64))
+    np.testing.assert_allclose(np.abs(changed), np.abs(expected), atol=1e-3)
+    assert not np.allclose(np.abs(changed), np.abs(again), atol=1e-2)
+
+
 @pytest.fixture(scope="module")
 def small(eset) -> EmbeddingSet:
     """600 rows: enough structure for a trustworthiness figure, small enough for a test."""

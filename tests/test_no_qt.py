@@ -53,7 +53,7 @@ def _run_without_qt(code: str, timeout: int = 900) -> subprocess.CompletedProces
 
 def test_the_blocker_blocks():
     code = (
-        "import embviz, embviz.core.session, embviz.reduce, embviz.io.registry\n"
+        "import embviz, embviz.core.model, embviz.reduce, embviz.io.registry\n"
         "for name in ('PySide6.QtWidgets', 'pyqtgraph', 'superqt', 'OpenGL.GL', 'embviz.gui.app'):\n"
         "    try:\n"
         "        __import__(name)\n"

@@ -48,8 +48,7 @@ def run(args: argparse.Namespace) -> int:
     for rank, (label, score) in enumerate(zip(result.labels, result.scores, strict=True), 1):
         print(f"{rank:4d}  {label:<{width}}  {score:.6f}")
     if args.expected:
-        rank = result.expected_rank
-        print(
-            f"expected {args.expected!r}: " + (f"rank {rank}" if rank else "; ".join(result.notes))
-        )
+        expected_rank = result.expected_rank
+        where = f"rank {expected_rank}" if expected_rank else "; ".join(result.notes)
+        print(f"expected {args.expected!r}: {where}")
     return 0

@@ -11,28 +11,30 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.io.safe_write import atomic_write, check_outputs
+from embviz.models.base import Kind
 from embviz.models.text_input import read_lines
 
 OUTPUTS = (".npy", ".tsv", ".npz")
 
 
 def add_parser(sub) -> None:
+    from embviz.core.params import add_arguments
+    from embviz.models.transformers import TransformerParams
+
     p = sub.add_parser(
         "embed",
         help="embed each line of a text file with a transformer (default: all-MiniLM-L6-v2)",
         description="One vector per input line, in order. With --word: one vector per "
         "occurrence of that word (contextual token embeddings).",
     )
-    p.add_argument("--model", default="default", help="default, a model folder, or a hub id")
     p.add_argument("--sentences", required=True, help="text file, one sentence per line")
     p.add_argument("-o", "--output", required=True, help="OUT.npy (+ labels.tsv), .tsv or .npz")
-    p.add_argument("--batch-size", type=int, default=32, help="texts per batch (default 32)")
-    p.add_argument("--word", default="", help="embed this word's occurrences instead")
-    p.add_argument("--layer", type=int, default=-1, help="with --word: hidden_states index")
-    p.add_argument("--pieces", choices=("mean", "first", "last"), default="mean")
     p.add_argument(
         "--force", action="store_true", help="replace OUT (and its sidecar) if it exists"
     )
+    # --model, --batch-size, --word, --layer, ...: one flag per TransformerParams field, as the
+    # Compute dialog's form is built from the same dataclass.
+    add_arguments(p, TransformerParams)
     p.set_defaults(func=run)
 
 
@@ -72,21 +74,14 @@ def _outputs(path: Path) -> list[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from embviz.core.params import from_arguments
     from embviz.core.tasks import run_task
     from embviz.models.transformers import TransformerAdapter, TransformerParams
 
     check_outputs(_outputs(Path(args.output)), args.force)  # refused before the slow work
-    if args.batch_size < 1:
-        raise EmbvizError("--batch-size must be at least 1.")
+    params = from_arguments(TransformerParams, args)  # checked against the declared bounds
     lines = read_lines(args.sentences)
-    params = TransformerParams(
-        model=args.model,
-        batch_size=args.batch_size,
-        word=args.word,
-        layer=args.layer,
-        pieces=args.pieces,
-    )
-    kind = "tokens" if args.word else "sentences"
+    kind: Kind = "tokens" if params.word else "sentences"
     eset = run_task(TransformerAdapter().embed(lines, kind, params), _report)
     print(file=sys.stderr)
     for warning in eset.warnings:

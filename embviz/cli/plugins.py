@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from importlib import metadata
+from typing import Any
 
 from embviz import __version__
+from embviz.core.plugins import Registry
 
 
 def add_parser(sub) -> None:
@@ -31,8 +33,8 @@ def collect() -> dict:
         installed = metadata.version("embviz")
     except metadata.PackageNotFoundError:  # a source checkout that was never installed
         installed = None
-    report = {"version": __version__, "package_metadata": installed}
-    registries = (formats, writers, reducers, adapters, commands)
+    report: dict[str, Any] = {"version": __version__, "package_metadata": installed}
+    registries: tuple[Registry[Any], ...] = (formats, writers, reducers, adapters, commands)
     for key, registry in zip(KINDS, registries, strict=True):
         entries = [
             {

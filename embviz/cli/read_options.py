@@ -27,7 +27,8 @@ def add_read_options(p: argparse.ArgumentParser, limit_help: str = "read only th
     p.add_argument(
         "--trust",
         action="store_true",
-        help="allow gensim .kv/.model pickles (loading one runs code from the file)",
+        help="load the file given even if it is a Python pickle (a gensim .kv/.model, or any "
+        "file whose bytes are a pickle, whatever its name): loading one runs code from it",
     )
 
 

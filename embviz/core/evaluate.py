@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -85,7 +86,7 @@ class AnalogyReport:
         asked = self.total + self.skipped
         return 100.0 * self.skipped / asked if asked else 0.0
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "accuracy": self.accuracy,
             "correct": self.correct,
@@ -194,7 +195,7 @@ class SimilarityReport:
         """gensim's third return value: percentage of pairs with an unknown word."""
         return 100.0 * self.skipped / (self.pairs + self.skipped)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "spearman": self.spearman,
             "pearson": self.pearson,

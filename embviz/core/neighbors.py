@@ -10,7 +10,7 @@ For label queries and expressions the input words are left out, as gensim's ``mo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.expressions import parse
 from embviz.core.rows import describe_rows, finite_rows
+
+if TYPE_CHECKING:
+    from embviz.core.ann import ApproximateIndex
 
 METRICS = ("cosine", "euclidean", "dot")
 MAX_K = 1000
@@ -88,7 +91,7 @@ class NeighborIndex:
     def __init__(self, eset: EmbeddingSet) -> None:
         self.eset = eset
         self._cache: dict[tuple[str, bool], np.ndarray] = {}
-        self.approximate = None  # an ApproximateIndex, once built (see embviz.core.ann)
+        self.approximate: ApproximateIndex | None = None  # once built (see embviz.core.ann)
 
     def mean(self) -> np.ndarray:
         """The mean of the rows with finite values (a NaN row would make every row NaN)."""

@@ -4,42 +4,44 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QToolBar,
 )
 
 from embviz import __version__
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import TrustRequired
+from embviz.core.model import Model
 from embviz.core.paths import demo_path
-from embviz.core.projection import Projection
-from embviz.core.session import Session
 from embviz.gui.errors import show_error
 from embviz.gui.export_view import install as install_export
-from embviz.gui.panels import install_panels
-from embviz.gui.panels.data_panel import DataPanel
+from embviz.gui.file_filters import FILE_FILTER
+from embviz.gui.map_area import MapArea
+from embviz.gui.panel_registry import install_panels
 from embviz.gui.progress_widget import ProgressWidget
 from embviz.gui.projection_controller import ProjectionController
 from embviz.gui.search_bar import SearchBar
-from embviz.gui.views.map_controller import MapController
+from embviz.gui.search_controller import SearchController
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
 
 MAX_RECENT = 10
-FILE_FILTER = (
-    "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v *.tsv *.csv *.parquet *.kv "
-    "*.model *.json *.pbtxt *.bytes);;All files (*)"
-)
+DOCK_WIDTH = 300  # the docks' first width; the map keeps the rest
+DOCK_MIN_WIDTH = 200
+DOCK_SHARE = 0.3  # when the window is made smaller, the docks give back room beyond this share
+SET_NAME_CHARS = 18
+FILE_SECTIONS = ("open", "add", "export", "close")  # File menu groups, in order, then Quit
 
 
 class MainWindow(QMainWindow):
@@ -48,7 +50,7 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings("embviz", "embviz")
-        self.session = Session()
+        self.session = Model()  # the open sets and the views' state; panels subscribe to it
         self.runner = TaskRunner(self)
         self.projector = ProjectionController(self.session, self.runner, self)
         self._load_queue: list[tuple[Path, bool, dict]] = []
@@ -57,38 +59,45 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self.view = ScatterView(self)  # the 2-D map; self.maps switches to 3-D
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock_fitter = QTimer(self, singleShot=True, interval=30)
+        self._dock_fitter.timeout.connect(self._fit_docks)
         self._build_toolbar()
-        self._build_docks()
         self._build_status_bar()
         self._build_menus()
-        self.maps = MapController(self)
-        self.setCentralWidget(self.maps.stack)
+        self.map_area = MapArea(self)
+        self.maps = self.map_area.main  # its toolbar joins the set's, on the first row
+        self.setCentralWidget(self.map_area.splitter)
+        self.addToolBarBreak()
+        self.addToolBar(self.search_toolbar)  # the search gets a row of its own
+        self.search = SearchController(self)
         install_export(self)
         self._connect()
         self.panels = install_panels(self)
-        self.data_dock.raise_()  # first run: show what is open (a restored layout overrides it)
+        if "data" in self.docks:
+            self.resizeDocks([self.docks["data"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
+            self.docks["data"].raise_()  # first run: show what is open (a saved layout overrides)
 
     # construction -------------------------------------------------------------------------
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Search", self)
-        bar.setObjectName("search-toolbar")
+        """Two rows that fit at 800 px: the set and the map's tools; then the search."""
+        bar = self.set_toolbar = QToolBar("Set", self)
+        bar.setObjectName("set-toolbar")
         bar.setMovable(False)
         bar.addWidget(QLabel(" Set: "))
         self.set_combo = QComboBox()
-        self.set_combo.setMinimumWidth(220)
-        self.set_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.set_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.set_combo.setMinimumContentsLength(SET_NAME_CHARS)  # a long name is elided
         self.set_combo.setToolTip("The open sets; choose one to show it")
         bar.addWidget(self.set_combo)
-        bar.addSeparator()
-        self.search_bar = SearchBar(self)
-        bar.addWidget(self.search_bar)
         self.addToolBar(bar)
-
-    def _build_docks(self) -> None:
-        self.docks: dict[str, QDockWidget] = {}
-        self.data_panel = DataPanel(self.session)
-        self.data_dock = self.add_dock("data", "Data", self.data_panel)
-        self.resizeDocks([self.data_dock], [320], Qt.Orientation.Horizontal)
+        self.search_toolbar = QToolBar("Search", self)
+        self.search_toolbar.setObjectName("search-toolbar")
+        self.search_toolbar.setMovable(False)
+        self.search_bar = SearchBar(self)
+        self.search_toolbar.addWidget(self.search_bar)
 
     def add_dock(
         self, name: str, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea
@@ -96,7 +105,13 @@ class MainWindow(QMainWindow):
         """Put a panel in a dock (tabbed with the others in ``area``); View menu toggles it."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{name}-dock")
-        dock.setWidget(widget)
+        # scrolled when narrow, so a wide panel never takes the map's room
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(widget)
+        scroller.setMinimumWidth(DOCK_MIN_WIDTH)
+        dock.setWidget(scroller)
         same_area = [d for d in self.docks.values() if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
         if same_area:
@@ -116,20 +131,37 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.progress)
 
     def _build_menus(self) -> None:
+        """File: open… | add to the set… | export… | close set | quit. Panels put their actions
+        in a group with :meth:`add_file_action`."""
         file_menu = self.file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open…", self, shortcut=QKeySequence.StandardKey.Open)
+        open_action = QAction("&Open…", self, shortcut=QKeySequence(QKeySequence.StandardKey.Open))
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         demo_action = QAction("Open &Demo", self)
         demo_action.triggered.connect(self.open_demo)
         file_menu.addAction(demo_action)
-        file_menu.addSeparator()
-        self.file_menu_end = file_menu.addSeparator()  # panels insert their actions before this
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        self.file_sections = {name: file_menu.addSeparator() for name in FILE_SECTIONS}
+        self.file_menu_end = self.file_sections["export"]  # export actions go before this
+        self.close_set_action = QAction("&Close set", self, shortcut=QKeySequence("Ctrl+W"))
+        self.close_set_action.setToolTip("Close the set shown; everything computed from it goes")
+        self.close_set_action.triggered.connect(self.close_current_set)
+        self.close_set_action.setEnabled(False)  # nothing open yet
+        self.add_file_action("close", self.close_set_action)
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
         self.view_menu = self.menuBar().addMenu("&View")
+        beside = QAction("New map &beside", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        beside.setToolTip("A second map of any open set; selection is linked by label")
+        beside.triggered.connect(lambda: self.new_map_beside())
+        self.view_menu.addAction(beside)
+        self.link_action = QAction("&Link selection across maps", self, checkable=True)
+        self.link_action.setChecked(True)
+        self.link_action.setToolTip("Selecting points in one map selects the same labels in others")
+        self.link_action.toggled.connect(lambda on: setattr(self.session, "link_selection", on))
+        self.view_menu.addAction(self.link_action)
+        self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
         self.tools_menu = self.menuBar().addMenu("&Tools")
@@ -139,24 +171,24 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
         self._refresh_recent_menu()
 
+    def add_file_action(self, section: str, action: QAction) -> None:
+        """Put ``action`` at the end of a File menu group: "open", "add", "export" or "close"."""
+        self.file_menu.insertAction(self.file_sections[section], action)
+
     def _connect(self) -> None:
         s = self.session
         s.current_changed.connect(self._on_current_changed)
         s.projection_changed.connect(self._on_projection_changed)
-        s.search_changed.connect(self._on_search_changed)
         s.selection_changed.connect(self._on_selection_changed)
+        s.active_changed.connect(lambda _view: self._on_selection_changed())
         s.sets_changed.connect(self._refresh_set_combo)
         s.sets_changed.connect(self._show_set_name)  # a set may have been renamed
-        self.search_bar.searchRequested.connect(self.maps.run_search)
-        self.search_bar.activated.connect(
-            lambda: self.maps.current_view().centre_on(s.search.indices)
-        )
-        self.set_combo.activated.connect(lambda i: s.set_current(s.sets[i]))
+        self.set_combo.activated.connect(lambda i: s.show(s.sets[i]))
         self.runner.busyChanged.connect(self._maybe_idle)
 
     # opening files ------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        start = self.settings.value("last_dir", str(Path.home()))
+        start = str(self.settings.value("last_dir", str(Path.home())))
         paths, _ = QFileDialog.getOpenFileNames(self, "Open embeddings", start, FILE_FILTER)
         if paths:
             self.settings.setValue("last_dir", str(Path(paths[0]).parent))
@@ -183,6 +215,17 @@ class MainWindow(QMainWindow):
             on_result=lambda eset: self._on_loaded(path, eset, remember),
             on_error=lambda exc: self._on_load_failed(path, exc, remember, options),
         )
+
+    def new_map_beside(self, eset: EmbeddingSet | None = None):
+        """View > New map beside: another map, side by side, of ``eset`` (default: another
+        open set). Returns the new map (its ``controller`` and ``state``)."""
+        return self.map_area.add_beside(eset)
+
+    def close_current_set(self) -> None:
+        """File > Close set: the set goes, and all that was computed from it."""
+        eset = self.session.current
+        if eset is not None:
+            self.session.close_set(eset)
 
     def _on_loaded(self, path: Path, eset: EmbeddingSet, remember: bool) -> None:
         if remember:
@@ -222,7 +265,9 @@ class MainWindow(QMainWindow):
     # recent files -------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = self.settings.value("recent_files", [])
-        return [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            return [value]
+        return [str(v) for v in value] if isinstance(value, list | tuple) else []
 
     def _remember(self, path: Path) -> None:
         recent = [str(path.resolve())] + [
@@ -254,18 +299,14 @@ class MainWindow(QMainWindow):
     def _on_current_changed(self, eset: EmbeddingSet | None) -> None:
         self._refresh_set_combo()
         self._show_set_name()
-        if eset is not None and self.session.projection is None:
-            self.view.set_points(None, [])
+        self.close_set_action.setEnabled(eset is not None)
 
-    def _on_projection_changed(self, projection: Projection | None) -> None:
+    def _on_projection_changed(self, projection) -> None:
         # the maps draw it (MapController); here only: the window may now be idle
         if self.session.current is not None and projection is not None:
             self._maybe_idle(self.runner.is_busy())
 
-    def _on_search_changed(self, result) -> None:
-        self.search_bar.show_result(result)
-
-    def _on_selection_changed(self, rows: np.ndarray) -> None:
+    def _on_selection_changed(self, *_args) -> None:
         self.selection_label.setText(self.session.selection_text())
 
     def _show_set_name(self) -> None:
@@ -282,7 +323,7 @@ class MainWindow(QMainWindow):
         self.set_combo.clear()
         for eset in self.session.sets:
             self.set_combo.addItem(f"{eset.name} ({len(eset):,} × {eset.dims})")
-        if self.session.current is not None:
+        if self.session.current in self.session.sets:
             self.set_combo.setCurrentIndex(self.session.sets.index(self.session.current))
         self.set_combo.blockSignals(False)
 
@@ -291,11 +332,36 @@ class MainWindow(QMainWindow):
             self.idle.emit()
 
     def is_idle(self) -> bool:
-        drawn = self.session.current is None or self.session.projection is not None
+        """Nothing running, and every view draws a finished layout of its set's vectors."""
+        drawn = all(
+            view.eset is None
+            or (
+                view.projection is not None
+                and view.projection_is_current
+                and not view.projection.partial
+            )
+            for view in self.session.views
+        )
         return not self.runner.is_busy() and not self._load_queue and drawn
 
     def _about(self) -> None:
         QMessageBox.about(self, "About embviz", f"embviz {__version__}\nSee and probe embeddings.")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        """A smaller window keeps most of its room for the map: docks narrow to a share."""
+        super().resizeEvent(event)
+        self._fit_docks()  # at once (the layout has the new size), so the map does not jump later
+        self._dock_fitter.start()  # and once more when the docks have settled
+
+    def _fit_docks(self) -> None:
+        limit = max(DOCK_MIN_WIDTH, int(self.width() * DOCK_SHARE))
+        wide = [
+            dock
+            for dock in self.docks.values()
+            if dock.isVisible() and not dock.isFloating() and dock.width() > limit
+        ]
+        if wide:
+            self.resizeDocks(wide, [limit] * len(wide), Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.cancel()

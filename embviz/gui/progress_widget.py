@@ -1,17 +1,18 @@
-"""Status-bar progress with a Cancel button, driven by the TaskRunner."""
+"""Status-bar progress with a Cancel button: it follows the latest task the runner started."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from embviz.core.tasks import Progress
-from embviz.gui.workers import TaskRunner
+from embviz.gui.workers import TaskHandle, TaskRunner
 
 
 class ProgressWidget(QWidget):
     def __init__(self, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.handle: TaskHandle | None = None
         self.message = QLabel("")
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(180)
@@ -24,11 +25,21 @@ class ProgressWidget(QWidget):
             layout.addWidget(widget)
         self.cancel_button.clicked.connect(lambda: runner.cancel())
         runner.busyChanged.connect(self.setVisible)
-        runner.progressChanged.connect(self._on_progress)
+        runner.started.connect(self.follow)
         self.setVisible(False)
 
-    def _on_progress(self, description: str, progress: Progress) -> None:
-        self.message.setText(progress.message or description)
+    def follow(self, handle: TaskHandle) -> None:
+        """Show ``handle``'s progress (the newest task); the previous one's is no longer shown."""
+        if self.handle is not None:
+            self.handle.progressed.disconnect(self._on_progress)
+        self.handle = handle
+        handle.progressed.connect(self._on_progress)
+        if handle.progress is not None:
+            self._on_progress(handle.progress)
+
+    def _on_progress(self, progress: Progress) -> None:
+        handle = self.handle
+        self.message.setText(progress.message or (handle.description if handle else ""))
         if progress.fraction is None:
             self.bar.setRange(0, 0)  # busy indicator
         else:

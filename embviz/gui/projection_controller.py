@@ -1,11 +1,14 @@
-"""Runs projections of the current set in a worker and hands the results to the session.
+"""Runs projections for the views of the model in workers and hands the results back to it.
 
-A new set starts with its default projection (as is for <= 3 dims, else PCA). A newer run
-supersedes a running one (one "project" channel); partial layouts of the running one are drawn as
-they come (at most every ~0.2 s), those of a superseded or cancelled one never are, and the
-session drops a layout whose set is no longer current. Finished projections are cached per
-(set, method, parameters, dims), so asking again is instant. Quality numbers are computed on a
-runner of their own, so they never hold up the window's "idle".
+Each view has its own "project" channel: a newer run for a view supersedes its running one. A run
+remembers the set's version when it STARTS; its partial and final layouts are drawn only if the
+view still shows that set at that version, and a finished layout is cached in the set's derived
+cache only then (:func:`embviz.core.projection.keep_projection`). So a layout of older vectors
+(a training epoch ago) is never drawn or cached as the current one.
+
+A set shown without a layout gets its default projection (as is for <= 3 dims, else PCA); a set
+whose vectors change is projected again with the method its view shows. Quality numbers are
+computed on a runner of their own, so they never hold up the window's "idle".
 """
 
 from __future__ import annotations
@@ -17,52 +20,109 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from embviz.core.dataset import EmbeddingSet
-from embviz.core.projection import Projection
-from embviz.core.session import Session
+from embviz.core.model import Model
+from embviz.core.projection import Projection, cached_projection, keep_projection
 from embviz.core.tasks import Progress
+from embviz.core.view_state import ViewState
 from embviz.gui.errors import show_error
 from embviz.gui.workers import TaskRunner
 from embviz.reduce.params import as_dict, make_params
 from embviz.reduce.registry import default_reducer_for, get_reducer, projection_task
 
 PARTIAL_INTERVAL_S = 0.2
+Version = tuple[int, int, int]
 
 
 class ProjectionController(QObject):
+    """The signals speak of the active view's runs (the projection panel shows them)."""
+
     started = Signal(str)  # description
     progressed = Signal(object)  # Progress of the running projection
     finished = Signal(bool)  # True: a layout was drawn; False: cancelled or failed
     partialDrawn = Signal(object)  # Projection
     qualityStarted = Signal()
+    layoutCached = Signal(object)  # EmbeddingSet: a layout asked with draw=False is now cached
 
-    def __init__(self, session: Session, runner: TaskRunner, window: QWidget) -> None:
+    def __init__(self, model: Model, runner: TaskRunner, window: QWidget) -> None:
         super().__init__(window)
-        self.session = session
+        self.model = model
         self.runner = runner
         self.window = window
         self.quality_runner = TaskRunner(self)
         self._run = 0
-        self._description = ""
-        self._pending: tuple[int, EmbeddingSet, Projection] | None = None
+        self._runs: dict[int, tuple[int, EmbeddingSet, Version]] = {}  # view uid -> its run
+        self._pending: dict[int, tuple[int, ViewState, EmbeddingSet, Projection, Version]] = {}
+        self._watched: set[int] = set()
         self._last_partial = 0.0
         self._timer = QTimer(self, singleShot=True, interval=int(PARTIAL_INTERVAL_S * 1000))
         self._timer.timeout.connect(self._draw_pending)
-        session.current_changed.connect(self._on_current_changed)
-        runner.progressChanged.connect(self._on_progress)
+        for view in model.views:
+            self._watch(view)
+        model.views_changed.connect(self._on_views_changed)
+        model.vectors_changed.connect(self._on_vectors_changed)
+        model.set_closed.connect(self._on_set_closed)
 
-    def _on_current_changed(self, eset: EmbeddingSet | None) -> None:
-        if eset is not None and self.session.projection is None:
-            self.project(eset)
+    # following the model --------------------------------------------------------------------
+    def _on_views_changed(self) -> None:
+        for view in self.model.views:
+            if view.uid not in self._watched:
+                self._watch(view)
+        live = {view.uid for view in self.model.views}
+        for uid in [uid for uid in self._runs if uid not in live]:
+            self._cancel(uid)
 
-    def is_running(self) -> bool:
-        return self.runner.is_busy("project")
+    def _watch(self, view: ViewState) -> None:
+        self._watched.add(view.uid)
+        view.set_changed.connect(lambda eset: self._on_set_shown(view, eset))
+        if view.eset is not None and view.projection is None:
+            self.project(view.eset, view=view)
+
+    def _on_set_shown(self, view: ViewState, eset: EmbeddingSet | None) -> None:
+        if eset is not None and view.projection is None:
+            self.project(eset, view=view)
+
+    def _on_vectors_changed(self, eset: EmbeddingSet) -> None:
+        """New vectors (a training epoch): every view showing the set is projected again."""
+        for view in self.model.views:
+            if view.eset is eset:
+                shown = view.projection
+                if shown is None:
+                    self.project(eset, view=view)
+                else:
+                    self.project(eset, shown.method, shown.params, shown.dims, view=view)
+
+    def _on_set_closed(self, eset: EmbeddingSet) -> None:
+        for uid, (_run, running, _version) in list(self._runs.items()):
+            if running is eset:
+                self._cancel(uid)
+        for dims in (2, 3):
+            self.runner.cancel(f"layout-{eset.uid}-{dims}d")
+
+    # runs -----------------------------------------------------------------------------------
+    def _channel(self, view: ViewState) -> str:
+        return "project" if view is self.model.views[0] else f"project-{view.uid}"
+
+    def is_running(self, view: ViewState | None = None) -> bool:
+        return self.runner.is_busy(self._channel(view or self.model.active))
 
     def project(
-        self, eset: EmbeddingSet, method: str | None = None, params: Any = None, dims: int = 2
+        self,
+        eset: EmbeddingSet,
+        method: str | None = None,
+        params: Any = None,
+        dims: int = 2,
+        *,
+        view: ViewState | None = None,
+        draw: bool = True,
     ) -> bool:
-        """Show ``method``'s projection of ``eset``: from the cache at once, else in a worker.
+        """Show ``method``'s projection of ``eset`` in ``view`` (the active one): from the set's
+        cache at once, else in a worker. Returns True when a run was started.
 
-        Returns True when a run was started."""
+        ``draw=False``: only compute and cache it (the 3-D view asks for its layout so, while the
+        2-D map keeps its own); ``layoutCached`` says when it is there."""
+        view = view or self.model.active
+        if not draw:
+            return self._cache_only(eset, method or default_reducer_for(eset.dims), params, dims)
         title = method or default_reducer_for(eset.dims)
         try:
             reducer = get_reducer(title)
@@ -72,43 +132,82 @@ class ProjectionController(QObject):
             show_error(self.window, "Projection failed", exc, title)
             return False
         self._run += 1
-        run = self._run
-        self._pending = None
-        cached = self.session.cached_projection(eset, reducer.name, as_dict(params), dims)
+        run, version = self._run, eset.version
+        self._pending.pop(view.uid, None)
+        active = view is self.model.active
+        cached = cached_projection(eset, reducer.name, as_dict(params), dims)
         if cached is not None:
-            self.runner.cancel("project")
-            self.session.set_projection(eset, cached)
-            self.finished.emit(True)
+            self._cancel(view.uid)
+            self.model.set_projection(view, eset, cached, version)
+            if active:
+                self.finished.emit(True)
             return False
-        self._description = f"{reducer.title} of {eset.name}"
-        self.runner.run(
-            "project",
-            self._description,
+        self._runs[view.uid] = (run, eset, version)
+        description = f"{reducer.title} of {eset.name}"
+        handle = self.runner.run(
+            self._channel(view),
+            description,
             lambda: projection_task(eset, reducer.name, params, dims),
-            on_result=lambda projection: self._on_result(run, eset, projection),
-            on_error=lambda exc: self._on_error(run, exc, reducer.title),
-            on_partial=lambda projection: self._on_partial(run, eset, projection),
+            on_result=lambda projection: self._on_result(run, view, eset, projection, version),
+            on_error=lambda exc: self._on_error(run, view, exc, reducer.title),
+            on_partial=lambda projection: self._on_partial(run, view, eset, projection, version),
         )
-        self.started.emit(self._description)
+        if active:
+            handle.progressed.connect(self._on_progress)
+            self.started.emit(description)
         return True
 
-    def cancel(self) -> None:
-        self._run += 1
-        self._pending = None
-        self._timer.stop()
-        if self.runner.is_busy("project"):
-            self.runner.cancel("project")
-            self.finished.emit(False)
+    def _cache_only(self, eset: EmbeddingSet, method: str, params: Any, dims: int) -> bool:
+        reducer = get_reducer(method)
+        params = make_params(reducer.params_type, params, reducer.name)
+        if cached_projection(eset, reducer.name, as_dict(params), dims) is not None:
+            self.layoutCached.emit(eset)
+            return False
+        version = eset.version
+
+        def done(projection: Projection) -> None:
+            if eset in self.model.sets and keep_projection(eset, projection, version):
+                self.layoutCached.emit(eset)
+
+        self.runner.run(
+            f"layout-{eset.uid}-{dims}d",
+            f"{reducer.title} ({dims}-D) of {eset.name}",
+            lambda: projection_task(eset, reducer.name, params, dims),
+            on_result=done,
+            on_error=lambda exc: self._show_error(exc, reducer.title),
+        )
+        return True
+
+    def _show_error(self, exc: BaseException, title: str) -> None:
+        show_error(self.window, "Projection failed", exc, title)
+
+    def cancel(self, view: ViewState | None = None) -> None:
+        self._cancel((view or self.model.active).uid)
+
+    def _cancel(self, uid: int) -> None:
+        self._runs.pop(uid, None)
+        self._pending.pop(uid, None)
+        view = next((v for v in self.model.views if v.uid == uid), None)
+        channel = self._channel(view) if view is not None else f"project-{uid}"
+        if self.runner.is_busy(channel):
+            self.runner.cancel(channel)
+            if view is self.model.active:
+                self.finished.emit(False)
+
+    def _is_current(self, run: int, view: ViewState) -> bool:
+        found = self._runs.get(view.uid)
+        return found is not None and found[0] == run
 
     # results --------------------------------------------------------------------------------
-    def _on_progress(self, description: str, progress: Progress) -> None:
-        if description == self._description and self.is_running():
-            self.progressed.emit(progress)
+    def _on_progress(self, progress: Progress) -> None:
+        self.progressed.emit(progress)
 
-    def _on_partial(self, run: int, eset: EmbeddingSet, projection: Any) -> None:
-        if run != self._run or not isinstance(projection, Projection):
+    def _on_partial(
+        self, run: int, view: ViewState, eset: EmbeddingSet, projection: Any, version: Version
+    ) -> None:
+        if not self._is_current(run, view) or not isinstance(projection, Projection):
             return
-        self._pending = (run, eset, projection)
+        self._pending[view.uid] = (run, view, eset, projection, version)
         wait = PARTIAL_INTERVAL_S - (time.monotonic() - self._last_partial)
         if wait <= 0:
             self._draw_pending()
@@ -116,25 +215,32 @@ class ProjectionController(QObject):
             self._timer.start(int(wait * 1000) + 1)
 
     def _draw_pending(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None or pending[0] != self._run or not self.is_running():
-            return
-        _, eset, projection = pending
-        self._last_partial = time.monotonic()
-        if self.session.show_partial(eset, projection):
-            self.partialDrawn.emit(projection)
+        pending, self._pending = self._pending, {}
+        for run, view, eset, projection, version in pending.values():
+            if not self._is_current(run, view):
+                continue
+            self._last_partial = time.monotonic()
+            projection.partial = True
+            if self.model.set_projection(view, eset, projection, version):
+                if view is self.model.active:
+                    self.partialDrawn.emit(projection)
 
-    def _on_result(self, run: int, eset: EmbeddingSet, projection: Projection) -> None:
-        if run == self._run:
-            self._pending = None
-            self._timer.stop()
-        self.session.set_projection(eset, projection)
-        if run == self._run:
+    def _on_result(
+        self, run: int, view: ViewState, eset: EmbeddingSet, projection: Projection, version: Any
+    ) -> None:
+        current = self._is_current(run, view)
+        if current:
+            self._runs.pop(view.uid, None)
+            self._pending.pop(view.uid, None)
+        self.model.set_projection(view, eset, projection, version)
+        if current and view is self.model.active:
             self.finished.emit(True)
 
-    def _on_error(self, run: int, exc: BaseException, title: str) -> None:
-        if run == self._run:
-            self.finished.emit(False)
+    def _on_error(self, run: int, view: ViewState, exc: BaseException, title: str) -> None:
+        if self._is_current(run, view):
+            self._runs.pop(view.uid, None)
+            if view is self.model.active:
+                self.finished.emit(False)
         show_error(self.window, "Projection failed", exc, title)
 
     # quality --------------------------------------------------------------------------------
@@ -146,11 +252,18 @@ class ProjectionController(QObject):
             return
         if projection.method == "as-is":  # the data's own coordinates: nothing was lost
             return
+        vectors, coords = eset.vectors, projection.coords
         self.quality_runner.run(
             "quality",
             f"quality of {projection.method}",
-            lambda: quality_task(eset.vectors, projection.coords, k=10),
-            on_result=lambda q: self.session.set_quality(eset, projection, q),
-            on_error=lambda exc: self.session.set_quality(eset, projection, None),
+            lambda: quality_task(vectors, coords, k=10),
+            on_result=lambda q: self._set_quality(projection, q),
+            on_error=lambda exc: self._set_quality(projection, None),
         )
         self.qualityStarted.emit()
+
+    def _set_quality(self, projection: Projection, quality: Any) -> None:
+        projection.info["quality"] = quality
+        for view in self.model.views:
+            if view.projection is projection:
+                view.set_quality(projection, quality)

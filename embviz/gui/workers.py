@@ -2,6 +2,10 @@
 
 Each run gets a generation number. Results, partial results and progress of a superseded or
 cancelled run are dropped when they reach the GUI thread, so nothing stale is ever drawn.
+
+:meth:`TaskRunner.run` returns a :class:`TaskHandle`: the widget that started a task connects to
+its ``progressed`` and ``ended`` signals, so each task's progress reaches the widget that started
+it (nobody filters by description). The status bar hears of every task through ``started``.
 """
 
 from __future__ import annotations
@@ -64,12 +68,36 @@ def _stop_at_exit() -> None:
         QThreadPool.globalInstance().waitForDone(3000)
 
 
+class TaskHandle(QObject):
+    """One run of a task, as seen by whoever started it."""
+
+    progressed = Signal(object)  # Progress
+    ended = Signal(bool)  # True: it returned a result; False: failed, cancelled or superseded
+
+    def __init__(self, channel: str, description: str) -> None:
+        super().__init__()
+        self.channel = channel
+        self.description = description
+        self.progress: Progress | None = None
+        self.running = True
+
+    def _progress(self, progress: Progress) -> None:
+        self.progress = progress
+        self.progressed.emit(progress)
+
+    def _end(self, ok: bool) -> None:
+        if self.running:
+            self.running = False
+            self.ended.emit(ok)
+
+
 @dataclass(eq=False)
 class _Run:
     generation: int
     description: str
     worker: GeneratorWorker
     holder: dict[str, Task[Any]]
+    handle: TaskHandle
     cancelled: bool = False
 
 
@@ -77,7 +105,8 @@ class TaskRunner(QObject):
     """Starts tasks and tells the window what is running (for the progress bar and Cancel)."""
 
     busyChanged = Signal(bool)
-    progressChanged = Signal(str, object)  # description, Progress
+    started = Signal(object)  # the TaskHandle of a run just started (for the status bar)
+    progressChanged = Signal(str, object)  # description, Progress: every run's (status bar)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -104,14 +133,15 @@ class TaskRunner(QObject):
         on_result: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         on_partial: Callable[[Any], None] | None = None,
-    ) -> None:
+    ) -> TaskHandle:
         """Run ``factory()`` in a worker; a run already on ``channel`` is cancelled first."""
         self.cancel(channel)
         self._generation += 1
         generation = self._generation
         holder: dict[str, Task[Any]] = {}
         worker = create_worker(_drive, factory, holder, _start_thread=False, _ignore_errors=True)
-        run = _Run(generation, description, worker, holder)
+        handle = TaskHandle(channel, description)
+        run = _Run(generation, description, worker, holder, handle)
 
         def current() -> bool:
             if not isValid(self):  # the window (and this runner) is gone: drop everything
@@ -122,6 +152,7 @@ class TaskRunner(QObject):
         def yielded(progress: Progress) -> None:
             if not current():
                 return
+            handle._progress(progress)
             self.progressChanged.emit(description, progress)
             if on_partial is not None and progress.partial is not None:
                 on_partial(progress.partial)
@@ -129,11 +160,13 @@ class TaskRunner(QObject):
         def returned(result: Any) -> None:
             if current():
                 self._finish(channel, generation)
+                handle._end(True)
                 on_result(result)
 
         def errored(exc: BaseException) -> None:
             if current():
                 self._finish(channel, generation)
+                handle._end(False)
                 original = exc.original if isinstance(exc, TaskFailed) else exc
                 if isinstance(original, EmbvizError):  # meant for a person; no traceback
                     log.info("%s failed: %s", description, original)
@@ -145,8 +178,18 @@ class TaskRunner(QObject):
             _LIVE.discard(run)
             if isValid(self):
                 self._finish(channel, generation)
+            handle._end(False)
             if run.cancelled and "task" in holder:
                 holder["task"].close()  # the worker has stopped: release files promptly
+            holder.clear()
+            # The connections hold these closures (and through them the task's set) from C++,
+            # where Python's collector cannot see the cycle worker -> closure -> run -> worker:
+            # cut them, so a finished run keeps nothing alive (a closed set is freed).
+            for signal in (worker.yielded, worker.returned, worker.errored, worker.finished):
+                try:
+                    signal.disconnect()
+                except (RuntimeError, TypeError):
+                    pass
 
         worker.yielded.connect(yielded)
         worker.returned.connect(returned)
@@ -155,8 +198,11 @@ class TaskRunner(QObject):
         self._runs[channel] = run
         _LIVE.add(run)
         self.busyChanged.emit(True)
+        self.started.emit(handle)
+        handle._progress(Progress(None, description))
         self.progressChanged.emit(description, Progress(None, description))
         worker.start()
+        return handle
 
     def cancel(self, channel: str | None = None) -> None:
         """Ask the running task(s) to stop at their next yield; their results are dropped."""
@@ -167,6 +213,7 @@ class TaskRunner(QObject):
                 run.cancelled = True
                 run.worker.quit()
                 self._finish(name, run.generation)
+                run.handle._end(False)
 
     def _finish(self, channel: str, generation: int) -> None:
         run = self._runs.get(channel)

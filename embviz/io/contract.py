@@ -83,7 +83,8 @@ FORMATS: dict[str, dict[str, str]] = {
         "pickles": "a member holding Python objects is a pickle: refused without --trust; with "
         "it, an error afterwards says code from the file already ran.",
         "memory": "the expanded size of every member is added up and checked before any is "
-        "expanded.",
+        "expanded; one past 100 MB and 50x the archive's size is said in a warning even when it "
+        "fits.",
     },
     "table": {
         "encoding": _TEXT_ENCODING + " ';' with decimal commas ('0,5') is read as numbers and "
@@ -99,14 +100,20 @@ FORMATS: dict[str, dict[str, str]] = {
         "encoding": "text columns are read as Parquet stores them (UTF-8).",
         "empty": COMMON["empty"] + " A list column must hold numbers, all lists one length.",
         "partial": "a damaged file is refused with pyarrow's reason.",
+        "memory": "the uncompressed size in the file's metadata (twice: Arrow, then numpy) is "
+        "checked against available memory before reading.",
     },
     "projector-tsv": {
-        "encoding": _TEXT_ENCODING,
+        "encoding": "tensors and metadata TSVs are read as UTF-8 (--encoding is not used); "
+        "undecodable bytes become U+FFFD, said in one warning naming the file and the first line; "
+        "UTF-16/UTF-32 with a BOM and CR-only line ends are read as for the other text formats.",
         "duplicates": "labels from the metadata TSV must be unique, else rows are named by "
         "number and the labels kept as a column (warned); labels in the tensors file: first kept.",
         "partial": "a row of another width or a non-number names its line; a metadata file whose "
         "row count differs is refused, naming it; a file cut exactly at a line end cannot be told "
         "from a whole one.",
+        "memory": "read as text (about 8x the file's size); refused with the numbers when that "
+        "does not fit.",
     },
     "projector-config": {
         "partial": "every entry's types are checked; embeddings whose tensor file is missing are "

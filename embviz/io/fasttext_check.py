@@ -48,7 +48,9 @@ def _walk(path: Path, data: Any) -> None:
         dim = magic
         r.unpack("<10id", "its header")
     if not 0 < dim <= 100_000:
-        raise LoadError(path, f"its header gives {dim:,} dimensions, which is not plausible.")
+        raise LoadError(
+            path, f"its header gives {dim:,} dimensions, which is not plausible.", hint=HINT
+        )
     vocab_size, nwords, nlabels = r.unpack("<3i", "its dictionary header")
     r.unpack("<q", "its dictionary header")
     prune = r.unpack("<q", "its dictionary header")[0] if new else 0

@@ -121,6 +121,7 @@ def _from_array(path: Path, array: np.ndarray, notes: list[str]) -> EmbeddingSet
             path,
             f"holds a pickled array of shape {array.shape} and dtype {array.dtype}, not a 2-D "
             f"array of numbers. {RAN_NOTE}",
+            hint="Save the vectors as a 2-D float array (numpy.save) and open that.",
         )
     labels = [str(i) for i in range(vectors.shape[0])]
     return EmbeddingSet(labels, vectors, source=Source(str(path), "gensim", "pickle", notes))

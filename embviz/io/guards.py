@@ -43,7 +43,9 @@ def check_regular_file(path: Path) -> None:
                 "is a symbolic link to a file that does not exist." if broken else "no such file.",
                 hint="Check the path and try again.",
             ) from None
-        raise LoadError(path, f"cannot be opened ({exc.strerror}).") from None
+        raise LoadError(
+            path, f"cannot be opened ({exc.strerror}).", hint="Check the path and the disk."
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise LoadError(path, "is a folder, not a file.", hint="Choose a vector file inside it.")
     if not stat.S_ISREG(info.st_mode):
@@ -63,7 +65,9 @@ def check_regular_file(path: Path) -> None:
             hint="Make it readable (e.g. chmod a+r FILE) or copy it somewhere you can read.",
         ) from None
     except OSError as exc:
-        raise LoadError(path, f"cannot be opened ({exc.strerror}).") from None
+        raise LoadError(
+            path, f"cannot be opened ({exc.strerror}).", hint="Check the path and the disk."
+        ) from None
     if info.st_size == 0:
         raise LoadError(
             path, "the file is empty.", hint="Choose a file that holds vectors (one row per item)."

@@ -58,7 +58,12 @@ class TextMatrixFormat:
             first = f.readline().removeprefix(BOM)
             dims = len(first.rstrip().split(b" "))
             if dims < 2:
-                raise LoadError(path, "the first row has fewer than two numbers.", line=1)
+                raise LoadError(
+                    path,
+                    "the first row has fewer than two numbers.",
+                    line=1,
+                    hint="Give one vector per line, its numbers separated by spaces.",
+                )
             raw, rest = yield from read_text_rows(
                 f,
                 path,
@@ -78,6 +83,7 @@ class TextMatrixFormat:
                 f"{raw[bad][:40].decode('utf-8', 'replace')!r} is not a number, but the file "
                 "was read as a matrix of numbers.",
                 line=bad + 1,
+                hint="Give every row only numbers, or a label first on every row (GloVe).",
             ) from None
         vectors = np.empty((len(raw), dims), np.float32)
         with np.errstate(over="ignore"):  # beyond float32: inf, flagged by flag_nonfinite

@@ -1,5 +1,6 @@
-"""NumPy ``.npy`` (memory-mapped, labels from a sidecar file) and ``.npz`` (vectors + labels +
-metadata columns in one archive).
+"""NumPy ``.npy`` (memory-mapped, labels from a sidecar file), and the checks ``.npz`` archives
+(:mod:`embviz.io.numpy_archive`) share: headers read before anything is allocated, Python objects
+treated as the pickles they are.
 
 A plain float32 ``.npy`` is opened with ``mmap_mode='r'`` so that even a million rows open at once;
 only rows that are used are read from disk.
@@ -8,9 +9,7 @@ only rows that are used are read from disk.
 from __future__ import annotations
 
 import io
-import warnings
-import zipfile
-import zlib
+import warnings as pywarnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,15 +25,24 @@ from embviz.io.guards import check_memory, reason, size_text
 from embviz.io.textparse import decode_labels, drop_duplicates, flag_nonfinite
 
 NPY_MAGIC = b"\x93NUMPY"
-ZIP_MAGIC = b"PK\x03\x04"
+
+
 MAX_HEADER = 1 << 20
+
+
 SIDECARS = ("labels.tsv", "metadata.tsv")
+
+
 PICKLE_HINT = (
     "Save labels as a string array, e.g. np.array(labels, dtype=str); pickles are not read."
 )
+
+
 OBJECT_PROBLEM = (
     "holds Python objects, stored as a Python pickle: loading it runs code from the file."
 )
+
+
 RAN_NOTE = "Code from the file already ran while it was loaded (you trusted it)."
 
 
@@ -47,8 +55,8 @@ def _trust_required(path: Path, what: str) -> TrustRequired:
 @contextmanager
 def _quiet() -> Iterator[None]:
     """numpy warns that a header "was created on Python 2": it is parsed anyway; nothing to say."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+    with pywarnings.catch_warnings():
+        pywarnings.simplefilter("ignore", UserWarning)
         yield
 
 
@@ -96,7 +104,11 @@ def _check_declared(path: Path, shape: tuple[int, ...], dtype: np.dtype[Any], wh
             hint="Save an array with at least one row and one column.",
         )
     if not dtype.hasobject and dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
 
 
 def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, str]:
@@ -109,7 +121,11 @@ def _as_vectors(path: Path, array: np.ndarray, what: str) -> tuple[np.ndarray, s
             hint="Reshape it to (rows, dims) and save it again.",
         )
     if array.dtype.kind not in "fiu":
-        raise LoadError(path, f"{what} holds {array.dtype} values, not numbers.")
+        raise LoadError(
+            path,
+            f"{what} holds {array.dtype} values, not numbers.",
+            hint="Save the vectors as a float array, e.g. np.save(f, x.astype('float32')).",
+        )
     on_disk = str(array.dtype.newbyteorder("=")) if array.dtype.kind == "f" else str(array.dtype)
     if array.dtype != np.float32:
         with np.errstate(over="ignore"):  # values beyond float32 become inf: flagged later
@@ -123,7 +139,9 @@ def sidecar_names(path: Path) -> list[str]:
     return [f"{stem}_metadata.tsv", f"{stem}_labels.tsv", *SIDECARS]
 
 
-def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndarray]]:
+def _sidecar(
+    path: Path, rows: int, warnings: list[str]
+) -> tuple[list[str] | None, dict[str, np.ndarray]]:
     """Labels (and typed metadata columns) from a sidecar beside ``path``; the projector's rule:
     a header row only when the first non-blank line has a tab, blank lines skipped."""
     from embviz.io.metadata import label_column, read_projector_metadata, typed
@@ -132,7 +150,7 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
         side = path.with_name(name)
         if not side.is_file():
             continue
-        header, columns = read_projector_metadata(side)
+        header, columns = read_projector_metadata(side, warnings)
         if len(columns[0]) != rows:
             raise LoadError(
                 side,
@@ -150,7 +168,9 @@ def _sidecar(path: Path, rows: int) -> tuple[list[str] | None, dict[str, np.ndar
 def _labels_from_array(path: Path, array: np.ndarray, rows: int, warnings: list[str]) -> list[str]:
     if array.ndim != 1 or len(array) != rows:
         raise LoadError(
-            path, f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors."
+            path,
+            f"'labels' has shape {array.shape}; expected ({rows},) to match the vectors.",
+            hint="Save one label per row: np.savez(f, vectors=x, labels=np.array(labels)).",
         )
     if array.dtype.kind == "S":
         return decode_labels(list(array), "utf-8", path, warnings)
@@ -217,8 +237,8 @@ class NpyFormat:
         if limit:
             array = array[:limit]
         vectors, on_disk = _trusted_vectors(path, array, "the array", bool(trusted))
-        labels, metadata = _sidecar(path, shape[0])
         warnings: list[str] = []
+        labels, metadata = _sidecar(path, shape[0], warnings)
         if labels is None:
             labels = list(map(str, range(vectors.shape[0])))  # unique by construction
         else:
@@ -244,110 +264,3 @@ def _trusted_vectors(
             f"{what} holds Python objects that are not numbers. {RAN_NOTE}",
             hint="Save the vectors as a float array (np.save(f, np.asarray(x, 'float32'))).",
         ) from None
-
-
-class NpzFormat:
-    name = "numpy-npz"
-    title = "NumPy archive (.npz)"
-    extensions = (".npz",)
-
-    def sniff(self, path: Path, head: bytes) -> float:
-        return 0.9 if head.startswith(ZIP_MAGIC) and b".npy" in head[:4096] else 0.0
-
-    def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
-        path = Path(path)
-        yield Progress(None, f"Opening {path.name}")
-        trusted = bool(options.get("trust"))
-        warnings: list[str] = []
-        arrays = _read_members(path, trusted, warnings)
-        if "vectors" in arrays:
-            key = "vectors"
-        else:
-            two_d = [name for name, a in arrays.items() if a.ndim == 2]
-            if len(two_d) != 1:
-                found = ", ".join(f"{n} {a.shape}" for n, a in arrays.items()) or "no arrays"
-                raise LoadError(
-                    path,
-                    f"cannot tell which array holds the vectors (found: {found}).",
-                    hint="Name the vectors array 'vectors' when saving, e.g. np.savez(f, vectors=x).",
-                )
-            key = two_d[0]
-        vectors, on_disk = _trusted_vectors(path, arrays.pop(key), f"array {key!r}", trusted)
-        rows = vectors.shape[0]
-        if "labels" in arrays:
-            labels = _labels_from_array(path, arrays.pop("labels"), rows, warnings)
-        else:
-            labels = list(map(str, range(rows)))
-        metadata = {k: a for k, a in arrays.items() if a.ndim == 1 and len(a) == rows}
-        limit = options.get("limit")
-        if limit:
-            labels, vectors = labels[:limit], vectors[:limit]
-            metadata = {k: v[:limit] for k, v in metadata.items()}
-        labels, vectors, metadata = _dedupe(labels, vectors, metadata, warnings)
-        flag_nonfinite(labels, vectors, warnings)
-        source = Source(path=str(path), format=self.name, dtype_on_disk=on_disk, warnings=warnings)
-        return EmbeddingSet(labels, vectors, metadata, source=source)
-
-
-ZIP_DAMAGE = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError)
-ZIP_HINT = "The archive may be cut short or damaged: save or download it again."
-
-
-def _read_members(path: Path, trusted: bool, warnings: list[str]) -> dict[str, np.ndarray]:
-    """The arrays of an .npz, checked member by member before any is expanded."""
-    try:
-        archive = zipfile.ZipFile(path)
-    except ZIP_DAMAGE as exc:
-        raise LoadError(
-            path, f"not a readable .npz archive ({reason(exc)}).", hint=ZIP_HINT
-        ) from None
-    with archive:
-        declared: dict[str, tuple[zipfile.ZipInfo, tuple[int, ...], np.dtype[Any]]] = {}
-        for info in archive.infolist():
-            name = info.filename
-            if not name.endswith(".npy"):
-                warnings.append(
-                    f"the archive member {name!r} is not a NumPy array; it was skipped."
-                )
-                continue
-            what = f"the member {name!r}"
-            try:
-                with archive.open(info) as f:
-                    shape, dtype = _npy_header(path, f, what)
-            except ZIP_DAMAGE as exc:
-                raise LoadError(
-                    path, f"{what} cannot be read ({reason(exc)}).", hint=ZIP_HINT
-                ) from None
-            declared[name[:-4]] = (info, shape, dtype)
-        if not declared:
-            raise LoadError(
-                path, "the archive holds no NumPy arrays.", hint="Save one with numpy.savez."
-            )
-        pickled = [k for k, (_, _, dtype) in declared.items() if dtype.hasobject]
-        if pickled and not trusted:
-            raise _trust_required(path, f"the member {pickled[0]!r}")
-        expands = sum(
-            max(info.file_size, int(np.prod(shape)) * dtype.itemsize)
-            for info, shape, dtype in declared.values()
-        )
-        check_memory(
-            path,
-            expands,
-            f"the archive ({size_text(path.stat().st_size)} on disk) expands to "
-            f"{size_text(expands)}, which",
-            hint="Check where the archive came from; a small file that expands this much may be "
-            "a decompression bomb.",
-        )
-        arrays = {}
-        for key, (info, _, _) in declared.items():
-            try:
-                with archive.open(info) as f, _quiet():
-                    arrays[key] = np.lib.format.read_array(f, allow_pickle=trusted)
-            except ZIP_DAMAGE as exc:
-                ran = f" {RAN_NOTE}" if trusted and pickled else ""
-                raise LoadError(
-                    path,
-                    f"the member {info.filename!r} cannot be read ({reason(exc)}).{ran}",
-                    hint=ZIP_HINT,
-                ) from None
-    return arrays

@@ -41,10 +41,13 @@ class Format(Protocol):
 def _builtin_formats() -> list[Format]:
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
     from embviz.io.matrix_text import TextMatrixFormat
-    from embviz.io.numpy_format import NpyFormat, NpzFormat
-    from embviz.io.projector import ProjectorBytesFormat, ProjectorConfigFormat, ProjectorTsvFormat
+    from embviz.io.numpy_archive import NpzFormat
+    from embviz.io.numpy_format import NpyFormat
+    from embviz.io.projector import ProjectorTsvFormat
+    from embviz.io.projector_config import ProjectorBytesFormat, ProjectorConfigFormat
     from embviz.io.table import ParquetFormat, TableFormat
-    from embviz.io.word2vec import GloveTextFormat, Word2VecBinaryFormat, Word2VecTextFormat
+    from embviz.io.word2vec import GloveTextFormat, Word2VecTextFormat
+    from embviz.io.word2vec_binary import Word2VecBinaryFormat
 
     return [
         Word2VecBinaryFormat(),
@@ -151,7 +154,8 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
         try:
             fmt = formats.get(format)
         except KeyError as exc:
-            raise LoadError(path, str(exc.args[0]) + ".") from None
+            names = ", ".join(fmt.name for fmt in formats)
+            raise LoadError(path, str(exc.args[0]) + ".", hint=f"Formats: {names}.") from None
     try:
         result = yield from fmt.read(path, **options)
     except MemoryError:
@@ -161,7 +165,11 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
             hint="Close other sets or programs, or read only the first rows (--limit N).",
         ) from None
     except OSError as exc:  # the disk or the network share failed under the reader
-        raise LoadError(path, f"reading failed ({exc.strerror or exc}).") from None
+        raise LoadError(
+            path,
+            f"reading failed ({exc.strerror or exc}).",
+            hint="Check the disk or network share, then try again.",
+        ) from None
     _check_not_empty(path, result)
     kind = text_kind_of(path) if fmt.name not in ("numpy", "numpy-npz", "parquet") else None
     if kind is not None:
@@ -179,7 +187,12 @@ def load(path: str | Path, **options: Any) -> EmbeddingSet:
     """Read an embedding file into an :class:`EmbeddingSet` (format sniffed by content).
 
     Options: ``format`` (a format name, to skip sniffing), ``encoding`` (labels, default utf-8),
-    ``limit`` (read only the first N rows), ``trust`` (allow gensim pickles, which run code from
-    the file; without it they raise :class:`~embviz.core.errors.TrustRequired`).
+    ``limit`` (read only the first N rows), ``trust`` (allow a Python pickle, recognised by its
+    bytes whatever its name, to be loaded from this file, which runs code from it; without it
+    :class:`~embviz.core.errors.TrustRequired` is raised and nothing is unpickled).
+
+    Bad input raises a :class:`~embviz.core.errors.LoadError` naming the file, the line, row or
+    byte, what is wrong and what to do; what a reader had to decide is in ``eset.warnings``. The
+    rules of every reader: :mod:`embviz.io.contract` (docs/contract.md).
     """
     return run_task(load_task(path, **options))

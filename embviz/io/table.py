@@ -57,7 +57,10 @@ def _parse_vectors(path: Path, cells: list[list[str]], first_row: int) -> np.nda
         for r, row in enumerate(cells):
             if len(row) != dims:
                 raise LoadError(
-                    path, f"vector has {len(row)} values, expected {dims}.", row=first_row + r
+                    path,
+                    f"vector has {len(row)} values, expected {dims}.",
+                    row=first_row + r,
+                    hint=TABLE_HINT,
                 ) from None
             for value in row:
                 try:
@@ -223,7 +226,13 @@ class TableFormat:
         from embviz.io.metadata import read_text_head
 
         delimiter = delimiter_of(read_text_head(path))
-        header, rows = read_delimited(path, limit=limit, check=probe)
+        header, rows = read_delimited(
+            path,
+            limit=limit,
+            check=probe,
+            encoding=options.get("encoding") or "utf-8",
+            warnings=warnings,
+        )
         if not rows:
             raise LoadError(path, "the table has a header but no rows.", line=2, hint=TABLE_HINT)
         _decimal_commas(path, header, rows, delimiter, warnings)
@@ -254,9 +263,23 @@ class ParquetFormat:
                 hint="Install it: pip install 'embviz[parquet]' (or pip install pyarrow).",
             ) from None
         try:
+            meta = pq.ParquetFile(path).metadata
+            expands = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+            check_memory(
+                path,
+                2 * expands,
+                f"the Parquet table ({size_text(path.stat().st_size)} on disk, "
+                f"{size_text(expands)} uncompressed, read into Arrow then numpy)",
+            )
             table = pq.read_table(path)
+        except LoadError:
+            raise
         except Exception as exc:  # pyarrow raises many kinds for damaged files
-            raise LoadError(path, f"not a readable Parquet file ({reason(exc)}).") from None
+            raise LoadError(
+                path,
+                f"not a readable Parquet file ({reason(exc)}).",
+                hint="It may be cut short or damaged: export or download it again.",
+            ) from None
         if table.num_rows == 0 or table.num_columns == 0:
             what = "no rows" if table.num_columns else "no columns"
             raise LoadError(
@@ -302,10 +325,12 @@ def _list_column(path: Path, name: str, column: Any) -> np.ndarray:
             f"vectors in column {name!r} differ in length or are missing "
             f"(row {bad + 1} has {values[bad].as_py()!r:.60}).",
             row=bad + 1,
+            hint="Give every row a vector of the same length.",
         )
     flat = values.flatten().to_numpy(zero_copy_only=False)
     with np.errstate(over="ignore", invalid="ignore"):
-        return flat.astype(np.float32).reshape(len(values), -1)
+        vectors: np.ndarray = flat.astype(np.float32).reshape(len(values), -1)
+    return vectors
 
 
 def _number(text: str) -> bool:

@@ -251,6 +251,7 @@ def read_text_rows(
     else:
         # a row takes at least 2 bytes per value plus a label and a newline: a file of this
         # size cannot hold more, whatever its header says (the array grows if it must)
+        assert wanted is not None  # a header's count, or the limit below it
         most = size_hint // (2 * dims + 2) + 1 if size_hint else wanted
         out = allocate(path, wanted, dims, capacity=most)
     labels: list[bytes] = []
@@ -290,7 +291,7 @@ def read_text_rows(
                     break
                 raise LoadError(
                     path,
-                    f"the header says {rows} rows but the file has more (this is row {rows + 1}).",
+                    f"the header says {rows} rows but the file has more (this is row {wanted + 1}).",
                     line=line0 + at,
                     hint=MORE_ROWS_HINT,
                 )

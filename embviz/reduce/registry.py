@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from embviz.core.errors import EmbvizError
 from embviz.core.plugins import Registry
 from embviz.core.projection import Projection
 from embviz.core.tasks import Task
 from embviz.reduce.base import Reducer
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 
 def _builtin_reducers() -> list[Reducer]:
@@ -35,7 +38,9 @@ def get_reducer(method: str) -> Reducer:
         raise EmbvizError(str(exc.args[0])) from None
 
 
-def projection_task(eset, method: str, params: Any = None, dims: int = 2) -> Task[Projection]:
+def projection_task(
+    eset: EmbeddingSet, method: str, params: Any = None, dims: int = 2
+) -> Task[Projection]:
     """The task that projects ``eset`` with ``method``; ``params`` is the method's dataclass or a
     dict of values (strings are parsed and checked against the declared bounds).
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -105,7 +107,9 @@ class TSNEReducer:
     params_type = TSNEParams
     min_rows = 3
 
-    def run(self, vectors: np.ndarray, params: TSNEParams | None = None, dims: int = 2) -> Task:
+    def run(
+        self, vectors: np.ndarray, params: TSNEParams | None = None, dims: int = 2
+    ) -> Task[Projection]:
         p = params or TSNEParams()
         x = scaled(vectors)
         n = len(x)
@@ -118,7 +122,7 @@ class TSNEReducer:
         split = split_rows(n, p.fit_sample, p.seed)
         fitted = np.arange(n) if split is None else split[0]
         placed = np.empty(0, dtype=np.int64) if split is None else split[1]
-        info = {
+        info: dict[str, Any] = {
             "axis_titles": [f"t-SNE {i + 1}" for i in range(dims)],
             "fit_sample": None if split is None else len(fitted),
         }
@@ -196,14 +200,20 @@ class TSNEReducer:
                 message = f"t-SNE: iteration {done} of {total}"
                 yield Progress(fraction, message, partial=layout(whole(embedding), True))
         coords = np.asarray(embedding, dtype=np.float32)
-        if len(placed):
+        if owner is not None:  # some rows were left out of the fit: place them now
             parts = (n, fitted, placed, owner)
             coords = yield from self._place(embedding, x[placed], parts, layout)
         info["seconds"] = time.perf_counter() - started
         yield Progress(1.0, "t-SNE: done")
         return layout(coords, False)
 
-    def _place(self, embedding, x_rest, parts, layout):
+    def _place(
+        self,
+        embedding: Any,  # openTSNE's TSNEEmbedding (an ndarray subclass that can transform)
+        x_rest: np.ndarray,
+        parts: tuple[int, np.ndarray, np.ndarray, np.ndarray],
+        layout: Callable[[np.ndarray, bool], Projection],
+    ) -> Task[np.ndarray]:
         """openTSNE's transform, a batch at a time (placed rows do not interact)."""
         n, fitted, placed, owner = parts
         embedding -= (np.max(embedding, axis=0) + np.min(embedding, axis=0)) / 2  # as transform

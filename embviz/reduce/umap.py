@@ -9,6 +9,8 @@ from __future__ import annotations
 import shutil
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -17,6 +19,10 @@ from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
 from embviz.reduce.sampling import pca_preview, split_rows
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
+    from embviz.reduce.umap_process import UmapProcess
 
 # Above this many rows UMAP is fitted on a sample. Measured here (2 cores, 384 dims): a warm
 # process fits 10,000 rows in ~9 s (benchmarks/projections.py); umap-learn's transform is not
@@ -67,8 +73,12 @@ class UMAPReducer:
     min_rows = 4
 
     def run(
-        self, vectors: np.ndarray, params: UMAPParams | None = None, dims: int = 2, eset=None
-    ) -> Task:
+        self,
+        vectors: np.ndarray,
+        params: UMAPParams | None = None,
+        dims: int = 2,
+        eset: EmbeddingSet | None = None,
+    ) -> Task[Projection]:
         from embviz.reduce import umap_process
 
         metadata = eset.metadata if eset is not None else None
@@ -78,7 +88,7 @@ class UMAPReducer:
         if n < 4:
             raise EmbvizError(f"UMAP needs at least 4 rows; this set has {n}.")
         split = split_rows(n, p.fit_sample, max(p.seed, 0))
-        info = {
+        info: dict[str, Any] = {
             "axis_titles": [f"UMAP {i + 1}" for i in range(dims)],
             "fit_sample": None if split is None else len(split[0]),
         }
@@ -109,10 +119,18 @@ class UMAPReducer:
         yield Progress(1.0, "UMAP: done")
         return layout(result, False)
 
-    def _job(self, folder, x, p: UMAPParams, dims, split, metadata) -> dict:
-        job = {"vectors": str(folder / "x.npy"), "output": str(folder / "out.npy")}
+    def _job(
+        self,
+        folder: Path,
+        x: np.ndarray,
+        p: UMAPParams,
+        dims: int,
+        split: tuple[np.ndarray, np.ndarray] | None,
+        metadata: dict[str, np.ndarray] | None,
+    ) -> dict[str, Any]:
+        job: dict[str, Any] = {"vectors": str(folder / "x.npy"), "output": str(folder / "out.npy")}
         np.save(job["vectors"], x)
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "n_components": dims,
             "n_neighbors": min(p.n_neighbors, len(x) - 1),
             "min_dist": p.min_dist,
@@ -134,7 +152,7 @@ class UMAPReducer:
         job["kwargs"] = kwargs
         return job
 
-    def _wait(self, process, job: dict, started: float):
+    def _wait(self, process: UmapProcess, job: dict[str, Any], started: float) -> Task[np.ndarray]:
         """Send the job once the process is warm; poll (and yield) until it is done."""
         from embviz.reduce import umap_process
 
@@ -145,7 +163,8 @@ class UMAPReducer:
                 sent = True
             message = process.receive(POLL_SECONDS)
             if message is not None and message[0] == "done":
-                return np.load(message[1])
+                coords: np.ndarray = np.load(message[1])
+                return coords
             if message is not None and message[0] == "error":
                 raise EmbvizError(f"UMAP failed: {message[1]}")
             if not process.alive() and not process.conn.poll():

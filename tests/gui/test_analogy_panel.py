@@ -23,7 +23,7 @@ def _solve(qtbot, bench, a, b, c, expected=""):
 def test_workbench(demo_window, qtbot):
     win = demo_window
     win.docks["analogy"].raise_()
-    bench = win.analogy_panel.workbench
+    bench = win.panels["analogy"].workbench
     _solve(qtbot, bench, "man", "king", "woman", "queen")
     kv = _kv(win.session.current)
     for method, reference in (("3cosadd", kv.most_similar), ("3cosmul", kv.most_similar_cosmul)):
@@ -57,7 +57,7 @@ def test_benchmark_runs_and_a_failure_opens_in_the_workbench(demo_window, qtbot,
     subset.write_text("".join(lines), encoding="utf-8")
     win = demo_window
     win.docks["analogy"].raise_()
-    panel = win.analogy_panel
+    panel = win.panels["analogy"]
     panel.setCurrentWidget(panel.benchmark)
     bm = panel.benchmark
     bm.analogy_file.setText(str(subset))

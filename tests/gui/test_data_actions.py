@@ -29,7 +29,7 @@ def test_actions_sit_in_the_file_menu(window):
     end = window.file_menu.actions().index(window.file_menu_end)
     for name in ("Open &first N rows…", "Add &metadata…", "&Export…"):
         assert texts.index(name) < end
-    assert not window.data_actions.export_action.isEnabled()  # nothing open yet
+    assert not window.panels["data_actions"].export_action.isEnabled()  # nothing open yet
 
 
 def test_add_metadata_by_label(glove_window, qtbot, tmp_path):
@@ -37,11 +37,11 @@ def test_add_metadata_by_label(glove_window, qtbot, tmp_path):
     eset = win.session.current
     table = tmp_path / "pos.csv"
     table.write_text("word,group,score\nword3,a,1.5\nword1,b,2\n")
-    win.data_actions.add_metadata(table)
+    win.panels["data_actions"].add_metadata(table)
     qtbot.waitUntil(lambda: "group" in eset.metadata, timeout=10000)
     assert eset.metadata["group"][[1, 2, 3]].tolist() == ["b", "", "a"]
     assert eset.metadata["score"].dtype == np.float64
-    assert "group" in win.data_panel.fields["Metadata"].text()
+    assert "group" in win.panels["data"].fields["Metadata"].text()
     assert any("not in pos.csv" in w for w in eset.warnings)
 
 
@@ -50,7 +50,7 @@ def test_bad_metadata_keeps_the_set(glove_window, qtbot, tmp_path):
     eset = win.session.current
     table = tmp_path / "short.csv"
     table.write_text("group\na\nb\n")
-    win.data_actions.add_metadata(table, by="row")
+    win.panels["data_actions"].add_metadata(table, by="row")
     qtbot.waitUntil(lambda: win.last_error is not None, timeout=10000)
     text = win.last_error.text()
     assert str(table) in text and "has 2 rows but the set has 50" in text
@@ -63,7 +63,7 @@ def test_export(glove_window, qtbot, tmp_path, small_glove, kind):
     _, labels, vectors = small_glove
     suffix = {"projector": ".tsv", "word2vec-binary": ".bin", "coords": ".csv"}[kind]
     out = tmp_path / f"out{suffix}"
-    win.data_actions.export(out, kind)
+    win.panels["data_actions"].export(out, kind)
     qtbot.waitUntil(lambda: out.exists() and not win.runner.is_busy(), timeout=10000)
     if kind == "projector":
         values = np.loadtxt(out, delimiter="\t").astype(np.float32)
@@ -88,7 +88,7 @@ def test_export_dialog_uses_the_chosen_filter(glove_window, qtbot, tmp_path, mon
     target = tmp_path / "map"
     choice = "Map coordinates + metadata (*.csv)"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), choice))
-    win.data_actions.export_action.trigger()
+    win.panels["data_actions"].export_action.trigger()
     qtbot.waitUntil(lambda: (tmp_path / "map.csv").exists(), timeout=10000)
     assert (tmp_path / "map.csv").read_text().startswith("label,x,y")
 
@@ -99,7 +99,7 @@ def test_open_first_rows(window, qtbot, tmp_path, monkeypatch):
     write_glove(path, [f"w{i}" for i in range(200)], rng.normal(size=(200, 4)))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (25, True))
-    window.data_actions.open_first_action.trigger()
+    window.panels["data_actions"].open_first_action.trigger()
     qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=30000)
     eset = window.session.current
     assert len(eset) == 25 and eset.labels[-1] == "w24"

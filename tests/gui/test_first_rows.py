@@ -17,17 +17,17 @@ def test_neighbours_search_the_whole_file_while_the_map_shows_its_top(window, qt
         for label, row in zip(labels, vectors, strict=True):
             f.write(label + " " + " ".join(repr(float(v)) for v in row) + "\n")
 
-    window.data_actions.open_first_rows(path, 100)
+    window.panels["data_actions"].open_first_rows(path, 100)
     qtbot.waitUntil(
         lambda: window.session.current is not None and window.session.current.full is not None,
         timeout=20000,
     )
     shown = window.session.current
     assert len(shown) == 100 and len(shown.full) == 300
-    panel = window.neighbors_panel
+    panel = window.panels["neighbors"]
     assert panel.whole_file.isVisibleTo(panel) and panel.whole_file.isChecked()
     panel.query.setText("w0")
-    panel.find()
+    panel.find_neighbours()
     qtbot.waitUntil(lambda: panel.result is not None, timeout=10000)
 
     kv = KeyedVectors(16)
@@ -43,6 +43,6 @@ def test_neighbours_search_the_whole_file_while_the_map_shows_its_top(window, qt
     assert overlay.rows.max() < 100 and overlay.rows[0] == 0  # the query, then neighbours
 
     panel.whole_file.setChecked(False)  # only the rows on the map
-    panel.find()
+    panel.find_neighbours()
     qtbot.waitUntil(lambda: "w250" not in panel.result.labels, timeout=10000)
     assert all(int(label[1:]) < 100 for label in panel.result.labels)

@@ -75,19 +75,16 @@ def test_values_are_remembered_and_stale_ones_ignored(qtbot, tmp_path):
 
 
 def test_both_panels_use_the_form_builder(window):
-    from embviz.gui.panels import compute_panel
-
-    assert isinstance(window.projection_panel.form, ParamsForm)
-    dialog = compute_panel.open_dialog(window)
+    assert isinstance(window.panels["projection"].form, ParamsForm)
+    dialog = window.panels["compute"].open_dialog()
     assert isinstance(dialog.form, ParamsForm)
     dialog.hide()
 
 
 def test_compute_dialog_remembers_model_and_parameters(window, qtbot):
     from embviz.gui.main_window import MainWindow
-    from embviz.gui.panels import compute_panel
 
-    dialog = compute_panel.open_dialog(window)
+    dialog = window.panels["compute"].open_dialog()
     dialog.adapter_box.setCurrentIndex(dialog.adapter_box.findData("gensim"))
     dialog.fields["corpus"][1].setText("/no/such/corpus.txt")
     dialog.fields["epochs"][1].setValue(7)
@@ -98,7 +95,7 @@ def test_compute_dialog_remembers_model_and_parameters(window, qtbot):
     window.settings.sync()
     again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
-    other = compute_panel.open_dialog(again)
+    other = again.panels["compute"].open_dialog()
     assert other.adapter_box.currentData() == "gensim"
     values = other.form.values()
     assert values["corpus"] == "/no/such/corpus.txt"

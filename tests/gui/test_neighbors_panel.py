@@ -20,7 +20,7 @@ def _find(qtbot, panel, text):
 
 def test_neighbours_panel(demo_window, qtbot, tmp_path):
     win = demo_window
-    panel = win.neighbors_panel
+    panel = win.panels["neighbors"]
     win.docks["neighbors"].raise_()
     _find(qtbot, panel, "king")
     expected = _kv(win.session.current).most_similar("king", topn=10)
@@ -68,13 +68,13 @@ def test_k_and_metric_are_remembered_but_centring_is_not(window, qtbot):
 
     from embviz.gui.main_window import MainWindow
 
-    panel = window.neighbors_panel
+    panel = window.panels["neighbors"]
     panel.k.setValue(25)
-    panel.metric.setCurrentText("euclidean")
+    panel.metric_box.setCurrentText("euclidean")
     panel.center.setChecked(True)
     window.settings.sync()
     again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
-    assert again.neighbors_panel.k.value() == 25
-    assert again.neighbors_panel.metric.currentText() == "euclidean"
-    assert not again.neighbors_panel.center.isChecked()
+    assert again.panels["neighbors"].k.value() == 25
+    assert again.panels["neighbors"].metric_box.currentText() == "euclidean"
+    assert not again.panels["neighbors"].center.isChecked()

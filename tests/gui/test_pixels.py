@@ -53,7 +53,7 @@ def dots_in_window(window, theme: str) -> tuple[np.ndarray, np.ndarray]:
 def test_grid_dots_sit_where_the_axes_say_in_the_whole_window(window, qtbot, tmp_path, theme):
     open_set(window, qtbot, write_set(tmp_path, GRID))
     assert np.allclose(window.view.coords, GRID)  # 2-D data: the map is the data itself
-    window.appearance_panel.theme.setCurrentText(theme)
+    window.panels["appearance"].theme.setCurrentText(theme)
     for size in SIZES:
         resize(window, qtbot, size)
         found, expected = dots_in_window(window, theme)

@@ -162,6 +162,8 @@ def test_search_rings_matching_occurrences_and_follows_the_main_window(lab, wind
     assert lab.find_edit.text() == "fee" and not lab.find_whole.isChecked()
     np.testing.assert_allclose(rings(), coords[[5]], atol=1e-6)
     assert lab.marked_lines() == [6] and "1 match for “fee”" in column.title.text()
+    window.session.run_search("loan", column="sense")  # a metadata column: not followed
+    assert lab.find_edit.text() == "fee"
     lab.find_edit.setText("cattle")
     assert "no match for “cattle”" in column.title.text() and lab.marked_lines() == []
     lab.find_edit.clear()

@@ -46,7 +46,7 @@ def _set(panel, name, value):
 
 
 def test_tsne_layouts_are_drawn_while_forming_and_quality_follows(panel_window, qtbot):
-    panel = panel_window.projection_panel
+    panel = panel_window.panels["projection"]
     drawn = _record(panel_window)
     panel.set_method("tsne")
     _set(panel, "early_iterations", 60)
@@ -72,7 +72,7 @@ def test_tsne_layouts_are_drawn_while_forming_and_quality_follows(panel_window, 
 
 
 def test_cancel_stops_a_tsne_run_within_a_second(panel_window, qtbot):
-    panel = panel_window.projection_panel
+    panel = panel_window.panels["projection"]
     drawn = _record(panel_window)
     panel.set_method("tsne")
     _set(panel, "iterations", 20000)
@@ -90,7 +90,7 @@ def test_cancel_stops_a_tsne_run_within_a_second(panel_window, qtbot):
 
 
 def test_umap_superseded_by_pca_never_appears(panel_window, qtbot):
-    panel = panel_window.projection_panel
+    panel = panel_window.panels["projection"]
     drawn = _record(panel_window)
     panel.set_method("umap")
     qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
@@ -112,7 +112,7 @@ def test_last_method_and_parameters_are_remembered(window, qtbot, small_glove, t
     path, _, _ = small_glove
     window.open_paths([path])
     qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=20000)
-    panel = window.projection_panel
+    panel = window.panels["projection"]
     panel.set_method("tsne")
     panel.editors["perplexity"].setValue(12.0)
     panel.run()
@@ -120,6 +120,6 @@ def test_last_method_and_parameters_are_remembered(window, qtbot, small_glove, t
     window.settings.sync()
     again = MainWindow(settings=QSettings(window.settings.fileName(), QSettings.Format.IniFormat))
     qtbot.addWidget(again)
-    assert again.projection_panel.method.currentData() == "tsne"
-    assert again.projection_panel.editors["perplexity"].value() == 12.0
+    assert again.panels["projection"].method.currentData() == "tsne"
+    assert again.panels["projection"].editors["perplexity"].value() == 12.0
     again.cancel()

@@ -10,7 +10,7 @@ from embviz.core.paths import demo_path
 
 
 def listed(win) -> list[str]:
-    hits = win.maps.hit_list.list
+    hits = win.search.hit_list.list
     return [hits.item(i).text() for i in range(hits.count())]
 
 
@@ -25,7 +25,7 @@ def test_whole_word_and_quoted_search_in_the_real_bar(demo_window, qtbot):
     qtbot.keyClicks(bar.edit, "king")
     qtbot.waitUntil(lambda: listed(win) == ["king"], timeout=5000)
     assert bar.count.text() == "1 match (whole word)"
-    assert win.maps.hit_list.summary.text().startswith("1 match for “king” (whole word)")
+    assert win.search.hit_list.summary.text().startswith("1 match for “king” (whole word)")
     assert win.view.hit_rows.tolist() == [labels.index("king")]
 
     qtbot.mouseClick(bar.whole_word, Qt.MouseButton.LeftButton)  # off: every label holding it

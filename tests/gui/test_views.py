@@ -115,7 +115,7 @@ def test_lasso_selects_the_points_inside(plane_window, qtbot, plane):
 
 def test_colour_by_categorical_column_shows_a_legend(plane_window, qtbot, plane):
     win, group = plane_window, plane[3]
-    panel = win.appearance_panel
+    panel = win.panels["appearance"]
     panel.colour_by.setCurrentText("group")
     legend = win.view.legend
     assert legend.isVisible()
@@ -141,14 +141,14 @@ def test_search_labels_and_a_column_lists_and_centres(plane_window, qtbot, plane
     expected = [i for i, label in enumerate(labels) if "w12" in label]
     qtbot.waitUntil(lambda: win.session.search.count == len(expected), timeout=5000)
     assert win.view.hit_rows.tolist() == expected
-    assert win.maps.hit_list.list.count() == len(expected)
+    assert win.search.hit_list.list.count() == len(expected)
     qtbot.keyClick(win.search_bar.edit, Qt.Key.Key_Return)
     (x0, x1), (y0, y1) = win.view.plotItem.vb.viewRange()
     xy = plane[1][expected]
     assert (xy[:, 0] >= x0).all() and (xy[:, 0] <= x1).all() and (xy[:, 1] >= y0).all()
-    win.maps.search_in.setCurrentText("group")
+    win.search.search_in.setCurrentText("group")
     win.search_bar.edit.setText("gamma")
-    win.search_bar._emit_now()
+    win.search_bar.request_search()
     assert win.session.search.indices.tolist() == np.flatnonzero(group == "gamma").tolist()
 
 
@@ -162,11 +162,11 @@ def test_hover_and_dark_theme_and_exports(plane_window, qtbot, plane, tmp_path):
     qtbot.mouseMove(view.viewport(), view.mapFromScene(view.scene_pos_of(row)) + QPoint(1, 1))
     qtbot.waitUntil(lambda: view.hovered_row == row, timeout=3000)
     assert view.toolTip() == labels[row] and view.hover_text.toPlainText() == labels[row]
-    win.appearance_panel.theme.setCurrentText("dark")
+    win.panels["appearance"].theme.setCurrentText("dark")
     image = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     corner = image.pixelColor(image.width() - 5, image.height() // 2)
     assert corner.lightness() < 60
-    win.appearance_panel.theme.setCurrentText("light")
+    win.panels["appearance"].theme.setCurrentText("light")
     from embviz.gui.export_view import export_csv, export_png, export_svg
 
     png = export_png(win, tmp_path / "map.png", width=1800)
@@ -193,7 +193,7 @@ def test_colour_by_neighbourhood_kept_once_quality_is_known(demo_window, qtbot):
     from embviz.gui.views.map_controller import KEPT
 
     win = demo_window
-    panel = win.appearance_panel
+    panel = win.panels["appearance"]
     qtbot.waitUntil(lambda: panel.colour_by.findText(KEPT) >= 0, timeout=60000)
     quality = win.session.projection.info["quality"]
     panel.colour_by.setCurrentText(KEPT)

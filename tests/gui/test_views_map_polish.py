@@ -124,3 +124,18 @@ def test_hover_shows_one_label(view, qtbot):
     assert np.hypot(dx, dy) >= (view.point_size + 9) / 2  # beside the hover ring, not over it
     QApplication.sendEvent(view.viewport(), QEvent(QEvent.Type.Leave))
     assert visible_texts(view, "w12") == 1 and not view.hover_text.isVisible()
+
+
+def test_hover_lands_on_where_the_pointer_rests_after_a_fast_move(view, qtbot):
+    """pyqtgraph drops a mouse move that comes within 10 ms of the one before: the pointer's
+    resting place must still decide what is hovered."""
+    view.set_points(grid(1.0), labels(25))
+    first = viewport_pos(view, -2.0, -2.0).toPoint()  # row 0
+    last = viewport_pos(view, 2.0, 2.0).toPoint()  # row 24
+    hover(qtbot, view.viewport(), first)
+    qtbot.waitUntil(lambda: view.hovered_row == 0, timeout=2000)
+    qtbot.wait(20)
+    qtbot.mouseMove(view.viewport(), first + QPoint(1, 1))  # pyqtgraph takes this one ...
+    qtbot.mouseMove(view.viewport(), last)  # ... and drops this one, 0 ms later
+    qtbot.waitUntil(lambda: view.hovered_row == 24, timeout=2000)
+    assert view.hover_text.toPlainText() == "w24"

@@ -180,3 +180,32 @@ def test_invalid_headers_are_said_to_be_invalid_headers(tmp_path, header) -> Non
     message = load_error(path)
     assert "header" in message and repr(header) in message, message
     assert "line 1" in message
+
+
+def test_npz_with_a_member_that_is_not_an_array(tmp_path) -> None:
+    import zipfile
+
+    path = tmp_path / "mixed.npz"
+    np.savez(path, vectors=VECTORS[:5])
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("README.txt", "made by hand")
+    eset = embviz.load(path)
+    assert np.array_equal(eset.vectors, VECTORS[:5])
+    assert eset.warnings == [
+        "the archive member 'README.txt' is not a NumPy array; it was skipped."
+    ]
+    only = tmp_path / "only_text.npz"
+    with zipfile.ZipFile(only, "w") as archive:
+        archive.writestr("a.npy", b"not an array at all")
+        archive.writestr("notes.txt", "x")
+    message = load_error(only)
+    assert "'a.npy'" in message and "damaged .npy header" in message
+
+
+def test_cut_short_npz_names_the_archive(tmp_path) -> None:
+    path = tmp_path / "cut.npz"
+    np.savez_compressed(path, vectors=VECTORS)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    message = load_error(path)
+    assert "npz" in message and ("cut short" in message or "damaged" in message)

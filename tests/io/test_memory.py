@@ -123,3 +123,32 @@ def test_forced_table_on_a_big_file_is_refused_with_the_numbers(tmp_path, budget
     tracemalloc.stop()
     assert "single column" in message and "line 1" in message
     assert peak < 2 * size, (peak, size)
+
+
+def test_npz_that_expands_far_is_said_even_when_it_fits(tmp_path, monkeypatch) -> None:
+    from embviz.io import numpy_archive
+
+    monkeypatch.setattr(numpy_archive, "EXPANSION_NOTE_BYTES", 1_000_000)
+    path = tmp_path / "zeros.npz"
+    np.savez_compressed(path, vectors=np.ones((500, 1000), np.float32))  # 2 MB, ~10 KB on disk
+    eset = embviz.load(path)
+    (warning,) = eset.warnings
+    expected = f"{path.stat().st_size / 1000:,.1f} KB on disk but its arrays take 2.0 MB"
+    assert expected in warning
+
+
+def test_parquet_and_tensors_tsv_over_budget(tmp_path, budget) -> None:
+    vectors = np.random.default_rng(1).normal(size=(200, 50)).astype(np.float32)
+    tsv = tmp_path / "big_tensors.tsv"
+    tsv.write_text("".join("\t".join(f"{v:.6f}" for v in row) + "\n" for row in vectors))
+    budget(tsv.stat().st_size * 4)
+    assert "tensors TSV as text" in load_error(tsv)
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "big.parquet"
+    pq.write_table(
+        pa.table({"label": [f"w{i}" for i in range(200)], "emb": vectors.tolist()}), path
+    )
+    budget(1000)
+    assert "the Parquet table" in load_error(path)

@@ -32,6 +32,7 @@ def test_gensim_errors_become_one_warning_and_stderr_is_clean(tmp_path, capfd, c
     logging.basicConfig(level=logging.WARNING)  # as the CLI sets it up
     caplog.set_level(logging.DEBUG)
     capfd.readouterr()
+    caplog.clear()  # only what the load logs (training the fixture logs INFO lines of its own)
     eset = embviz.load(path)
     out, err = capfd.readouterr()
     assert err == "" and out == ""

@@ -163,3 +163,27 @@ def test_pbtxt_with_a_word_for_a_number(tmp_path) -> None:
     path = tmp_path / "projector_config.pbtxt"
     path.write_text('embeddings {\n  tensor_path: "t.bytes"\n  tensor_shape: three\n}\n')
     assert "'tensorShape'" in load_error(path)
+
+
+def test_csv_in_a_windows_code_page(tmp_path) -> None:
+    path = tmp_path / "excel.csv"
+    text = "word;d0;d1\ncafé;0,5;1,5\nnaïve;2,25;3\n"
+    path.write_bytes(text.encode("cp1252"))
+    eset = embviz.load(path)
+    assert eset.labels == ["caf\ufffd", "na\ufffdve"]
+    assert any("2 line(s) had bytes that are not valid utf-8" in w for w in eset.warnings)
+    assert any("--encoding" in w for w in eset.warnings)
+    eset = embviz.load(path, encoding="cp1252")
+    assert eset.labels == ["café", "naïve"]
+    assert np.array_equal(eset.vectors, np.array([[0.5, 1.5], [2.25, 3]], np.float32))
+    assert not any("valid" in w for w in eset.warnings)
+
+
+def test_projector_metadata_not_in_utf8_is_said(tmp_path) -> None:
+    vectors = RNG.normal(size=(2, 3)).astype(np.float32)
+    tsv = tmp_path / "emb_tensors.tsv"
+    tsv.write_text("".join("\t".join(f"{v:.6f}" for v in row) + "\n" for row in vectors))
+    (tmp_path / "emb_metadata.tsv").write_bytes("word\tpos\ncafé\tN\nthé\tN\n".encode("latin-1"))
+    eset = embviz.load(tsv)
+    assert eset.labels == ["caf\ufffd", "th\ufffd"]
+    assert any("emb_metadata.tsv: 2 line(s)" in w and "line 2" in w for w in eset.warnings)

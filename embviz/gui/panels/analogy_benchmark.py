@@ -33,7 +33,7 @@ from embviz.core.evaluate import (
 )
 from embviz.core.tasks import as_task
 from embviz.gui.errors import message_for
-from embviz.gui.panels.neighbors_panel import fill, table
+from embviz.gui.tables import fill, table
 
 
 def _bundled(name: str) -> str:
@@ -149,12 +149,13 @@ class BenchmarkWidget(QWidget):
             [
                 [" ".join(eset.labels[r] for r in q.rows[:3]), eset.labels[q.rows[3]], q.predicted]
                 for q in self.failures
+                if q.rows is not None  # failures are answered questions: they have rows
             ],
         )
 
     def _on_failure_clicked(self, row: int, _column: int) -> None:
         if 0 <= row < len(self.failures) and self.session.current is not None:
-            labels = [self.session.current.labels[r] for r in self.failures[row].rows]
+            labels = [self.session.current.labels[r] for r in self.failures[row].rows or ()]
             self.open_question(*labels)
 
     # similarity ---------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from embviz.core.overlay import Overlay
 from embviz.core.tasks import as_task
 from embviz.gui.errors import show_error
 from embviz.gui.panels.analogy_benchmark import BenchmarkWidget
-from embviz.gui.panels.neighbors_panel import fill, table
+from embviz.gui.tables import fill, table
 
 OVERLAY = "analogy"
 COLOUR = (214, 39, 40)
@@ -195,6 +195,7 @@ class AnalogyPanel(QTabWidget):
         self.workbench.open_question(a, b, c, expected)
 
 
-def install(window) -> None:
-    window.analogy_panel = AnalogyPanel(window)
-    window.add_dock("analogy", "Analogies", window.analogy_panel)
+def install(window) -> AnalogyPanel:
+    panel = AnalogyPanel(window)
+    window.add_dock("analogy", "Analogies", panel)
+    return panel

@@ -13,13 +13,14 @@ class AppearancePanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.maps = window.maps
+        self.session = window.session
         self.colour_by = QComboBox()
         self.colour_by.setToolTip(
             "≤ 20 distinct values: categories and a legend; else a colour bar"
         )
-        self.size = QLabeledSlider(Qt.Orientation.Horizontal)
-        self.size.setRange(1, 20)
-        self.size.setValue(int(window.view.point_size))
+        self.point_size = QLabeledSlider(Qt.Orientation.Horizontal)
+        self.point_size.setRange(1, 20)
+        self.point_size.setValue(int(window.view.point_size))
         self.opacity = QLabeledDoubleSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0.05, 1.0)
         self.opacity.setValue(window.view.opacity)
@@ -31,18 +32,19 @@ class AppearancePanel(QWidget):
         self.theme.setCurrentText(self.maps.theme)
         form = QFormLayout(self)
         form.addRow("Colour by:", self.colour_by)
-        form.addRow("Point size:", self.size)
+        form.addRow("Point size:", self.point_size)
         form.addRow("Opacity:", self.opacity)
         form.addRow("Label size:", self.font_size)
         form.addRow("Theme:", self.theme)
         self.colour_by.currentTextChanged.connect(self._colour)
-        self.size.valueChanged.connect(self.maps.set_point_size)
+        self.point_size.valueChanged.connect(self.maps.set_point_size)
         self.opacity.valueChanged.connect(self.maps.set_opacity)
         self.font_size.valueChanged.connect(self.maps.set_font_size)
         self.theme.currentTextChanged.connect(self.maps.set_theme)
         window.session.current_changed.connect(self._on_current)
         window.session.metadata_changed.connect(self._on_metadata)
         window.session.quality_changed.connect(self._on_quality)
+        window.session.colour_changed.connect(self._show_colour)
 
     def _on_current(self, eset) -> None:
         self.colour_by.blockSignals(True)
@@ -54,7 +56,7 @@ class AppearancePanel(QWidget):
 
     def _on_metadata(self, eset) -> None:
         """New columns of the current set: offer them, keep what is chosen."""
-        if eset is not self.maps.session.current:
+        if eset is not self.session.current:
             return
         chosen = self.colour_by.currentText()
         self._on_current(eset)
@@ -65,15 +67,22 @@ class AppearancePanel(QWidget):
         """Once the projection's quality is known, its per-point score can colour the map."""
         from embviz.gui.views.map_controller import KEPT
 
-        if self.colour_by.findText(KEPT) < 0 and projection is self.maps.session.projection:
+        if self.colour_by.findText(KEPT) < 0 and projection is self.session.projection:
             self.colour_by.addItem(KEPT)
 
     def _colour(self, column: str) -> None:
-        self.maps.set_colour_column(None if column in ("", NONE) else column)
+        """Colour the active map's points by ``column``."""
+        self.session.active.set_colour_column(None if column in ("", NONE) else column)
+
+    def _show_colour(self, column: str | None) -> None:
+        """The active map's colour column (another map, another set): shown, not re-applied."""
+        if self.colour_by.findText(column or NONE) >= 0:
+            self.colour_by.blockSignals(True)
+            self.colour_by.setCurrentText(column or NONE)
+            self.colour_by.blockSignals(False)
 
 
 def install(window) -> AppearancePanel:
     panel = AppearancePanel(window)
-    window.appearance_panel = panel
     window.add_dock("appearance", "Appearance", panel)
     return panel

@@ -26,21 +26,29 @@ CHANNEL = "compute"
 KIND_TITLES = {"sentences": "Sentences", "tokens": "Words in context (tokens)", "words": "Words"}
 
 
-def install(window) -> None:
-    action = QAction("Compute embeddings…", window)
-    action.setToolTip("Embed words or sentences with a model, or train vectors on a corpus")
-    action.triggered.connect(lambda: open_dialog(window))
-    window.tools_menu.addAction(action)
-    window.compute_action = action
+class ComputeLauncher:
+    """Tools > Compute embeddings…: the menu action and its dialog (made when first asked)."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.dialog: ComputeDialog | None = None
+        self.action = QAction("Compute embeddings…", window)
+        self.action.setToolTip(
+            "Embed words or sentences with a model, or train vectors on a corpus"
+        )
+        self.action.triggered.connect(self.open_dialog)
+        window.tools_menu.addAction(self.action)
+
+    def open_dialog(self) -> ComputeDialog:
+        if self.dialog is None:
+            self.dialog = ComputeDialog(self.window)
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
 
 
-def open_dialog(window) -> ComputeDialog:
-    dialog = getattr(window, "compute_dialog", None)
-    if dialog is None:
-        dialog = window.compute_dialog = ComputeDialog(window)
-    dialog.show()
-    dialog.raise_()
-    return dialog
+def install(window) -> ComputeLauncher:
+    return ComputeLauncher(window)
 
 
 def _pick_file(parent) -> str:
@@ -55,6 +63,7 @@ class ComputeDialog(qw.QDialog):
         self.resize(620, 640)
         self.source_lines: list[str] | None = None  # lines of a loaded file, kept exactly
         self.live_set = None  # the set being trained, updated after each epoch
+        self.handle = None  # the running task's progress and end (TaskHandle)
 
         self.adapter_box = qw.QComboBox()
         for adapter in adapters:
@@ -104,8 +113,8 @@ class ComputeDialog(qw.QDialog):
         if remembered and self.adapter_box.findData(remembered) >= 0:
             self.adapter_box.setCurrentIndex(self.adapter_box.findData(remembered))
         self.adapter_box.currentIndexChanged.connect(self._on_adapter)
-        window.runner.progressChanged.connect(self._on_progress)
         window.runner.busyChanged.connect(lambda _: self._update_busy())
+        window.session.set_closed.connect(self._on_set_closed)
         self._on_adapter()
 
     @property
@@ -184,7 +193,7 @@ class ComputeDialog(qw.QDialog):
         self.window_.settings.setValue("compute/adapter", adapter.name)
         self.live_set = None
         self.message.setText("")
-        self.window_.runner.run(
+        handle = self.handle = self.window_.runner.run(
             CHANNEL,
             f"Computing with {adapter.name}",
             lambda: adapter.embed(texts, kind, params),
@@ -192,6 +201,7 @@ class ComputeDialog(qw.QDialog):
             on_error=self._on_error,
             on_partial=self._on_partial,
         )
+        handle.progressed.connect(self._on_progress)
         self._update_busy()
 
     def cancel(self) -> None:
@@ -205,9 +215,8 @@ class ComputeDialog(qw.QDialog):
         self.cancel_button.setEnabled(busy)
         self.bar.setVisible(busy)
 
-    def _on_progress(self, description: str, progress) -> None:
-        if not self.window_.runner.is_busy(CHANNEL) or not description.startswith("Computing"):
-            return
+    def _on_progress(self, progress) -> None:
+        """Progress of the task this dialog started (its own handle: nobody else's)."""
         self.message.setText(progress.message)
         if progress.fraction is None:
             self.bar.setRange(0, 0)
@@ -216,7 +225,8 @@ class ComputeDialog(qw.QDialog):
             self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
 
     def _on_partial(self, eset) -> None:
-        """A training epoch ended: show its vectors (one set, updated and re-projected)."""
+        """A training epoch ended: show its vectors (one set, updated; the views showing it
+        project it again when the model says its vectors changed)."""
         session = self.window_.session
         if self.live_set is None or self.live_set not in session.sets:
             self.live_set = eset
@@ -225,11 +235,16 @@ class ComputeDialog(qw.QDialog):
         self._replace_vectors(self.live_set, eset)
 
     def _replace_vectors(self, live, eset) -> None:
-        live.replace_vectors(eset.vectors)
-        live.set_metadata(eset.metadata)
+        session = self.window_.session
         live.model = eset.model
-        if self.window_.session.current is live:
-            self.window_.projector.project(live)
+        session.set_metadata(live, eset.metadata)  # first: a projection started on the new
+        session.replace_vectors(live, eset.vectors)  # vectors then sees the final version
+
+    def _on_set_closed(self, eset) -> None:
+        if eset is self.live_set:
+            self.live_set = None
+        if eset is getattr(self, "last_result", None):
+            self.last_result = None
 
     def _on_result(self, eset) -> None:
         self._update_busy()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
@@ -38,22 +38,20 @@ DEFAULT_ROWS = 50_000
 
 
 class DataActions(QObject):
-    fullLoaded = Signal(object)  # the set (first rows) whose whole file is now attached as .full
-
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
         self._pending_full: tuple[Path, int] | None = None
         window.session.current_changed.connect(self._on_new_current)
-        menu = window.file_menu
         self.add_metadata_action = QAction("Add &metadata…", window)
         self.export_action = QAction("&Export…", window)
         self.open_first_action = QAction("Open &first N rows…", window)
         self.add_metadata_action.triggered.connect(self.add_metadata_dialog)
         self.export_action.triggered.connect(self.export_dialog)
         self.open_first_action.triggered.connect(self.open_first_dialog)
-        for action in (self.open_first_action, self.add_metadata_action, self.export_action):
-            menu.insertAction(window.file_menu_end, action)
+        window.add_file_action("open", self.open_first_action)
+        window.add_file_action("add", self.add_metadata_action)
+        window.add_file_action("export", self.export_action)
         window.session.current_changed.connect(self._update_enabled)
         self._update_enabled(window.session.current)
 
@@ -140,7 +138,7 @@ class DataActions(QObject):
 
     # open first rows ----------------------------------------------------------------------
     def open_first_dialog(self) -> None:
-        from embviz.gui.main_window import FILE_FILTER
+        from embviz.gui.file_filters import FILE_FILTER
 
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open first N rows", self._start_dir(), FILE_FILTER
@@ -184,9 +182,8 @@ class DataActions(QObject):
         )
 
     def _attach_full(self, shown: EmbeddingSet, full: EmbeddingSet) -> None:
-        if len(full) > len(shown):
-            shown.full = full
-            self.fullLoaded.emit(shown)
+        if len(full) > len(shown) and shown in self.window.session.sets:
+            self.window.session.attach_full(shown, full)
 
     def _failed(self, title: str, exc: BaseException, path: Path) -> None:
         self.window.last_error = show_error(self.window, title, exc, f"{title} ({path})")
@@ -202,5 +199,5 @@ def _export_task(eset: EmbeddingSet, path: Path, kind: str | None, coords) -> Ta
     return export(eset, path, kind, force=True)
 
 
-def install(window) -> None:
-    window.data_actions = DataActions(window)
+def install(window) -> DataActions:
+    return DataActions(window)

@@ -1,18 +1,39 @@
-"""Data dock: what the current set is, where it came from, and what was done reading it."""
+"""Data dock: the open sets (show one, rename, close), what the shown set is, where it came
+from, and what was done reading it."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from embviz.core.dataset import EmbeddingSet
+from embviz.core.model import Model
 from embviz.core.projection import Projection
-from embviz.core.session import Session
 
 
 class DataPanel(QWidget):
-    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Model, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
+        self.sets = QListWidget()
+        self.sets.setToolTip("The open sets; click one to show it")
+        self.sets.setMaximumHeight(110)
+        self.rename_button = QPushButton("Rename…")
+        self.close_button = QPushButton("Close set")
+        self.close_button.setToolTip("Close the chosen set; everything computed from it goes")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.rename_button)
+        buttons.addWidget(self.close_button)
+        buttons.addStretch(1)
         self.fields: dict[str, QLabel] = {}
         form = QFormLayout()
         for name in ("Name", "File", "Format", "Rows", "Dims", "Type", "Metadata", "Map"):
@@ -26,6 +47,9 @@ class DataPanel(QWidget):
         self.warnings.setPlaceholderText("No warnings.")
         self.warnings.setMaximumHeight(120)
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Open sets:"))
+        layout.addWidget(self.sets)
+        layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(QLabel("Warnings:"))
         layout.addWidget(self.warnings)
@@ -35,7 +59,53 @@ class DataPanel(QWidget):
             lambda eset: self._on_current(eset) if eset is session.current else None
         )
         session.projection_changed.connect(self._on_projection)
+        session.vectors_changed.connect(
+            lambda eset: (
+                self._on_projection(session.projection) if eset is session.current else None
+            )
+        )
+        session.sets_changed.connect(self._list_sets)
+        session.current_changed.connect(lambda _eset: self._list_sets())
+        self.sets.itemClicked.connect(lambda _item: self._show_chosen())
+        self.close_button.clicked.connect(self.close_chosen)
+        self.rename_button.clicked.connect(self.rename_chosen)
+        self._list_sets()
 
+    # the open sets ----------------------------------------------------------------------------
+    def _list_sets(self) -> None:
+        self.sets.blockSignals(True)
+        self.sets.clear()
+        for eset in self.session.sets:
+            self.sets.addItem(f"{eset.name} ({len(eset):,} × {eset.dims})")
+        if self.session.current in self.session.sets:
+            self.sets.setCurrentRow(self.session.sets.index(self.session.current))
+        self.sets.blockSignals(False)
+        for button in (self.close_button, self.rename_button):
+            button.setEnabled(bool(self.session.sets))
+
+    def chosen(self) -> EmbeddingSet | None:
+        row = self.sets.currentRow()
+        return self.session.sets[row] if 0 <= row < len(self.session.sets) else None
+
+    def _show_chosen(self) -> None:
+        eset = self.chosen()
+        if eset is not None:
+            self.session.show(eset)
+
+    def close_chosen(self) -> None:
+        eset = self.chosen()
+        if eset is not None:
+            self.session.close_set(eset)
+
+    def rename_chosen(self) -> None:
+        eset = self.chosen()
+        if eset is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename set", "Name:", text=eset.name)
+        if ok and name.strip():
+            self.session.rename_set(eset, name.strip())
+
+    # the shown set ----------------------------------------------------------------------------
     def _on_current(self, eset: EmbeddingSet | None) -> None:
         if eset is None:
             for label in self.fields.values():
@@ -55,7 +125,10 @@ class DataPanel(QWidget):
         self.warnings.setPlainText("\n".join(src.warnings))
 
     def _on_projection(self, projection: Projection | None) -> None:
-        self.fields["Map"].setText(describe_projection(projection))
+        text = describe_projection(projection)
+        if projection is not None and not self.session.active.projection_is_current:
+            text += " (of the previous vectors; updating…)"
+        self.fields["Map"].setText(text)
 
 
 def describe_projection(projection: Projection | None) -> str:
@@ -79,3 +152,9 @@ def _selectable():
     from PySide6.QtCore import Qt
 
     return Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def install(window) -> DataPanel:
+    panel = DataPanel(window.session)
+    window.add_dock("data", "Data", panel)
+    return panel

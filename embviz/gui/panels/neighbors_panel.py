@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QCompleter,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -32,51 +30,26 @@ from embviz.core.neighbors import MAX_K, METRICS, NeighborResult, index_for
 from embviz.core.overlay import Overlay
 from embviz.core.tasks import as_task
 from embviz.gui.errors import show_error
+from embviz.gui.tables import fill, table
 
 COMPLETER_MAX_ROWS = 300_000
 OVERLAY = "neighbors"
 
 
-def table(headers: list[str]) -> QTableWidget:
-    """A read-only, row-selecting results table (shared with the analogy panel)."""
-    widget = QTableWidget(0, len(headers))
-    widget.setHorizontalHeaderLabels(headers)
-    widget.verticalHeader().setVisible(False)
-    widget.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    widget.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    widget.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    widget.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    widget.horizontalHeader().setStretchLastSection(True)
-    return widget
-
-
-def fill(widget: QTableWidget, rows: list[list]) -> None:
-    widget.setRowCount(len(rows))
-    for i, values in enumerate(rows):
-        for j, value in enumerate(values):
-            text = f"{value:.4f}" if isinstance(value, float) else str(value)
-            item = QTableWidgetItem(text)
-            if not isinstance(value, str):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            widget.setItem(i, j, item)
-
-
 class NeighborsPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
-        self.window = window
         self.session = window.session
         self.runner = window.runner
         self.result: NeighborResult | None = None
-        self._approx: dict[int, ApproximateIndex] = {}
         self.query = QLineEdit()
         self.query.setPlaceholderText("a label, or king - man + woman, 0.5*paris + 0.5*rome")
         self.query.setClearButtonEnabled(True)
         self.find_button = QPushButton("Find")
         self.centroid_button = QPushButton("Neighbours of the selection centroid")
         self.k = QSpinBox(minimum=1, maximum=MAX_K, value=10)
-        self.metric = QComboBox()
-        self.metric.addItems(METRICS)
+        self.metric_box = QComboBox()
+        self.metric_box.addItems(METRICS)
         self._remember_k_and_metric(window.settings)
         self.whole_file = QCheckBox("Search the whole file (the map shows its first rows)")
         self.whole_file.setChecked(True)
@@ -92,13 +65,14 @@ class NeighborsPanel(QWidget):
         self.ann_label = QLabel("")
         self.ann_label.setWordWrap(True)
         self._layout()
-        self.query.returnPressed.connect(self.find)
-        self.find_button.clicked.connect(self.find)
+        self.query.returnPressed.connect(self.find_neighbours)
+        self.find_button.clicked.connect(self.find_neighbours)
         self.centroid_button.clicked.connect(self.find_centroid)
         self.results.cellClicked.connect(self._on_clicked)
         self.ann_button.clicked.connect(self.build_approximate)
         self.ann_use.toggled.connect(self._use_approximate)
         self.session.current_changed.connect(self._on_current)
+        self.session.full_attached.connect(self._on_full_loaded)
         self.session.selection_changed.connect(self._on_selection)
         self._on_selection(self.session.selection)
 
@@ -110,9 +84,11 @@ class NeighborsPanel(QWidget):
             pass
         metric = str(settings.value("neighbors/metric", "cosine"))
         if metric in METRICS:
-            self.metric.setCurrentText(metric)
+            self.metric_box.setCurrentText(metric)
         self.k.valueChanged.connect(lambda k: settings.setValue("neighbors/k", k))
-        self.metric.currentTextChanged.connect(lambda m: settings.setValue("neighbors/metric", m))
+        self.metric_box.currentTextChanged.connect(
+            lambda m: settings.setValue("neighbors/metric", m)
+        )
 
     def _layout(self) -> None:
         grid = QGridLayout()
@@ -120,7 +96,7 @@ class NeighborsPanel(QWidget):
         grid.addWidget(self.find_button, 0, 3)
         grid.addWidget(QLabel("k:"), 1, 0)
         grid.addWidget(self.k, 1, 1)
-        grid.addWidget(self.metric, 1, 2)
+        grid.addWidget(self.metric_box, 1, 2)
         grid.addWidget(self.center, 2, 0, 1, 4)
         grid.addWidget(self.whole_file, 3, 0, 1, 4)
         ann = QHBoxLayout()
@@ -136,7 +112,7 @@ class NeighborsPanel(QWidget):
 
     # asking the core ----------------------------------------------------------------------
     def _params(self) -> tuple[int, str, bool]:
-        return self.k.value(), self.metric.currentText(), self.center.isChecked()
+        return self.k.value(), self.metric_box.currentText(), self.center.isChecked()
 
     def searched_set(self, eset: EmbeddingSet) -> EmbeddingSet:
         """The set neighbours are searched in: the whole file when only its top rows are shown."""
@@ -144,7 +120,7 @@ class NeighborsPanel(QWidget):
             return eset.full
         return eset
 
-    def find(self) -> None:
+    def find_neighbours(self) -> None:
         eset, text = self.session.current, self.query.text().strip()
         if eset is None or not text:
             return
@@ -233,19 +209,26 @@ class NeighborsPanel(QWidget):
         eset = self.session.current
         if eset is None:
             return
-        metric = self.metric.currentText() if self.metric.currentText() != "dot" else "cosine"
+        metric = (
+            self.metric_box.currentText() if self.metric_box.currentText() != "dot" else "cosine"
+        )
         center = self.center.isChecked()
+        version = eset.version
         self.ann_label.setText(
             "Building the approximate index in the background; exact search answers meanwhile."
         )
         self.runner.run(
             "ann", f"Approximate index of {eset.name}", lambda: build_task(eset, metric, center),
-            on_result=lambda approx: self._on_built(eset, approx),
+            on_result=lambda approx: self._on_built(eset, approx, version),
             on_error=lambda exc: self.ann_label.setText(f"Could not build the index: {exc}"),
         )  # fmt: skip
 
-    def _on_built(self, eset: EmbeddingSet, approx) -> None:
-        self._approx[id(eset)] = approx
+    def _on_built(self, eset: EmbeddingSet, approx: ApproximateIndex, version: tuple) -> None:
+        """Kept in the set's own cache, only if built from its present vectors."""
+        if eset not in self.session.sets or not eset.store_derived(
+            _approx_key(), approx, version=version
+        ):
+            return
         if eset is self.session.current:
             self._show_approx(approx)
 
@@ -261,7 +244,7 @@ class NeighborsPanel(QWidget):
     def _use_approximate(self, on: bool) -> None:
         eset = self.session.current
         if eset is not None:
-            index_for(eset).approximate = self._approx.get(id(eset)) if on else None
+            index_for(eset).approximate = eset.peek_derived(_approx_key()) if on else None
 
     # session ------------------------------------------------------------------------------
     def _on_current(self, eset: EmbeddingSet | None) -> None:
@@ -277,8 +260,9 @@ class NeighborsPanel(QWidget):
             self.whole_file.setText(
                 f"Search the whole file ({len(eset.full):,} rows; the map shows {len(eset):,})"
             )
-        if eset is not None and id(eset) in self._approx:
-            self._show_approx(self._approx[id(eset)])
+        approx = eset.peek_derived(_approx_key()) if eset is not None else None
+        if approx is not None:
+            self._show_approx(approx)
         elif eset is not None:
             small = len(eset) < SUGGESTED_MIN_ROWS
             self.ann_label.setText("Exact search is fast at this size." if small else "")
@@ -322,9 +306,12 @@ def _on_map(result: NeighborResult, shown: EmbeddingSet, searched: EmbeddingSet)
     )
 
 
-def install(window) -> None:
-    window.neighbors_panel = NeighborsPanel(window)
-    actions = getattr(window, "data_actions", None)
-    if actions is not None:
-        actions.fullLoaded.connect(window.neighbors_panel._on_full_loaded)
-    window.add_dock("neighbors", "Neighbours", window.neighbors_panel)
+def _approx_key() -> tuple:
+    """Where a set keeps its approximate index (dropped with the set or when its vectors change)."""
+    return ("approximate-index",)
+
+
+def install(window) -> NeighborsPanel:
+    panel = NeighborsPanel(window)
+    window.add_dock("neighbors", "Neighbours", panel)
+    return panel

@@ -37,7 +37,7 @@ THREE_D_NOTE = (
 class ProjectionPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
-        self.window = window
+        self.main_window = window
         self.session = window.session
         self.controller = window.projector
         self.method = QComboBox()
@@ -84,17 +84,17 @@ class ProjectionPanel(QWidget):
         self.method.currentIndexChanged.connect(self._build_form)
         self.three_d.toggled.connect(self.three_d_note.setVisible)
         self.run_button.clicked.connect(self.run)
-        self.cancel_button.clicked.connect(self.controller.cancel)
+        self.cancel_button.clicked.connect(lambda: self.controller.cancel())
         self.controller.progressed.connect(self._on_progress)
         self.controller.started.connect(lambda d: self._refresh_buttons())
         self.controller.finished.connect(lambda ok: self._refresh_buttons())
-        self.window.runner.busyChanged.connect(lambda busy: self._refresh_buttons())
+        self.main_window.runner.busyChanged.connect(lambda busy: self._refresh_buttons())
         self.session.projection_changed.connect(self._on_projection)
         self.session.quality_changed.connect(self._on_projection)
         self.session.current_changed.connect(lambda eset: self._build_form())
         self.session.metadata_changed.connect(lambda eset: self._build_form())  # supervised UMAP
         self._build_form()
-        remembered = self.window.settings.value("projection/method")
+        remembered = self.main_window.settings.value("projection/method")
         if remembered and self.method.findData(remembered) >= 0:
             self.set_method(remembered)  # the method last run, with its last parameters
         self._refresh_buttons()
@@ -106,7 +106,7 @@ class ProjectionPanel(QWidget):
         self.form.build(
             reducer.params_type, columns=list(eset.metadata) if eset is not None else []
         )
-        self.form.restore(self.window.settings, f"projection/{reducer.name}")
+        self.form.restore(self.main_window.settings, f"projection/{reducer.name}")
 
     @property
     def editors(self) -> dict[str, QWidget]:
@@ -129,8 +129,8 @@ class ProjectionPanel(QWidget):
             return
         self.status.setText("")
         method, values = self.method.currentData(), self.values()
-        self.window.settings.setValue("projection/method", method)  # remembered for next time
-        self.form.remember(self.window.settings, f"projection/{method}")
+        self.main_window.settings.setValue("projection/method", method)  # remembered for next time
+        self.form.remember(self.main_window.settings, f"projection/{method}")
         self.controller.project(eset, method, values, self.dims())
         self._refresh_buttons()
 
@@ -185,12 +185,12 @@ class ProjectionPanel(QWidget):
         self.quality.setText("Quality: unavailable" if quality is None else quality.summary())
 
 
-def install(window) -> None:
+def install(window) -> ProjectionPanel:
     panel = ProjectionPanel(window)
-    window.projection_panel = panel
     window.add_dock("projection", "Projection", panel)
     # Tests skip it: a process compiling numba would slow every other GUI test on a small CI.
     if not (os.environ.get("EMBVIZ_NO_UMAP_WARMUP") or os.environ.get("PYTEST_CURRENT_TEST")):
         from embviz.reduce import umap_process
 
         QTimer.singleShot(WARM_UP_DELAY_MS, umap_process.warm_up)
+    return panel

@@ -99,8 +99,8 @@ class LabFind:
 
     def _follow_search(self, result: SearchResult) -> None:
         """The main window searched: search the sentences for the same (labels only)."""
-        if not isValid(self) or getattr(self.window_.session, "search_column", None):
-            return
+        if not isValid(self) or self.window_.session.active.query.column is not None:
+            return  # a metadata column was searched: not about sentences
         self.find_flags = (result.regex, result.case_sensitive)
         self.find_whole.blockSignals(True)
         self.find_whole.setChecked(bool(getattr(result, "whole_word", False)))

@@ -125,17 +125,18 @@ class OccurrenceMap3D(Scatter3DView):
 
     def hover(self, x: float, y: float) -> int:
         """The static marker first (it is drawn largest, on top), then the occurrences."""
-        if not self.marker_near(x, y):
+        marker = self.marker
+        if marker is None or not self.marker_near(x, y):
             row = super().hover(x, y)
             self._keep_label_inside()
             return row
         if self.hovered_row != MARKER_ROW:
             self.hovered_row = MARKER_ROW
-            self.hover_label.setText(self.marker.note)
+            self.hover_label.setText(marker.note)
             self.hover_label.adjustSize()
             self.hover_label.move(int(x) + 10, max(0, int(y) - self.hover_label.height() - 4))
             self.hover_label.show()
-            self.setToolTip(self.marker.note)
+            self.setToolTip(marker.note)
             self._keep_label_inside()
         return MARKER_ROW
 

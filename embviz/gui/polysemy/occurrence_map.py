@@ -74,7 +74,7 @@ class OccurrenceMap(QStackedWidget):
         self._xy = np.empty((0, 2))  # what is drawn (occurrences and the star), for fitting
         self._moved = self._fitting = False
         vb = self.map.getPlotItem().vb
-        vb.sigResized.connect(lambda *_: self._moved or self.fit())
+        vb.sigResized.connect(self._refit_unless_moved)
         vb.sigRangeChangedManually.connect(self._on_moved)
         self.map.viewport().installEventFilter(self)  # the pointer leaving ends the sentence tip
 
@@ -145,6 +145,10 @@ class OccurrenceMap(QStackedWidget):
     def _on_moved(self, *_args) -> None:
         if not self._fitting:
             self._moved = True  # the person zoomed or panned: a resize keeps their view
+
+    def _refit_unless_moved(self, *_: object) -> None:
+        if not self._moved:  # a person who moved the map keeps their view
+            self.fit()
 
     def fit(self) -> None:
         """Show every point, with room for the legend: the legend sits over the map's corner,

@@ -8,6 +8,7 @@ point; no two overlap), and paints them with a QPainter over the OpenGL frame.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from embviz.core.landmarks import pick_landmarks, place_labels
+from embviz.gui.views.themes import Theme
 
 LANDMARK_CELL_PX = (70, 20)
 MAX_LANDMARKS = 120
@@ -47,7 +49,7 @@ def plan_labels(
     size: tuple[float, float],
     font_size: int = 9,
     dot_radius: float = 4.0,
-    titles: list[tuple[str, float, float]] = (),
+    titles: Sequence[tuple[str, float, float]] = (),
 ) -> list[Placed]:
     """Axis ``titles`` (text, end x, end y), labels for ``focus`` rows (in priority order), then
     landmarks: placed in that order so that none overlaps another.
@@ -120,7 +122,9 @@ def plan_labels(
     return placed
 
 
-def paint_labels(painter: QPainter, placed: list[Placed], theme, font_size: int, dim: bool):
+def paint_labels(
+    painter: QPainter, placed: list[Placed], theme: Theme, font_size: int, dim: bool
+) -> None:
     """Draw ``placed`` labels: a translucent box in the background colour, then the text."""
     colours = {
         "focus": QColor(*theme.focus_label),

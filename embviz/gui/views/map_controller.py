@@ -1,57 +1,81 @@
-"""Connects the session to the maps: the 2-D/3-D switch, selection tools, colours and theme.
+"""Draws one ViewState of the model in a map: the 2-D view, and the 3-D one once asked for.
 
-The main window owns one MapController. Session events go to both views (the 3-D one exists only
-once asked for: it needs an OpenGL context). A 3-D layout comes from the projection in use when it
-has 3 dims, else from the session's cache, else the projection controller is asked for one; the
-2-D view keeps its layout meanwhile, so switching back and forth recomputes nothing.
+Each map has its own controller and its own :class:`~embviz.core.view_state.ViewState`. The
+controller draws rows (hits, selection, overlays, colours) only on coordinates of the set they
+belong to: a change of set replaces the whole state before any event, and rows are applied only
+once the points of that set are drawn. A 3-D layout comes from the shown projection when it has
+3 dims, else from the set's derived cache, else it is computed (and cached) without replacing the
+2-D layout, so switching back and forth recomputes nothing.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtWidgets import QApplication, QComboBox, QStackedWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QStackedWidget
 
 from embviz.core.colors import colour_by, colour_numeric
-from embviz.gui.views.hit_list import HitList
+from embviz.core.projection import Projection, cached_projection, projection_key
+from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
 
-LABELS = "labels"
+if TYPE_CHECKING:
+    from embviz.gui.views.scatter3d import Scatter3DView
+
 KEPT = "neighbourhood kept (projection quality)"  # per point: share of its 10 neighbours kept
 
 
+class _Activator(QObject):
+    """A press in a map makes its view the one the panels act on."""
+
+    def __init__(self, controller: MapController) -> None:
+        super().__init__(controller.stack)
+        self.controller = controller
+
+    def eventFilter(self, _obj, event) -> bool:  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.MouseButtonPress:
+            self.controller.session.set_active(self.controller.state)
+        return False
+
+
 class MapController:
-    def __init__(self, window) -> None:
+    def __init__(
+        self,
+        window,
+        state: ViewState | None = None,
+        view: ScatterView | None = None,
+        toolbar: bool = True,
+    ) -> None:
         self.window = window
-        self.session = s = window.session
-        self.view: ScatterView = window.view
-        self.view3d = None
+        self.session = window.session  # the model
+        self.state = state = state or self.session.views[0]
+        self.view: ScatterView = view or window.view
+        self.view3d: Scatter3DView | None = None  # made when first asked (needs OpenGL)
+        self.siblings: list[MapController] = []  # maps beside this one: appearance follows
         self.stack = QStackedWidget(window)
         self.stack.addWidget(self.view)
-        self.colour_column: str | None = None
         self.theme = str(window.settings.value("theme", "light"))
-        self._layout3d: dict[int, np.ndarray] = {}  # set id -> 3-D coordinates
-        self._asked3d: set[int] = set()
-        self.search_in = QComboBox()
-        self.search_in.setToolTip("Search the labels or a metadata column")
-        self.search_in.addItem(LABELS)
-        window.search_bar.layout().insertWidget(2, self.search_in)
-        self.hit_list = HitList(s)
-        window.add_dock("search-results", "Search results", self.hit_list)
-        self.toolbar = build_map_toolbar(self)
-        s.current_changed.connect(self._on_current)
-        s.metadata_changed.connect(self._on_metadata)
-        s.projection_changed.connect(self._on_projection)
-        s.quality_changed.connect(self._on_quality)
-        s.search_changed.connect(self._on_search)
-        s.selection_changed.connect(lambda rows: self._each("set_selection", rows))
-        s.overlays_changed.connect(self.view.set_overlays)
-        s.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
-        self.search_in.activated.connect(lambda _i: window.search_bar._emit_now())
+        self._drawn: tuple[object, Projection | None] = (None, None)  # (set, projection) drawn
+        self._activator = _Activator(self)
+        self.view.viewport().installEventFilter(self._activator)
+        self.toolbar = build_map_toolbar(self) if toolbar else None
+        state.set_changed.connect(lambda _eset: self._draw())
+        state.projection_changed.connect(self._on_projection)
+        state.selection_changed.connect(lambda rows: self._each("set_selection", rows))
+        state.search_changed.connect(lambda _r: self._each("set_hits", self._hits()))
+        state.overlays_changed.connect(self._on_overlays)
+        state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
+        state.quality_changed.connect(self._on_quality)
+        state.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
+        window.projector.layoutCached.connect(self._on_layout_cached)
         self.view.selectionDrawn.connect(self.select_rows)
         self.view.pointClicked.connect(self._on_clicked)
         self.set_theme(self.theme)
+        self._draw()
 
     # views --------------------------------------------------------------------------------
     def views(self) -> list:
@@ -60,7 +84,14 @@ class MapController:
     def current_view(self):
         return self.stack.currentWidget()
 
+    def _drawn_here(self) -> bool:
+        """The points drawn are those of the shown set (rows can be applied to them)."""
+        eset = self.state.eset
+        return eset is not None and self._drawn[0] is eset and self._drawn[1] is not None
+
     def _each(self, method: str, *args) -> None:
+        if not self._drawn_here():
+            return  # nothing of this set is drawn yet: the rows are applied when it is
         for view in self.views():
             getattr(view, method)(*args)
 
@@ -73,169 +104,150 @@ class MapController:
             try:
                 from embviz.gui.views.scatter3d import Scatter3DView
 
-                self.view3d = Scatter3DView(self.window)
+                view3d = Scatter3DView(self.window)
             except Exception as exc:  # no OpenGL here
                 self.window.statusBar().showMessage(f"3-D view unavailable: {exc}", 8000)
                 return False
-            self.view3d.pointClicked.connect(self._on_clicked)
-            self.view3d.set_theme(self.theme)
-            self.stack.addWidget(self.view3d)
+            self.view3d = view3d
+            view3d.pointClicked.connect(self._on_clicked)
+            view3d.installEventFilter(self._activator)
+            view3d.set_theme(self.theme)
+            self.stack.addWidget(view3d)
             self._fill_3d()
         self.stack.setCurrentWidget(self.view3d)
         return True
 
-    def _fill_3d(self) -> None:
-        eset, projection = self.session.current, self.session.projection
-        if self.view3d is None or eset is None or projection is None:
-            return
-        coords = self._layout3d.get(id(eset))
-        if coords is None and projection.dims >= 3:
-            coords = projection.coords
-        if coords is None:
-            cached = getattr(self.session, "cached_projection", None)
-            found = cached(eset, projection.method, projection.params, 3) if cached else None
-            if found is not None:
-                coords = found.coords
-        if coords is None and eset.dims >= 3 and id(eset) not in self._asked3d:
-            self._asked3d.add(id(eset))
-            self.window.statusBar().showMessage("Computing a 3-D layout…", 5000)
-            self.window.projector.project(eset, projection.method, projection.params, dims=3)
-        if coords is None:
-            coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
-        cached = getattr(self.session, "cached_projection", None)  # axis titles of the 3-D one
-        three = (
-            projection
-            if projection.dims >= 3
-            else cached and cached(eset, projection.method, projection.params, 3)
-        )
-        titles = three.info.get("axis_titles") if three else None
-        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
-        self._restore_state(self.view3d)
-
-    def _restore_state(self, view) -> None:
-        s = self.session
-        view.set_colouring(self._colouring())
-        view.set_hits(s.search.indices if s.search.active else np.empty(0, np.int64))
-        view.set_selection(s.selection)
-        view.set_point_size(self.view.point_size)
-        view.set_opacity(self.view.opacity)
-
-    # session -> views ---------------------------------------------------------------------
-    def _on_current(self, eset) -> None:
-        self._fill_search_columns(eset)
-        self.colour_column = None
-
-    def _fill_search_columns(self, eset) -> None:
-        """Labels plus the set's metadata columns; the column searched stays chosen."""
-        self.search_in.clear()
-        self.search_in.addItem(LABELS)
-        if eset is not None:
-            self.search_in.addItems(list(eset.metadata))
-        column = self.session.search_column
-        if column and self.search_in.findText(column) >= 0:
-            self.search_in.setCurrentText(column)
-
-    def _on_metadata(self, eset) -> None:
-        if eset is self.session.current:
-            self._fill_search_columns(eset)
-
-    def _on_projection(self, projection) -> None:
-        eset = self.session.current
+    # drawing the state --------------------------------------------------------------------
+    def _draw(self) -> None:
+        """Draw the state's set and projection, then its rows (hits, selection, overlays)."""
+        eset, projection = self.state.eset, self.state.projection
+        self._drawn = (eset, projection)
         if eset is None or projection is None:
-            return
-        if projection.dims >= 3 and not getattr(projection, "partial", False):
-            self._layout3d[id(eset)] = projection.coords[:, :3]
-        kept_2d = (
-            projection.dims >= 3
-            and id(eset) in self._asked3d
-            and len(self.view.coords) == len(eset)
-        )
-        if not kept_2d:
-            forming = bool(getattr(projection, "partial", False))
+            self.view.set_points(None, [])
+        else:
             self.view.set_points(
-                projection.coords, eset.labels, _axis_titles(projection), forming=forming
+                projection.coords, eset.labels, projection.axis_titles, forming=projection.partial
             )
             self._restore_state(self.view)
         if self.view3d is not None:
             self._fill_3d()
 
-    def _on_search(self, result) -> None:
-        hits = result.indices if result.active else np.empty(0, dtype=np.int64)
-        self._each("set_hits", hits)
-        labels = self.session.current.labels if self.session.current is not None else []
-        self.hit_list.show_result(result, labels)
-
-    def run_search(self, pattern: str, regex: bool, case: bool, whole_word: bool = False) -> None:
-        """Search the labels, or the metadata column chosen beside the search box."""
-        column = self.search_in.currentText()
-        self.session.run_search(
-            pattern,
-            regex=regex,
-            case_sensitive=case,
-            column=None if column == LABELS else column,
-            whole_word=whole_word,
+    def _fill_3d(self) -> None:
+        eset, projection = self.state.eset, self.state.projection
+        if self.view3d is None:
+            return
+        if eset is None or projection is None:
+            self.view3d.set_points(None, [])
+            return
+        three = (
+            projection
+            if projection.dims >= 3
+            else cached_projection(eset, projection.method, projection.params, 3)
         )
+        coords = three.coords if three is not None else None
+        if coords is None and eset.dims >= 3 and not projection.partial:
+            asked = ("asked-3d", *projection_key(projection.method, projection.params, 3))
+            if eset.peek_derived(asked) is None:
+                eset.store_derived(asked, True, version=eset.version)
+                self.window.statusBar().showMessage("Computing a 3-D layout…", 5000)
+                self.window.projector.project(
+                    eset, projection.method, projection.params, dims=3, view=self.state, draw=False
+                )
+        if coords is None:
+            coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
+        titles = three.info.get("axis_titles") if three is not None else None
+        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
+        self._restore_state(self.view3d)
+
+    def _on_layout_cached(self, eset) -> None:
+        if eset is self.state.eset and self.view3d is not None:
+            self._fill_3d()
+
+    def _restore_state(self, view) -> None:
+        state = self.state
+        view.set_colouring(self._colouring())
+        view.set_hits(self._hits())
+        view.set_selection(state.selection)
+        if hasattr(view, "set_overlays"):
+            view.set_overlays(state.overlays)
+        view.set_point_size(self.view.point_size)
+        view.set_opacity(self.view.opacity)
+
+    def _hits(self) -> np.ndarray:
+        result = self.state.search
+        return result.indices if result.active else no_rows()
+
+    def _on_projection(self, projection) -> None:
+        if self.state.eset is not self._drawn[0] or projection is not self._drawn[1]:
+            self._draw()
+
+    def _on_overlays(self, overlays) -> None:
+        if self._drawn_here():
+            self.view.set_overlays(overlays)
 
     # selection ----------------------------------------------------------------------------
     def select_rows(self, rows: np.ndarray, op: str = "replace") -> None:
-        current = self.session.selection
+        current = self.state.selection
         if op == "add":
             rows = np.union1d(current, rows)
         elif op == "remove":
             rows = np.setdiff1d(current, rows)
-        self.session.select(rows)
+        self.state.select(rows)
 
     def _on_clicked(self, row: int) -> None:
         if self.view.map_box.tool == "pan" or row >= 0:
-            self.session.select([] if row < 0 else [row])
+            self.state.select([] if row < 0 else [row])
 
     def set_tool(self, tool: str) -> None:
-        self.view.set_tool(tool)
+        for controller in [self, *self.siblings]:
+            controller.view.set_tool(tool)
 
     def set_isolated(self, on: bool) -> None:
         self._each("set_isolated", on)
 
     # appearance ---------------------------------------------------------------------------
     def _colouring(self):
-        eset = self.session.current
-        if self.colour_column == KEPT:
-            projection = self.session.projection
+        state, eset = self.state, self.state.eset
+        column = state.colour_column
+        if column == KEPT:
+            projection = state.projection
             quality = projection.info.get("quality") if projection is not None else None
             if quality is None or eset is None or len(quality.kept) != len(eset):
                 return None
             return colour_numeric(KEPT, quality.kept)
-        if self.colour_column is None or eset is None or self.colour_column not in eset.metadata:
+        if column is None or eset is None or column not in eset.metadata:
             return None
-        return colour_by(self.colour_column, eset.metadata[self.colour_column])
+        return colour_by(column, eset.metadata[column])
 
     def _on_quality(self, projection) -> None:
-        if self.colour_column == KEPT and projection is self.session.projection:
+        if self.state.colour_column == KEPT and projection is self.state.projection:
             self._each("set_colouring", self._colouring())
 
-    def set_colour_column(self, column: str | None) -> None:
-        self.colour_column = column or None
-        self._each("set_colouring", self._colouring())
+    def _all(self) -> list[MapController]:
+        return [self, *self.siblings]
 
     def set_point_size(self, size: float) -> None:
-        self._each("set_point_size", size)
+        for controller in self._all():
+            for view in controller.views():
+                view.set_point_size(size)
 
     def set_opacity(self, opacity: float) -> None:
-        self._each("set_opacity", opacity)
+        for controller in self._all():
+            for view in controller.views():
+                view.set_opacity(opacity)
 
     def set_font_size(self, size: int) -> None:
-        self.view.set_font_size(size)
+        for controller in self._all():
+            controller.view.set_font_size(size)
 
     def set_theme(self, name: str) -> None:
         if name not in THEMES:
             name = "light"
         self.theme = name
         self.window.settings.setValue("theme", name)
-        app = QApplication.instance()
-        if app is not None:
-            app.setPalette(palette_for(THEMES[name]))
-        self._each("set_theme", name)
-
-
-def _axis_titles(projection) -> tuple[str, str]:
-    """What the reducer says its axes are: "PC3 (4.1%)", an expression, "dim 1"."""
-    return projection.axis_titles
+        if QApplication.instance() is not None:
+            QApplication.setPalette(palette_for(THEMES[name]))
+        for controller in self._all():
+            controller.theme = name
+            for view in controller.views():
+                view.set_theme(name)

@@ -72,6 +72,12 @@ class ScatterView(pg.PlotWidget):
         self.overlays: dict = {}
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.viewport().installEventFilter(self)  # the pointer leaving the map ends the hover
+        # pyqtgraph drops mouse moves that come within 10 ms of the last one (mouseRateLimit),
+        # so a pointer that stops right after a fast move could leave the hover on a point it
+        # has left: the last position is looked at again once the pointer rests.
+        self._rest_pos: QPointF | None = None
+        self._rest = QTimer(self, singleShot=True, interval=25)
+        self._rest.timeout.connect(self._on_pointer_rest)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.map_box.shapeDrawn.connect(self._on_shape)
         self.plotItem.vb.sigRangeChanged.connect(self._moving)
@@ -331,6 +337,10 @@ class ScatterView(pg.PlotWidget):
         self.setToolTip(label)  # the same text, for tests and accessibility; never a pop-up
         self.pointHovered.emit(row)
 
+    def _on_pointer_rest(self) -> None:
+        if self._rest_pos is not None:  # a Leave stops the timer
+            self._on_mouse_moved(self.mapToScene(self._rest_pos.toPoint()))
+
     def clear_hover(self) -> None:
         """No point under the pointer: the hover ring, label and tooltip go."""
         was = self.hovered_row
@@ -349,7 +359,11 @@ class ScatterView(pg.PlotWidget):
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if watched is self.viewport():
             if event.type() == QEvent.Type.Leave:
+                self._rest.stop()
                 self.clear_hover()
+            elif event.type() == QEvent.Type.MouseMove:
+                self._rest_pos = QPointF(event.position())
+                self._rest.start()
             elif event.type() == QEvent.Type.ToolTip:
                 return True  # the hover label says it already: no second label
         return super().eventFilter(watched, event)

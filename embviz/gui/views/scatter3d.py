@@ -11,6 +11,8 @@ additive blending pyqtgraph uses by default adds an orange dot to a white backgr
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
@@ -124,7 +126,8 @@ class Scatter3DView(gl.GLViewWidget):
         self._placed_key = None
         self._draw_axes()
         n = len(self.coords)
-        shown = np.arange(n) if self.shown_rows() is None else self.shown_rows()
+        subset = self.shown_rows()
+        shown = np.arange(n) if subset is None else subset
         c = self.colouring
         dim = 0.25 if self.hit_rows.size else 1.0
         for layer, rows in (
@@ -230,7 +233,8 @@ class Scatter3DView(gl.GLViewWidget):
                str(self.opts["center"]), self.opts["distance"],
                self.opts["elevation"], self.opts["azimuth"], self.opts["fov"])  # fmt: skip
         if self._projected is None or self._projected[0] != key:
-            shown = np.arange(len(self.coords)) if self.shown_rows() is None else self.shown_rows()
+            subset = self.shown_rows()
+            shown = np.arange(len(self.coords)) if subset is None else subset
             xy, depth = self.project(self.coords[shown])
             self._projected = (key, shown, xy, depth)
         return self._projected[1], self._projected[2], self._projected[3]
@@ -355,7 +359,13 @@ class Scatter3DView(gl.GLViewWidget):
     def plan_text(self) -> list:
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera)."""
         rows, xy, depth = self.screen_positions()
-        key = (self._projected[0], len(rows), self.hit_rows.tobytes(), self.selected_rows.tobytes())
+        camera = self._projected[0] if self._projected is not None else None
+        key: tuple[Any, ...] | None = (
+            camera,
+            len(rows),
+            self.hit_rows.tobytes(),
+            self.selected_rows.tobytes(),
+        )
         if key == self._placed_key:
             return self._plan
         titles = []
