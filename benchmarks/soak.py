@@ -10,8 +10,8 @@ derived data moved into the set (a global WeakKeyDictionary whose values held th
 
 Growth is measured from the end of the first cycle (imports, BLAS buffers and the allocator's
 first pools are one-time costs) to the end of the last; the goal is at most 10%.
-The window's soak (open / project / neighbours / close in MainWindow) is not here yet: it needs
-the session's "close set", which main does not have at the time of writing.
+With ``--window``, each cycle runs in the real MainWindow (offscreen): open the file, wait for its
+PCA map (and quality), ask neighbours in the Neighbours dock, File > Close set.
 """
 
 from __future__ import annotations
@@ -90,15 +90,68 @@ def trim_heap() -> bool:
         return False
 
 
+def _wait(app, condition: Callable[[], bool], timeout: float = 120.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the window did not finish in time")
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def window_cycle(window, path: Path) -> weakref.ref:
+    """One open / project / neighbours / close in the window; a weak reference to the set."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    window.open_paths([path], remember=False)
+    _wait(app, lambda: window.session.current is not None and window.is_idle())
+    eset = window.session.current
+    panel = window.panels["neighbors"]
+    panel.result = None
+    panel.query.setText("w1")
+    panel.find_neighbours()
+    _wait(app, lambda: panel.result is not None and window.is_idle())
+    ref = weakref.ref(eset)
+    del eset
+    window.close_current_set()
+    _wait(app, window.is_idle)
+    for _ in range(3):
+        app.processEvents()
+    return ref
+
+
+def make_window():
+    """A MainWindow shown offscreen, with settings in a throwaway file."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from embviz.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings=settings)
+    window.resize(1200, 800)
+    window.show()
+    app.processEvents()
+    return app, window
+
+
 def soak(
-    path: Path, cycles: int, report: Callable[[int, int], None] | None = None, trim: bool = False
+    path: Path,
+    cycles: int,
+    report: Callable[[int, int], None] | None = None,
+    trim: bool = False,
+    window: object = None,
 ) -> tuple[list[int], int]:
     """Run ``cycles`` cycles; returns (RSS after each cycle, number of sets still alive).
 
-    ``trim``: measure after handing freed heap memory back (see :func:`trim_heap`)."""
+    ``trim``: measure after handing freed heap memory back (see :func:`trim_heap`);
+    ``window``: run each cycle in this MainWindow (see :func:`make_window`)."""
     curve, alive = [], []
     for i in range(cycles):
-        alive.append(cycle(path))
+        alive.append(cycle(path) if window is None else window_cycle(window, path))
         gc.collect()
         if trim:
             trim_heap()
@@ -122,6 +175,7 @@ def main() -> None:
     parser.add_argument(
         "--format", choices=("bin", "npy"), default="bin", help="bin: read into memory (default)"
     )
+    parser.add_argument("--window", action="store_true", help="cycle in the real window")
     parser.add_argument(
         "--trim", action="store_true", help="measure after malloc_trim (the allocator's pool out)"
     )
@@ -138,7 +192,9 @@ def main() -> None:
             if i == 1 or i % every == 0 or i == args.cycles:
                 print(f"cycle {i:4d}: RSS {rss / 1e6:8.1f} MB", flush=True)
 
-        curve, alive = soak(path, args.cycles, report, trim=args.trim)
+        window = make_window()[1] if args.window else None
+        print("in the window (offscreen)" if window is not None else "headless (core only)")
+        curve, alive = soak(path, args.cycles, report, trim=args.trim, window=window)
     print(f"sets still alive after their cycle: {alive} of {args.cycles}")
     print(
         f"RSS after cycle 1: {curve[0] / 1e6:.1f} MB, after cycle {len(curve)}: "
