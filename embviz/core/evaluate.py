@@ -131,7 +131,8 @@ def read_analogies(path: str | Path) -> list[SectionReport]:
                 f"{path}, line {line_no}: a question before any ': section' line. "
                 "Analogy files start each section with a line like ': capital-common-countries'."
             )
-        sections[-1].questions.append(Question(line_no, tuple(words)))  # type: ignore[arg-type]
+        a, b, c, d = words
+        sections[-1].questions.append(Question(line_no, (a, b, c, d)))
     if not sections:
         raise EmbvizError(f"{path}: no ': section' lines; is this an analogy file (Google format)?")
     return sections
@@ -147,13 +148,13 @@ def evaluate_analogies_task(
     sections = read_analogies(path)
     vocab = _vocab(eset, restrict_vocab, case_insensitive)
     fold = str.upper if case_insensitive else str
-    asked: list[Question] = []
+    asked: list[tuple[Question, tuple[int, int, int, int]]] = []  # with the rows of its words
     for section in sections:
         for q in section.questions:
-            keys = [fold(w) for w in q.words]
-            if all(key in vocab for key in keys):
-                q.rows = tuple(vocab[key] for key in keys)  # type: ignore[assignment]
-                asked.append(q)
+            a, b, c, d = (fold(w) for w in q.words)
+            if a in vocab and b in vocab and c in vocab and d in vocab:
+                q.rows = (vocab[a], vocab[b], vocab[c], vocab[d])
+                asked.append((q, q.rows))
     with np.errstate(invalid="ignore"):
         unit = eset.unit_vectors()
     candidates = unit[:restrict_vocab]
@@ -161,14 +162,14 @@ def evaluate_analogies_task(
     yield Progress(0.0, f"Answering {len(asked):,} analogy questions")
     for start in range(0, len(asked), BATCH):
         batch = asked[start : start + BATCH]
-        queries = np.stack([cosadd_query(unit, *q.rows[:3]) for q in batch])
+        queries = np.stack([cosadd_query(unit, *rows[:3]) for _, rows in batch])
         with np.errstate(invalid="ignore", over="ignore"):
             scores = queries @ candidates.T
         scores[:, unusable] = -np.inf  # NaN scores would sort first
-        for i, q in enumerate(batch):
-            scores[i, list(set(q.rows[:3]))] = -np.inf
+        for i, (_, rows) in enumerate(batch):
+            scores[i, list(set(rows[:3]))] = -np.inf
         best = top_k(scores, 5)
-        for i, q in enumerate(batch):
+        for i, (q, _) in enumerate(batch):
             ignore = {fold(w) for w in q.words[:3]}
             predicted = None
             for row in best[i]:
