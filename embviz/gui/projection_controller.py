@@ -49,6 +49,7 @@ class ProjectionController(QObject):
         self.runner = runner
         self.window = window
         self.quality_runner = TaskRunner(self)
+        self._quality_of: int | None = None  # uid of the set whose quality is being estimated
         self._run = 0
         self._runs: dict[int, tuple[int, EmbeddingSet, Version]] = {}  # view uid -> its run
         self._pending: dict[int, tuple[int, ViewState, EmbeddingSet, Projection, Version]] = {}
@@ -97,6 +98,9 @@ class ProjectionController(QObject):
                 self._cancel(uid)
         for dims in (2, 3):
             self.runner.cancel(f"layout-{eset.uid}-{dims}d")
+        if self._quality_of == eset.uid:  # its vectors would be held until the estimate ends
+            self.quality_runner.cancel("quality")
+            self._quality_of = None
 
     # runs -----------------------------------------------------------------------------------
     def _channel(self, view: ViewState) -> str:
@@ -253,6 +257,7 @@ class ProjectionController(QObject):
         if projection.method == "as-is":  # the data's own coordinates: nothing was lost
             return
         vectors, coords = eset.vectors, projection.coords
+        self._quality_of = eset.uid
         self.quality_runner.run(
             "quality",
             f"quality of {projection.method}",

@@ -122,13 +122,23 @@ class DataPanel(QWidget):
         self.fields["Type"].setText(f"{eset.vectors.dtype}{on_disk}")
         columns = ", ".join(eset.metadata) if eset.metadata else "none"
         self.fields["Metadata"].setText(columns)
-        self.warnings.setPlainText("\n".join(src.warnings))
+        self._show_warnings(src.warnings, None)
+
+    def _show_warnings(self, loading: list[str], projection: Projection | None) -> None:
+        """What reading the file said, then what the map's projection said (rows it left out)."""
+        lines = list(loading)
+        if projection is not None:
+            lines += [f"Map: {note}" for note in projection.info.get("warnings", [])]
+        self.warnings.setPlainText("\n".join(lines))
 
     def _on_projection(self, projection: Projection | None) -> None:
         text = describe_projection(projection)
         if projection is not None and not self.session.active.projection_is_current:
             text += " (of the previous vectors; updating…)"
         self.fields["Map"].setText(text)
+        eset = self.session.current
+        if eset is not None:
+            self._show_warnings(eset.source.warnings, projection)
 
 
 def describe_projection(projection: Projection | None) -> str:
