@@ -4,6 +4,10 @@ The 2-D map exports through pyqtgraph's exporters, which repaint the scene at th
 the numpy-rendered point layers are re-rendered at that resolution (not scaled up). The 3-D map
 exports what OpenGL renders at the asked size. CSV rows hold the label, the map coordinates and
 every metadata column.
+
+Every file goes through :func:`embviz.io.safe_write.atomic_write`: an existing file is replaced
+only with ``force`` (the save dialog has asked the person first), never a folder, device or FIFO;
+the picture is written to a temporary file beside it and renamed over it when complete.
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
+from embviz.gui.errors import show_error
+from embviz.io.safe_write import WriteError, atomic_write
 
-def export_png(window, path: str | Path, width: int | None = None) -> Path:
+
+def export_png(window, path: str | Path, width: int | None = None, *, force: bool = False) -> Path:
     """Save the current map as a PNG ``width`` pixels wide (default: as on screen)."""
     path = Path(path)
     view = window.maps.current_view()
@@ -26,18 +33,20 @@ def export_png(window, path: str | Path, width: int | None = None) -> Path:
         exporter = exporters.ImageExporter(view.plotItem)
         if width:
             exporter.parameters()["width"] = int(width)
-        exporter.export(str(path))
+        image = exporter.export(toBytes=True)
     else:
         scale = (width or view.width()) / max(view.width(), 1)
         size = (int(view.width() * scale), int(view.height() * scale))
-        image = view.renderToArray(size)
         from pyqtgraph import makeQImage
 
-        makeQImage(image.transpose(1, 0, 2)).save(str(path))
+        image = makeQImage(view.renderToArray(size).transpose(1, 0, 2))
+    with atomic_write([path], force=force) as (temp,):
+        if not image.save(str(temp), "PNG"):
+            raise WriteError(f"{path}: the PNG could not be written (check the folder's space).")
     return path
 
 
-def export_svg(window, path: str | Path) -> Path:
+def export_svg(window, path: str | Path, *, force: bool = False) -> Path:
     """Save the 2-D map as SVG: axes and labels as vectors, the points as an embedded image.
 
     Drawn through QSvgGenerator (pyqtgraph's SVGExporter cannot parse the paths Qt 6.12 writes).
@@ -48,18 +57,19 @@ def export_svg(window, path: str | Path) -> Path:
 
     path = Path(path)
     view = window.view
-    generator = QSvgGenerator()
-    generator.setFileName(str(path))
-    generator.setSize(QSize(view.width(), view.height()))
-    generator.setViewBox(QRect(0, 0, view.width(), view.height()))
-    generator.setTitle(window.windowTitle())
-    painter = QPainter(generator)
-    view.render(painter)
-    painter.end()
+    with atomic_write([path], force=force) as (temp,):
+        generator = QSvgGenerator()
+        generator.setFileName(str(temp))
+        generator.setSize(QSize(view.width(), view.height()))
+        generator.setViewBox(QRect(0, 0, view.width(), view.height()))
+        generator.setTitle(window.windowTitle())
+        painter = QPainter(generator)
+        view.render(painter)
+        painter.end()
     return path
 
 
-def export_csv(window, path: str | Path, which: str = "selected") -> int:
+def export_csv(window, path: str | Path, which: str = "selected", *, force: bool = False) -> int:
     """Write the ``selected`` or ``visible`` points: label, map coordinates, metadata. Rows written."""
     eset, projection = window.session.current, window.session.projection
     if eset is None or projection is None:
@@ -79,7 +89,10 @@ def export_csv(window, path: str | Path, which: str = "selected") -> int:
         else [f"c{i + 1}" for i in range(coords.shape[1])]
     )
     columns = list(eset.metadata)
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with (
+        atomic_write([path], force=force) as (temp,),
+        open(temp, "w", newline="", encoding="utf-8") as f,
+    ):
         writer = csv.writer(f)
         writer.writerow(["row", "label", *axes, *columns])
         for row in np.asarray(rows, dtype=np.int64):
@@ -96,6 +109,14 @@ def install(window) -> None:
         path, _ = QFileDialog.getSaveFileName(window, title, "", filter_)
         return path
 
+    def guarded(title: str, path: str, write) -> None:
+        """The save dialog asked before replacing a file, so ``force``; a refusal (a folder, a
+        read-only file, no space) is said in a message and nothing is changed."""
+        try:
+            write()
+        except Exception as exc:
+            show_error(window, title, exc, f"Could not write {path}")
+
     def png() -> None:
         path = ask("Export map as PNG", "PNG image (*.png)")
         if path:
@@ -103,18 +124,22 @@ def install(window) -> None:
                 window, "Export PNG", "Width in pixels:", max(window.width(), 800), 100, 20000
             )
             if ok:
-                export_png(window, path, width)
+                guarded("Export PNG", path, lambda: export_png(window, path, width, force=True))
 
     def svg() -> None:
         path = ask("Export map as SVG", "SVG image (*.svg)")
         if path:
-            export_svg(window, path)
+            guarded("Export SVG", path, lambda: export_svg(window, path, force=True))
 
     def csv_of(which: str) -> None:
         path = ask(f"Export {which} points as CSV", "CSV (*.csv)")
         if path:
-            n = export_csv(window, path, which)
-            window.statusBar().showMessage(f"Wrote {n:,} points to {path}", 6000)
+
+            def write() -> None:
+                n = export_csv(window, path, which, force=True)
+                window.statusBar().showMessage(f"Wrote {n:,} points to {path}", 6000)
+
+            guarded("Export CSV", path, write)
 
     for text, slot in (
         ("Export Map as &PNG…", png),
