@@ -244,7 +244,8 @@ class Model:
         if eset not in self.sets:
             return False
         if not projection.partial and keep_projection(eset, projection, version):
-            eset.store_derived(SHOWN, projection, version=version)
+            uses_metadata = bool(projection.info.get("uses_metadata"))
+            eset.store_derived(SHOWN, projection, version=version, uses_metadata=uses_metadata)
         if view not in self.views or view.eset is not eset:
             return False
         return view.set_projection(projection, version)

@@ -61,18 +61,20 @@ def cached_projection(
 
 
 def keep_projection(
-    eset: Any,
-    projection: Projection,
-    version: tuple[int, int, int] | None,
-    *,
-    uses_metadata: bool = False,
+    eset: Any, projection: Projection, version: tuple | None, *, uses_metadata: bool = False
 ) -> bool:
     """Keep a finished ``projection`` computed from ``eset`` at ``version`` (its
     :attr:`EmbeddingSet.version` when the run started). False, and nothing kept, when the set
-    changed meanwhile: the caller must then not draw it as the set's layout."""
+    changed meanwhile: the caller must then not draw it as the set's layout. A projection whose
+    ``info["uses_metadata"]`` is set (a supervised layout) is dropped when the metadata changes."""
     if projection.partial:
         return False
-    kept: bool = eset.store_derived(
-        ("projection", *projection.key()), projection, version=version, uses_metadata=uses_metadata
+    uses_metadata = uses_metadata or bool(projection.info.get("uses_metadata"))
+    return bool(
+        eset.store_derived(
+            ("projection", *projection.key()),
+            projection,
+            version=version,
+            uses_metadata=uses_metadata,
+        )
     )
-    return kept

@@ -56,4 +56,13 @@ def projection_task(
         raise EmbvizError(f"dims must be 2 or 3, not {dims}.")
     if params is None or isinstance(params, dict):
         params = make_params(reducer.params_type, params, method)
-    return guarded_task(reducer, eset, params, dims)
+    task = guarded_task(reducer, eset, params, dims)
+    return _marked(task) if getattr(reducer, "uses_set", False) else task
+
+
+def _marked(task: Task[Projection]) -> Task[Projection]:
+    """A layout made with the set's metadata (e.g. UMAP supervised by a column) says so, so the
+    set's cache drops it when the metadata changes (:func:`embviz.core.projection.keep_projection`)."""
+    projection = yield from task
+    projection.info["uses_metadata"] = True
+    return projection

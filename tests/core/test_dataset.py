@@ -34,3 +34,28 @@ def test_replace_vectors_resets_the_unit_cache():
     assert np.allclose(eset.unit_vectors(), [[0.0, 1.0], [1.0, 0.0]])
     with pytest.raises(ValueError):
         eset.replace_vectors(np.zeros((3, 2)))
+
+
+def test_a_supervised_layout_is_dropped_when_the_metadata_changes_and_others_are_kept():
+    from embviz.core.projection import Projection, cached_projection, keep_projection
+    from embviz.reduce.registry import _marked
+
+    eset = EmbeddingSet(["a", "b", "c"], np.eye(3), metadata={"group": np.array(["x", "y", "x"])})
+    version = eset.version
+    plain = Projection(np.zeros((3, 2), np.float32), "pca", {})
+
+    def supervised_task():
+        yield None
+        return Projection(np.ones((3, 2), np.float32), "umap", {"target": "group"})
+
+    task = _marked(supervised_task())
+    next(task)
+    with pytest.raises(StopIteration) as done:
+        next(task)
+    supervised = done.value.value
+    assert supervised.info["uses_metadata"] is True
+    assert keep_projection(eset, plain, version) and keep_projection(eset, supervised, version)
+    assert cached_projection(eset, "umap", {"target": "group"}, 2) is supervised
+    eset.set_metadata({"group": np.array(["y", "y", "x"])})
+    assert cached_projection(eset, "umap", {"target": "group"}, 2) is None
+    assert cached_projection(eset, "pca", {}, 2) is plain
