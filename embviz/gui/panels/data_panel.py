@@ -114,7 +114,7 @@ class DataPanel(QWidget):
             return
         src = eset.source
         self.fields["Name"].setText(eset.name)
-        self.fields["File"].setText(src.path or "(computed)")
+        self.fields["File"].setText(_where(src.path))
         self.fields["Format"].setText(src.format or "–")
         self.fields["Rows"].setText(f"{len(eset):,}")
         self.fields["Dims"].setText(str(eset.dims))
@@ -139,6 +139,19 @@ class DataPanel(QWidget):
         eset = self.session.current
         if eset is not None:
             self._show_warnings(eset.source.warnings, projection)
+
+
+def _where(path: str | None) -> str:
+    """The file a set came from; the demo is named as such, not by where it is installed."""
+    if not path:
+        return "(computed)"
+    from pathlib import Path
+
+    from embviz.core.paths import demo_path
+
+    if Path(path).resolve() == Path(demo_path()).resolve():
+        return f"built-in demo ({Path(path).name})"
+    return path
 
 
 def describe_projection(projection: Projection | None) -> str:
