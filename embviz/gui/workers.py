@@ -106,7 +106,6 @@ class TaskRunner(QObject):
 
     busyChanged = Signal(bool)
     started = Signal(object)  # the TaskHandle of a run just started (for the status bar)
-    progressChanged = Signal(str, object)  # description, Progress: every run's (status bar)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -153,7 +152,6 @@ class TaskRunner(QObject):
             if not current():
                 return
             handle._progress(progress)
-            self.progressChanged.emit(description, progress)
             if on_partial is not None and progress.partial is not None:
                 on_partial(progress.partial)
 
@@ -200,7 +198,6 @@ class TaskRunner(QObject):
         self.busyChanged.emit(True)
         self.started.emit(handle)
         handle._progress(Progress(None, description))
-        self.progressChanged.emit(description, Progress(None, description))
         worker.start()
         return handle
 

@@ -66,3 +66,42 @@ def test_3d_switch_says_plainly_when_there_is_no_opengl(window, qtbot, monkeypat
     lab.dims_box.setCurrentIndex(1)
     assert lab.dims() == 2 and lab.dims_box.currentText() == "2D"
     assert "3-D map unavailable: no OpenGL" in lab.message.text()
+
+
+def test_lab_progress_comes_from_its_own_run_only(window, qtbot, monkeypatch):
+    """Progress reaches the lab through its run's handle: another run with the same description
+    (on another channel) never shows in the lab."""
+    import time
+
+    import embviz.models.polysemy_run as polysemy_run
+    from embviz.core.tasks import Progress
+    from embviz.gui.polysemy.lab import RUN_DESCRIPTION
+
+    def slow_lab_task(words, lines, model, pooling):  # stands in for the model run
+        yield Progress(0.25, "the lab run step")
+        for _ in range(300):
+            time.sleep(0.01)
+            yield Progress(0.25, "the lab run step")
+        raise RuntimeError("not reached in this test")
+
+    monkeypatch.setattr(polysemy_run, "lab_task", slow_lab_task)
+    window.polysemy_action.trigger()
+    lab = window.polysemy_lab
+    qtbot.waitUntil(lambda: "the lab run step" in lab.message.text(), timeout=10000)
+    assert lab.progress.value() == 250
+
+    def other():
+        for _ in range(20):
+            time.sleep(0.01)
+            yield Progress(0.9, "another run step")
+
+    seen: list[str] = []
+    handle = window.runner.run(
+        "elsewhere", RUN_DESCRIPTION, other, lambda _r: None, lambda _e: None
+    )
+    handle.progressed.connect(lambda p: seen.append(p.message))
+    with qtbot.waitSignal(handle.ended, timeout=10000):
+        pass
+    assert "another run step" in seen  # it did report, to its own handle
+    assert "another run" not in lab.message.text() and lab.progress.value() == 250
+    lab.cancel()

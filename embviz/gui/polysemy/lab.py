@@ -62,7 +62,6 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.layouts = LabLayouts()  # the maps, kept with the data they show
         self.gl_problem: str | None = None  # why 3-D cannot be shown here, once asked
         self._build()
-        window.runner.progressChanged.connect(self._on_progress)
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
 
@@ -231,17 +230,16 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         )
         self._set_columns(words)
         self.cancel_button.setEnabled(True)
-        self.window_.runner.run(
+        handle = self.window_.runner.run(
             CHANNEL,
             RUN_DESCRIPTION,
             lambda: lab_task(words, lines, model, pooling),
             self._on_results,
             self._on_error,
         )
+        handle.progressed.connect(self._on_progress)  # this run's progress, and only its
 
-    def _on_progress(self, description: str, progress: Progress) -> None:
-        if description != RUN_DESCRIPTION:
-            return
+    def _on_progress(self, progress: Progress) -> None:
         if progress.fraction is None:
             self.progress.setRange(0, 0)
         else:
