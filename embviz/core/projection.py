@@ -61,7 +61,11 @@ def cached_projection(
 
 
 def keep_projection(
-    eset: Any, projection: Projection, version: tuple | None, *, uses_metadata: bool = False
+    eset: Any,
+    projection: Projection,
+    version: tuple[int, int, int] | None,
+    *,
+    uses_metadata: bool = False,
 ) -> bool:
     """Keep a finished ``projection`` computed from ``eset`` at ``version`` (its
     :attr:`EmbeddingSet.version` when the run started). False, and nothing kept, when the set
