@@ -338,8 +338,14 @@ class ScatterView(pg.PlotWidget):
         self.pointHovered.emit(row)
 
     def _on_pointer_rest(self) -> None:
+        if self.plotItem is None:  # closed meanwhile (pyqtgraph drops its plot item on close)
+            return
         if self._rest_pos is not None:  # a Leave stops the timer
             self._on_mouse_moved(self.mapToScene(self._rest_pos.toPoint()))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
+        self._rest.stop()
+        super().closeEvent(event)
 
     def clear_hover(self) -> None:
         """No point under the pointer: the hover ring, label and tooltip go."""
