@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["analogy", "evaluate", "neighbors", "project"]
 
 
+def _pairs(labels: list[str], scores: Any) -> list[tuple[str, float]]:
+    """(label, score) pairs, best first, with plain Python floats."""
+    return [(label, float(score)) for label, score in zip(labels, scores, strict=True)]
+
+
 def _check_set(eset: object) -> EmbeddingSet:
     if not isinstance(eset, EmbeddingSet):
         raise EmbvizError(
@@ -77,9 +82,7 @@ def neighbors(
     result = search(
         _check_set(eset), _check_text(query, "query"), _check_int(k), str(metric), bool(center)
     )
-    return [
-        (label, float(score)) for label, score in zip(result.labels, result.scores, strict=True)
-    ]
+    return _pairs(result.labels, result.scores)
 
 
 def analogy(
@@ -112,9 +115,7 @@ def analogy(
         method=str(method),
         exclude_inputs=bool(exclude_inputs),
     )
-    return [
-        (label, float(score)) for label, score in zip(result.labels, result.scores, strict=True)
-    ]
+    return _pairs(result.labels, result.scores)
 
 
 def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: Any) -> np.ndarray:

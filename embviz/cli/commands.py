@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 from dataclasses import dataclass
 
 from embviz.core.plugins import Registry
@@ -45,8 +44,7 @@ BUILTIN = [
 
 
 def _builtin_commands() -> list[ModuleCommand]:
-    # a planned command whose module is not built yet is simply not offered
-    return [c for c in BUILTIN if importlib.util.find_spec(f"embviz.cli.{c.module}") is not None]
+    return list(BUILTIN)
 
 
 commands: Registry[ModuleCommand] = Registry("embviz.commands", _builtin_commands)

@@ -18,6 +18,7 @@ MAX_LANDMARKS = 160
 MAX_FOCUS = 300
 TEXT_MARGIN = 2  # px of fill around a label's text (Qt's default of 4 covers too much map)
 DOT_GAP = 1.5  # px between a label's box and the edge of the dot it names
+ROW = 0  # QGraphicsItem data key: the row a label names (None: not shown)
 
 
 class LabelLayer:
@@ -31,7 +32,6 @@ class LabelLayer:
         self.dim_colour = QColor(160, 160, 160)
         self.fill = (255, 255, 255)
         self.dot_radius = 4.0  # px: the largest dot drawn (a search hit); labels keep clear of it
-        self.item_rows: dict[int, int] = {}  # id(item) -> row it names, for the items shown
         self.aside = -1  # the hovered row, whose own label steps aside for the hover label
 
     def set_font_size(self, size: int) -> None:
@@ -70,17 +70,17 @@ class LabelLayer:
             item = self._item(pool, i, bold)
             item.setText(labels[int(row)], color=colour)
             item.setPos(*to_view(centres[i]))
-            self.item_rows[id(item)] = int(row)
+            item.setData(ROW, int(row))  # the row it names, kept on the item itself
             item.setVisible(int(row) != self.aside)
         for item in pool[len(rows) :]:
-            self.item_rows.pop(id(item), None)
+            item.setData(ROW, None)
             item.hide()
 
     def step_aside(self, row: int) -> None:
         """Hide the label of ``row`` (the hover label names it) and show any hidden before."""
         self.aside = int(row)
         for item in self.focus_items + self.landmark_items:
-            named = self.item_rows.get(id(item))
+            named = item.data(ROW)
             if named is not None:
                 item.setVisible(named != self.aside)
 

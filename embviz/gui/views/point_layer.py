@@ -33,14 +33,15 @@ class PointCloudItem(pg.GraphicsObject):
         self.last_paint_ms = 0.0
         self.moving = False  # while the view pans/zooms: draw an even subsample (LOD)
         self._rect = QRectF()
-        self._key: tuple | None = None
+        self._key: bytes | None = None  # the rows drawn (None: all)
         self._coords: np.ndarray | None = None
 
     # data ---------------------------------------------------------------------------------
     def set_points(self, coords: np.ndarray, rows: np.ndarray | None = None) -> None:
         """Draw ``coords[rows]`` (all rows when None); the same points again cost nothing."""
-        key = (id(coords), len(coords), None if rows is None else np.asarray(rows).tobytes())
-        if key == self._key and coords is self._coords:
+        # the same array object (held here, so never another one at that address) and rows
+        key = None if rows is None else np.asarray(rows).tobytes()
+        if coords is self._coords and key == self._key:
             return
         self._key, self._coords = key, coords
         self.prepareGeometryChange()
