@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from embviz.core.corpus import CorpusInfo
+
 T = TypeVar("T")
 DerivedKey = tuple[Hashable, ...]  # what a derived value was computed from, e.g. ("unit",)
 _SET_IDS = itertools.count(1)  # a set's identity for keys; never reused, unlike id()
@@ -76,6 +78,9 @@ class EmbeddingSet:
         # the whole file, when this set holds only its first rows ("open first N rows"): the map
         # shows this set while neighbour search can use every row
         self.full: EmbeddingSet | None = None
+        # a corpus of documents (the atlas): which column holds the text, what embedded it
+        # (embviz.core.corpus.CorpusInfo), or None for word and sentence sets
+        self.corpus: CorpusInfo | None = None
         self.uid = next(_SET_IDS)
         self.vectors_version = 0
         self.metadata_version = 0
