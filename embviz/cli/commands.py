@@ -40,6 +40,7 @@ BUILTIN = [
     ModuleCommand("desktop", "install-desktop, uninstall-desktop", "desktop"),
     ModuleCommand("plugins", "list formats, writers, reducers, adapters and commands", "plugins"),
     ModuleCommand("render", "a screenshot of the window, no display needed", "render"),
+    ModuleCommand("health", "health (anisotropy, hubness, dimension) and bias (WEAT)", "health"),
 ]
 
 
