@@ -123,3 +123,20 @@ def hubness(
         recall=graph.recall,
     )
     return result, occ
+
+
+def hub_markers(eset: Any, rows: np.ndarray | list[int]) -> list[str]:
+    """'  · hub (k-occ 57)' for each of ``rows`` that the set's ``k_occurrence`` column (written by
+    a health report) marks as a hub, else ''. The column's mean is k (every point lists k others),
+    so no other record of k is needed. Rows < 0 (not on the map) get ''."""
+    values = eset.metadata.get("k_occurrence")
+    if values is None or not len(rows):
+        return ["" for _ in rows]
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        threshold = HUB_SIZE * float(np.nanmean(values)) if np.isfinite(values).any() else np.inf
+    out = []
+    for row in rows:
+        value = values[int(row)] if int(row) >= 0 else np.nan
+        out.append(f"  · hub (k-occ {int(value)})" if value >= threshold else "")
+    return out
