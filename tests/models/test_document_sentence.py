@@ -127,3 +127,24 @@ def test_cancelled_run_resumes_with_only_the_rest(monkeypatch):
     resumed = run_task(embedder.embed(texts))
     assert calls == [2, 2, 1]  # chunks 3, 4 and 5: the two finished ones were not redone
     np.testing.assert_allclose(resumed.vectors, uninterrupted, atol=1e-6)
+
+
+def test_embed_corpus_builds_the_corpus_set(tmp_path, st_model):
+    from embviz.core.corpus import ROW_COLUMN
+    from embviz.io.documents import read_document_table
+    from embviz.models.documents.corpus import embed_corpus
+
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        '{"text": "The cat sat on the mat.", "tag": "pets"}\n'
+        '{"text": "Stocks fell sharply.", "tag": "money"}\n',
+        encoding="utf-8",
+    )
+    eset = run_task(embed_corpus(read_document_table(path)))
+    expected = st_model.encode(["The cat sat on the mat.", "Stocks fell sharply."])
+    np.testing.assert_allclose(eset.vectors, expected, atol=1e-5)
+    assert eset.corpus.text_column == "text" and eset.corpus.embedder.startswith("sentence")
+    assert eset.metadata[ROW_COLUMN].tolist() == [0, 1]
+    np.testing.assert_allclose(
+        eset.model.embed_queries(["cat"]), st_model.encode(["cat"]), atol=1e-5
+    )
