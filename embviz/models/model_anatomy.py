@@ -17,9 +17,10 @@ import numpy as np
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
+from embviz.models.pieces import SPLIT_COLUMN, Pieces
 
 POSITION = "position"  # the positions tables' metadata column (model_tables and sinusoidal)
-PIECES = "pieces"  # the metadata column: how many pieces the model's tokenizer cuts a label into
+PIECES = SPLIT_COLUMN  # the metadata column: how many pieces the tokenizer cuts a label into
 SUMMARY_BINS = ("1", "2", "3", "4+")
 
 
@@ -129,44 +130,28 @@ def piece_summary(counts: Sequence[int] | np.ndarray) -> dict[str, int]:
     }
 
 
-@dataclass
-class TextPieces:
-    """A text as the model's tokenizer cuts it: the pieces (exactly ``tokenize``), their ids
-    and kinds (word start, continuation, special)."""
-
-    model: str
-    text: str
-    pieces: list[str]
-    ids: list[int]
-    kinds: list[str]
-
-
-def pieces_task(text: str, model: str = "default") -> Task[TextPieces]:
+def pieces_task(text: str, model: str = "default") -> Task[Pieces]:
     """Cut ``text`` with ``model``'s tokenizer (loading the model the first time)."""
     from embviz.models import hf_loading
-    from embviz.models.token_text import TokenizerStyle
+    from embviz.models.pieces import pieces
 
     yield Progress(None, f"Loading the tokenizer of {model}…")
-    tokenizer = hf_loading.load(model).tokenizer
-    pieces = [str(p) for p in tokenizer.tokenize(text)]
-    ids = [int(i) for i in tokenizer.convert_tokens_to_ids(pieces)]
-    style = TokenizerStyle.of(tokenizer)
-    return TextPieces(model, text, pieces, ids, [style.kind(p) for p in pieces])
+    return pieces(text, hf_loading.load(model))
 
 
 def split_counts_task(words: Sequence[str], model: str = "default") -> Task[np.ndarray]:
     """How many pieces ``model``'s tokenizer cuts each word into, in ``words``' order."""
     from embviz.models import hf_loading
+    from embviz.models.pieces import split_counts
 
     yield Progress(None, f"Loading the tokenizer of {model}…")
-    tokenizer = hf_loading.load(model).tokenizer
+    loaded = hf_loading.load(model)
     words = list(words)
     counts = np.zeros(len(words), dtype=np.int64)
     step = 5000
     for start in range(0, len(words), step):
         batch = words[start : start + step]
-        encoded = tokenizer(batch, add_special_tokens=False)["input_ids"]
-        counts[start : start + len(batch)] = [len(ids) for ids in encoded]
+        counts[start : start + len(batch)] = split_counts(batch, loaded)
         done = start + len(batch)
         yield Progress(done / max(len(words), 1), f"Cut {done:,} of {len(words):,} words")
     return counts

@@ -44,8 +44,14 @@ class PiecesView(QListWidget):
         return QSize(260, 90)
 
     def show_pieces(
-        self, pieces: Sequence[str], ids: Sequence[int], kinds: Sequence[str] | None = None
+        self,
+        pieces: Sequence[str],
+        ids: Sequence[int],
+        kinds: Sequence[str] | None = None,
+        readable: Sequence[str] | None = None,
     ) -> None:
+        """One chip per piece, exactly as the tokenizer gives it; the tooltip adds its kind and,
+        where the vocabulary is spelt in byte symbols (GPT-2's Ġ), the piece as read."""
         self.clear()
         for n, (piece, token_id) in enumerate(zip(pieces, ids, strict=True)):
             item = QListWidgetItem(f"{piece}\n#{token_id}")
@@ -54,7 +60,9 @@ class PiecesView(QListWidget):
             item.setData(ID_ROLE, int(token_id))
             kind = kinds[n] if kinds is not None else ""
             item.setBackground(QBrush(QColor(KIND_COLOURS.get(kind, "#F4F4F4"))))
-            item.setToolTip(f"{piece}: id {token_id}" + (f", {kind}" if kind else ""))
+            read = readable[n] if readable else piece
+            tip = f"{piece}: id {token_id}" + (f", {kind}" if kind else "")
+            item.setToolTip(tip + (f" (reads “{read}”)" if read != piece else ""))
             self.addItem(item)
 
     def pieces(self) -> list[str]:

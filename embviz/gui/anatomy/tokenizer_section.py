@@ -19,8 +19,9 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.gui.anatomy.overlays import AnatomyOverlays
 from embviz.gui.anatomy.pieces_view import ID_ROLE, PiecesView
-from embviz.models.model_anatomy import PIECES, TextPieces, piece_summary
+from embviz.models.model_anatomy import PIECES, piece_summary
 from embviz.models.model_tables import table_info
+from embviz.models.pieces import Pieces
 
 CHANNEL = "anatomy-pieces"
 COUNT_CHANNEL = "anatomy-split-counts"
@@ -36,7 +37,8 @@ class TokenizerSection(qw.QGroupBox):
         self.window_ = window
         self.overlays = overlays
         self.model = model  # the model chosen in the tables box
-        self.shown: TextPieces | None = None
+        self.shown: Pieces | None = None  # the pieces the chips show
+        self.shown_model = ""  # the model that cut them
         self.text = qw.QLineEdit(SAMPLE_TEXT)
         self.text.setPlaceholderText("Type text to see how the model's tokenizer cuts it")
         self.text.setClearButtonEnabled(True)
@@ -79,21 +81,21 @@ class TokenizerSection(qw.QGroupBox):
             CHANNEL,
             f"Cutting text with the tokenizer of {model}",
             lambda: pieces_task(text, model),
-            self._on_pieces,
+            lambda found: self._on_pieces(model, found),
             lambda exc: self._say(self.summary, _text_of(exc), error=True),
         )
 
-    def _on_pieces(self, found: TextPieces) -> None:
-        self.shown = found
-        self.chips.show_pieces(found.pieces, found.ids, found.kinds)
+    def _on_pieces(self, model: str, found: Pieces) -> None:
+        self.shown, self.shown_model = found, model
+        self.chips.show_pieces(found.pieces, found.ids, found.kinds, found.labels)
         n = len(found.pieces)
         where = (
             " Marked on the token map."
-            if self.token_set(found.model) is not None
+            if self.token_set(model) is not None
             else " Open the model's tables to see them on its token map."
         )
         self._say(self.summary, f"{n} piece{'s' if n != 1 else ''}.{where if n else ''}")
-        self.overlays.show_pieces(found.model, np.asarray(found.ids, np.int64), found.text)
+        self.overlays.show_pieces(model, np.asarray(found.ids, np.int64), found.text)
 
     def token_set(self, model: str) -> EmbeddingSet | None:
         """The open token table of ``model`` (None when it is not open)."""
@@ -106,7 +108,7 @@ class TokenizerSection(qw.QGroupBox):
     def show_on_token_map(self) -> bool:
         """Show the token table in the active map with the pieces marked; False if not open."""
         found = self.shown
-        eset = self.token_set(found.model if found is not None else self.model())
+        eset = self.token_set(self.shown_model if found is not None else self.model())
         if eset is None:
             self._say(self.summary, "Open the model's tables first (Model tables).", error=True)
             return False
@@ -119,7 +121,7 @@ class TokenizerSection(qw.QGroupBox):
     def _focus_piece(self, item: qw.QListWidgetItem) -> None:
         found = self.shown
         view = self.window_.session.active
-        if found is not None and view.eset is self.token_set(found.model):
+        if found is not None and view.eset is self.token_set(self.shown_model):
             view.focus(np.array([int(item.data(ID_ROLE))]))
 
     # pieces per word ----------------------------------------------------------------------
