@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embviz.core.errors import EmbvizError
-from embviz.models.token_text import TokenizerStyle
+from embviz.models.token_text import style_of
 
 if TYPE_CHECKING:
     from embviz.models.hf_loading import LoadedModel
@@ -78,7 +78,7 @@ def pieces(text: str, model: LoadedModel | str | Any) -> Pieces:
     tokenizer = tokenizer_of(model)
     tokens = [str(t) for t in tokenizer.tokenize(text)]
     ids = [int(i) for i in tokenizer.convert_tokens_to_ids(tokens)]
-    style = TokenizerStyle.of(tokenizer)
+    style = style_of(tokenizer)
     result = Pieces(text, tokens, ids, algorithm=style.algorithm)
     result.kinds = [style.kind(t) for t in tokens]
     result.labels = [style.readable(t) for t in tokens]
