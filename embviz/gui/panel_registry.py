@@ -44,6 +44,7 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("compute", base + "compute_panel", 50),  # embed with model adapters
         PanelContribution("appearance", base + "appearance_panel", 60),  # colour, size, theme
         PanelContribution("polysemy", base + "polysemy_panel", 70),  # polysemy lab
+        PanelContribution("anatomy", base + "anatomy_panel", 80),  # model tables, tokenizer
     ]
 
 
