@@ -44,6 +44,7 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("compute", base + "compute_panel", 50),  # embed with model adapters
         PanelContribution("appearance", base + "appearance_panel", 60),  # colour, size, theme
         PanelContribution("polysemy", base + "polysemy_panel", 70),  # polysemy lab
+        PanelContribution("compare", base + "compare_panel", 80),  # two spaces side by side
     ]
 
 
