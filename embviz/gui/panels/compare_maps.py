@@ -115,6 +115,8 @@ class LinkedMaps:
             made.append(Projection(coords, f"aligned-{method}", params, info))
             # metadata added meanwhile (the comparison's columns) leaves the layout valid
             now.append(eset.version if tuple(version[:2]) == eset.version[:2] else version)
+        for view in (self.view_a, self.view_b):  # a layout still running would replace it
+            self.window.projector.cancel(view)
         ok_a = self.model.set_projection(self.view_a, self.a, made[0], now[0])
         ok_b = self.model.set_projection(self.view_b, self.b, made[1], now[1])
         if not (ok_a and ok_b):

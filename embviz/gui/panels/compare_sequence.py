@@ -202,6 +202,7 @@ class SequenceTab(QWidget):
         shown = sets[0]
         self.view = self.session.views[0]
         self.session.show(shown, self.view)
+        self.window_.projector.cancel(self.view)  # its default layout would replace the steps
         self.shown, self.shown_vectors = shown, shown.vectors_version
         self.method_title = METHOD_TITLES[method]
         steps = steps_on(shown, sets, layouts)
