@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from embviz.core.compare.sequence import sequence_from_sets
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.projection import Projection
@@ -29,19 +30,8 @@ from embviz.gui.errors import show_error
 from embviz.gui.panels.compare_layout import JOINT, METHOD_TITLES
 from embviz.gui.panels.compare_maps import map_of
 from embviz.gui.panels.compare_player import SequencePlayer
-from embviz.reduce.aligned import aligned_layouts
 
 CHANNEL = "compare-sequence"
-
-
-def label_relations(sets: list[EmbeddingSet]) -> list[dict[int, int]]:
-    """Row of set i -> row of set i+1 for each label both hold."""
-    relations = []
-    for first, second in zip(sets, sets[1:], strict=False):
-        relations.append(
-            {i: second.index_of(label) for i, label in enumerate(first.labels) if label in second}
-        )
-    return relations
 
 
 def steps_on(shown: EmbeddingSet, sets: list[EmbeddingSet], layouts: list[np.ndarray]):
@@ -159,13 +149,16 @@ class SequenceTab(QWidget):
             self.status.setText("Tick at least two sets for a sequence.")
             return
         method = self.method.currentData()
-        relations = label_relations(sets)
-        vectors = [s.vectors for s in sets]
+        try:
+            sequence = sequence_from_sets(sets)
+        except EmbvizError as exc:
+            self.status.setText(str(exc))
+            return
         versions = [s.vectors_version for s in sets]
         self.status.setText(f"Laying out {len(sets)} sets ({METHOD_TITLES[method]})…")
         handle = self.window_.runner.run(
             CHANNEL, f"Aligned layouts of {len(sets)} sets",
-            lambda: aligned_layouts(vectors, relations, method),
+            lambda: sequence.layouts(method),
             on_result=lambda layouts: self._on_result(sets, versions, method, layouts),
             on_error=self._on_error,
         )  # fmt: skip
