@@ -59,6 +59,7 @@ class LinkedMaps:
         self.update_arrows()
 
     def _follow(self, view_a: ViewState | None, view_b: ViewState | None) -> None:
+        self._link_ranges(False)
         for view in (self.view_a, self.view_b):
             if view is not None:
                 view.selection_changed.disconnect(self._on_change)
@@ -123,8 +124,22 @@ class LinkedMaps:
             return False
         self.aligned = (made[0], made[1])
         self._fit_both()
+        self._link_ranges(True)
         self.update_arrows()
         return True
+
+    def _boxes(self) -> list:
+        controllers = [map_of(self.window, v) for v in (self.view_a, self.view_b) if v is not None]
+        return [c.view.plotItem.vb for c in controllers if c is not None]
+
+    def _link_ranges(self, on: bool) -> None:
+        """While both maps show the joint layout they pan and zoom together (one frame)."""
+        boxes = self._boxes()
+        if len(boxes) != 2:
+            return
+        linked = boxes[1].linkedView(0) is boxes[0]
+        if on != linked:  # x only: y follows by the locked aspect (a y link would line the
+            boxes[1].setXLink(boxes[0] if on else None)  # maps up on screen, not in data)
 
     def _fit_both(self) -> None:
         """Both maps show the same region (the union of the two layouts): a word that did not
@@ -154,6 +169,8 @@ class LinkedMaps:
 
     # arrows ---------------------------------------------------------------------------------
     def _on_change(self, *_args) -> None:
+        if not self.aligned_shown():
+            self._link_ranges(False)
         self.update_arrows()
 
     def arrow_segments(self) -> np.ndarray:
