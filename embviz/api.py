@@ -30,12 +30,24 @@ from embviz.core.errors import EmbvizError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["analogy", "evaluate", "neighbors", "project"]
+__all__ = ["Pairs", "analogy", "evaluate", "neighbors", "project"]
 
 
-def _pairs(labels: list[str], scores: Any) -> list[tuple[str, float]]:
+class Pairs(list[tuple[str, float]]):
+    """(label, score) pairs, best first; ``composed`` names the query words that are not labels
+    and were composed from the set's fastText sub-words (empty when there are none)."""
+
+    composed: list[str]
+
+    def __init__(self, pairs: list[tuple[str, float]], composed: list[str] | None = None) -> None:
+        super().__init__(pairs)
+        self.composed = list(composed or [])
+
+
+def _pairs(labels: list[str], scores: Any, composed: list[str] | None = None) -> Pairs:
     """(label, score) pairs, best first, with plain Python floats."""
-    return [(label, float(score)) for label, score in zip(labels, scores, strict=True)]
+    pairs = [(label, float(score)) for label, score in zip(labels, scores, strict=True)]
+    return Pairs(pairs, composed)
 
 
 def _check_set(eset: object) -> EmbeddingSet:
@@ -65,7 +77,7 @@ def neighbors(
     metric: str = "cosine",
     *,
     center: bool = False,
-) -> list[tuple[str, float]]:
+) -> Pairs:
     """The ``k`` nearest labels to ``query`` in the original space, best first.
 
     ``query`` is a label (``"king"``) or an expression (``"king - man + woman"``,
@@ -82,7 +94,7 @@ def neighbors(
     result = search(
         _check_set(eset), _check_text(query, "query"), _check_int(k), str(metric), bool(center)
     )
-    return _pairs(result.labels, result.scores)
+    return _pairs(result.labels, result.scores, result.composed)
 
 
 def analogy(
@@ -94,7 +106,7 @@ def analogy(
     method: str = "3cosadd",
     *,
     exclude_inputs: bool = True,
-) -> list[tuple[str, float]]:
+) -> Pairs:
     """``a`` is to ``b`` as ``c`` is to ?: the ``k`` best answers with their scores.
 
     ``method="3cosadd"`` is gensim's ``most_similar(positive=[b, c], negative=[a])``;
@@ -115,7 +127,7 @@ def analogy(
         method=str(method),
         exclude_inputs=bool(exclude_inputs),
     )
-    return _pairs(result.labels, result.scores)
+    return _pairs(result.labels, result.scores, result.composed)
 
 
 def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: Any) -> np.ndarray:
