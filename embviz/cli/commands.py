@@ -37,9 +37,12 @@ BUILTIN = [
     ModuleCommand("embed", "embed lines of text with a transformer", "embed"),
     ModuleCommand("train", "train Word2Vec or FastText on a corpus", "train"),
     ModuleCommand("polysemy", "the senses of a word in context", "polysemy"),
+    ModuleCommand("compare", "two spaces side by side: align, what moved, translate", "compare"),
     ModuleCommand("desktop", "install-desktop, uninstall-desktop", "desktop"),
     ModuleCommand("plugins", "list formats, writers, reducers, adapters and commands", "plugins"),
     ModuleCommand("render", "a screenshot of the window, no display needed", "render"),
+    ModuleCommand("atlas", "embed a table of documents, map it, name its topics", "atlas"),
+    ModuleCommand("search", "search an atlas in plain words (cosine, exact)", "search"),
     ModuleCommand("tables", "a transformer's token, position or token-type table", "tables"),
     ModuleCommand("pieces", "tokenizer pieces and ids, or fastText n-grams", "pieces"),
 ]

@@ -48,6 +48,7 @@ class ViewState:
     overlays_changed = Signal(object)  # dict[str, Overlay]
     colour_changed = Signal(object)  # str | None: the metadata column that colours the points
     focus_requested = Signal(object)  # np.ndarray of rows to centre on
+    columns_changed = Signal(object)  # EmbeddingSet: the shown set's metadata columns changed
 
     def __init__(self, name: str = "map") -> None:
         self.uid = next(_VIEW_IDS)
@@ -108,6 +109,7 @@ class ViewState:
         if self.query.column is not None:
             self.search = self._search()
             self.search_changed.emit(self.search)
+        self.columns_changed.emit(self.eset)
 
     # projection -----------------------------------------------------------------------------
     @property
