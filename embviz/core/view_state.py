@@ -95,7 +95,17 @@ class ViewState:
             self.changing_set = False
 
     def metadata_changed(self) -> None:
-        """The shown set's metadata columns changed: a column search follows."""
+        """The shown set's metadata columns changed: a column search follows, and a layout
+        that does not use the metadata stays current (its vectors did not change)."""
+        eset, projection, version = self.eset, self.projection, self.projection_version
+        if (
+            eset is not None
+            and projection is not None
+            and version is not None
+            and tuple(version[:2]) == eset.version[:2]
+            and not projection.info.get("uses_metadata")
+        ):
+            self.projection_version = eset.version
         if self.query.column is not None:
             self.search = self._search()
             self.search_changed.emit(self.search)
