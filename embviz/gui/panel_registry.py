@@ -44,7 +44,10 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("compute", base + "compute_panel", 50),  # embed with model adapters
         PanelContribution("appearance", base + "appearance_panel", 60),  # colour, size, theme
         PanelContribution("polysemy", base + "polysemy_panel", 70),  # polysemy lab
-        PanelContribution("health", base + "health_panel", 80),  # embedding health, WEAT
+        PanelContribution("anatomy", base + "anatomy_panel", 80),  # model tables, tokenizer
+        PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
+        PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
+        PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT
     ]
 
 
