@@ -48,6 +48,7 @@ class ViewState:
     overlays_changed = Signal(object)  # dict[str, Overlay]
     colour_changed = Signal(object)  # str | None: the metadata column that colours the points
     focus_requested = Signal(object)  # np.ndarray of rows to centre on
+    columns_changed = Signal(object)  # EmbeddingSet: the shown set's metadata columns changed
 
     def __init__(self, name: str = "map") -> None:
         self.uid = next(_VIEW_IDS)
@@ -94,10 +95,21 @@ class ViewState:
             self.changing_set = False
 
     def metadata_changed(self) -> None:
-        """The shown set's metadata columns changed: a column search follows."""
+        """The shown set's metadata columns changed: a column search follows, and a layout
+        that does not use the metadata stays current (its vectors did not change)."""
+        eset, projection, version = self.eset, self.projection, self.projection_version
+        if (
+            eset is not None
+            and projection is not None
+            and version is not None
+            and tuple(version[:2]) == eset.version[:2]
+            and not projection.info.get("uses_metadata")
+        ):
+            self.projection_version = eset.version
         if self.query.column is not None:
             self.search = self._search()
             self.search_changed.emit(self.search)
+        self.columns_changed.emit(self.eset)
 
     # projection -----------------------------------------------------------------------------
     @property

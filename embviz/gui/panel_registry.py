@@ -45,6 +45,8 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("appearance", base + "appearance_panel", 60),  # colour, size, theme
         PanelContribution("polysemy", base + "polysemy_panel", 70),  # polysemy lab
         PanelContribution("anatomy", base + "anatomy_panel", 80),  # model tables, tokenizer
+        PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
+        PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
     ]
 
 
