@@ -47,6 +47,7 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("anatomy", base + "anatomy_panel", 80),  # model tables, tokenizer
         PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
         PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
+        PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT
     ]
 
 
