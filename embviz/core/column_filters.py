@@ -22,7 +22,7 @@ MISSING = "(missing)"
 
 
 def column_kind(values: np.ndarray) -> str:
-    """"number", "date", "category" (few distinct short values, or booleans) or "text"."""
+    """ "number", "date", "category" (few distinct short values, or booleans) or "text"."""
     values = np.asarray(values)
     if values.dtype.kind == "M":
         return DATE
@@ -30,7 +30,7 @@ def column_kind(values: np.ndarray) -> str:
         return NUMBER
     if values.dtype.kind == "b":
         return CATEGORY
-    sample = values[: 5000] if len(values) > 5000 else values
+    sample = values[:5000] if len(values) > 5000 else values
     texts = [as_text(v) for v in sample.tolist()]
     distinct = len(set(texts))
     mean_length = sum(len(t) for t in texts) / max(len(texts), 1)

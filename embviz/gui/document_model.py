@@ -10,7 +10,7 @@ holds them. Sorting and the column kinds come from :mod:`embviz.core.column_filt
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt
 
 from embviz.core.column_filters import as_text, shorten, sort_rows
 from embviz.core.dataset import EmbeddingSet
@@ -81,18 +81,18 @@ class DocumentTableModel(QAbstractTableModel):
         return int(self.rows[table_row])
 
     # Qt's model interface -----------------------------------------------------------------
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 (Qt naming)
-        return 0 if parent.isValid() else int(self.rows.size)
+    def rowCount(self, parent=None) -> int:  # noqa: N802 (Qt naming)
+        return 0 if parent is not None and parent.isValid() else int(self.rows.size)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.columns)
+    def columnCount(self, parent=None) -> int:  # noqa: N802
+        return 0 if parent is not None and parent.isValid() else len(self.columns)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.columns[section] if section < len(self.columns) else None
         return None
 
-    def data(self, index: QModelIndex, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if self.eset is None or not index.isValid() or index.row() >= self.rows.size:
             return None
         row = int(self.rows[index.row()])

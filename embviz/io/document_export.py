@@ -83,7 +83,8 @@ def _write_parquet(
         else:
             arrays.append(pa.array(values, from_pandas=True))  # NaN / NaT -> null
     flat = pa.array(vectors.reshape(-1), type=pa.float32())
-    arrays.append(pa.ListArray.from_arrays(np.arange(0, flat.length() + 1, vectors.shape[1], dtype=np.int32), flat))
+    offsets = np.arange(0, vectors.size + 1, max(vectors.shape[1], 1), dtype=np.int32)
+    arrays.append(pa.ListArray.from_arrays(offsets, flat))  # list<float32>, as the atlas writes
     pq.write_table(pa.table(arrays, names=[*names, "vector"]), temp)
 
 

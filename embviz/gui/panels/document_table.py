@@ -46,7 +46,7 @@ MATCH_DELAY_MS = 250
 class DocumentTablePanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
-        self.window = window
+        self.main = window
         self.session = window.session
         self.model = DocumentTableModel(self)
         self.histograms: dict[str, HistogramBrush] = {}
@@ -98,7 +98,9 @@ class DocumentTablePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().setVisible(False)
         self.table.setMouseTracking(True)
-        self.table.entered.connect(lambda index: self.session.active.hover(self.model.set_row(index.row())))
+        self.table.entered.connect(
+            lambda index: self.session.active.hover(self.model.set_row(index.row()))
+        )
         self.table.viewport().installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.model.modelReset.connect(self._show_selection)
@@ -109,7 +111,9 @@ class DocumentTablePanel(QWidget):
         self.histogram_box = QWidget()
         self.histogram_layout = QVBoxLayout(self.histogram_box)
         self.histogram_layout.setContentsMargins(4, 0, 4, 0)
-        self.histogram_hint = QLabel("Drag across a histogram to keep a range; click bars to keep categories; click again to clear.")
+        self.histogram_hint = QLabel(
+            "Drag across a histogram to keep a range; click bars to keep categories; click again to clear."
+        )
         self.histogram_hint.setWordWrap(True)
         self.histogram_layout.addWidget(self.histogram_hint)
         self.histogram_layout.addStretch(1)
@@ -195,7 +199,9 @@ class DocumentTablePanel(QWidget):
         eset = self.model.eset
         total = len(eset) if eset is not None else 0
         shown = self.model.rows.size
-        self.count.setText(f"{shown:,} of {total:,} documents" if shown < total else f"{total:,} documents")
+        self.count.setText(
+            f"{shown:,} of {total:,} documents" if shown < total else f"{total:,} documents"
+        )
 
     # filters ------------------------------------------------------------------------------
     def apply_brush(self, column: str, spec) -> None:
@@ -266,18 +272,26 @@ class DocumentTablePanel(QWidget):
         eset = self.model.eset
         if eset is None:
             return []
-        column = self.model.values(self.model.text_column) if self.model.text_column in eset.metadata else self.model.values(TITLE)
+        column = (
+            self.model.values(self.model.text_column)
+            if self.model.text_column in eset.metadata
+            else self.model.values(TITLE)
+        )
         return [str(column[int(r)]) for r in self.session.selection]
 
     def copy_texts(self) -> None:
         texts = self.selected_texts()
         if texts:
             QGuiApplication.clipboard().setText("\n\n".join(texts))
-            self.window.statusBar().showMessage(f"Copied {len(texts):,} text(s)", 4000)
+            self.main.statusBar().showMessage(f"Copied {len(texts):,} text(s)", 4000)
 
     def export_dialog(self, which: str) -> None:
-        start = str(Path(str(self.window.settings.value("last_dir", str(Path.home())))) / "documents.csv")
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export documents", start, EXPORT_FILTER)
+        start = str(
+            Path(str(self.main.settings.value("last_dir", str(Path.home())))) / "documents.csv"
+        )
+        path, chosen = QFileDialog.getSaveFileName(
+            self.main, "Export documents", start, EXPORT_FILTER
+        )
         if path:
             if not Path(path).suffix:
                 path += ".parquet" if "parquet" in chosen else ".csv"
@@ -292,14 +306,24 @@ class DocumentTablePanel(QWidget):
             return
         rows = self.session.selection if which == "selection" else np.sort(self.model.rows)
         projection = self.session.projection
-        coords = projection.coords if projection is not None and self.session.active.projection_is_current else None
+        coords = (
+            projection.coords
+            if projection is not None and self.session.active.projection_is_current
+            else None
+        )
         path = Path(path)
-        self.window.runner.run(
+        self.main.runner.run(
             "export-documents",
             f"Exporting {len(rows):,} documents to {path.name}",
             lambda: export_documents_task(eset, path, rows, coords, force=force),
-            on_result=lambda files: self.window.statusBar().showMessage(f"Exported to {Path(files[0]).name}", 8000),
-            on_error=lambda exc: setattr(self.window, "last_error", show_error(self.window, "Could not export", exc, f"Exporting to {path}")),
+            on_result=lambda files: self.main.statusBar().showMessage(
+                f"Exported to {Path(files[0]).name}", 8000
+            ),
+            on_error=lambda exc: setattr(
+                self.main,
+                "last_error",
+                show_error(self.main, "Could not export", exc, f"Exporting to {path}"),
+            ),
         )
 
 

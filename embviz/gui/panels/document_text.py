@@ -42,7 +42,9 @@ class DocumentTextPanel(QWidget):
         s.current_changed.connect(lambda _eset: self._reset())
         s.selection_changed.connect(self._on_selection)
         s.hover_changed.connect(self._on_hover)
-        s.metadata_changed.connect(lambda eset: self.show_row(self.row) if eset is s.current else None)
+        s.metadata_changed.connect(
+            lambda eset: self.show_row(self.row) if eset is s.current else None
+        )
 
     def _reset(self) -> None:
         self.pinned = -1

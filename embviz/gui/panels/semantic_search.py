@@ -41,7 +41,7 @@ NO_MODEL = (
 class SemanticSearchPanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__()
-        self.window = window
+        self.main = window
         self.session = window.session
         self.result: SemanticResult | None = None
         self.result_set: EmbeddingSet | None = None
@@ -83,7 +83,9 @@ class SemanticSearchPanel(QWidget):
         elif not searchable:
             self.info.setText(NO_MODEL)
         else:
-            self.info.setText(f"Queries are embedded with {eset.model.description}.")
+            model = eset.model
+            assert isinstance(model, QueryEmbedder)
+            self.info.setText(f"Queries are embedded with {model.description}.")
 
     def search(self, text: str | None = None) -> None:
         """Embed the query in a worker and list the nearest documents."""
@@ -95,7 +97,7 @@ class SemanticSearchPanel(QWidget):
         query, k = self.query.text(), self.k.value()
         self.info.setStyleSheet("")
         self.info.setText(f"Searching for “{query.strip()}”…")
-        self.window.runner.run(
+        self.main.runner.run(
             CHANNEL,
             "Searching the documents",
             lambda: semantic_search_task(eset, query, k),
@@ -128,7 +130,7 @@ class SemanticSearchPanel(QWidget):
             return
         projection = self.session.projection
         marks = []
-        if projection is not None and len(projection.coords) == len(eset):
+        if eset is not None and projection is not None and len(projection.coords) == len(eset):
             place = query_position(projection.coords, result.rows, result.scores)
             if place is not None:
                 marks.append((place[0], place[1], f"“{_short(result.query)}”"))
@@ -148,7 +150,7 @@ class SemanticSearchPanel(QWidget):
             self.info.setStyleSheet("color: #c0392b")
             self.info.setText(str(exc))
         else:
-            self.window.last_error = show_error(self, "Search", exc, "Searching the documents")
+            self.main.last_error = show_error(self, "Search", exc, "Searching the documents")
 
     def _on_clicked(self, row: int, _column: int) -> None:
         if self.result is not None and row < len(self.result.rows):

@@ -120,7 +120,9 @@ class HistogramBrush(QWidget):
                 pg.mkPen(*CHOSEN_PEN, width=2) if n in self.chosen else pg.mkPen(None)
                 for n in hist.categories or []
             ]
-            item.setOpts(x=x, height=counts, width=0.8, pens=pens if item is self.all_bars else None)
+            item.setOpts(
+                x=x, height=counts, width=0.8, pens=pens if item is self.all_bars else None
+            )
         else:
             edges = np.asarray(hist.edges, dtype=float)
             item.setOpts(x0=edges[:-1], x1=edges[1:], height=counts, x=None, width=None)
@@ -155,7 +157,9 @@ class HistogramBrush(QWidget):
         if not names or not 0 <= index < len(names):
             return
         name = names[index]
-        self.choose([c for c in self.chosen if c != name] if name in self.chosen else [*self.chosen, name])
+        self.choose(
+            [c for c in self.chosen if c != name] if name in self.chosen else [*self.chosen, name]
+        )
 
     def choose(self, names: list[str]) -> None:
         """Keep the rows of these categories (an empty list: no filter)."""

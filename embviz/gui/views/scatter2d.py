@@ -59,7 +59,13 @@ class ScatterView(pg.PlotWidget):
         self.mark_texts: list[pg.TextItem] = []
         # drawing order; overlay lines (one item per panel, added later) sit at 4
         layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings)
-        items = (*layers, self.overlay_points, self.overlay_marks, self.hover_marker, self.faded_cloud)
+        items = (
+            *layers,
+            self.overlay_points,
+            self.overlay_marks,
+            self.hover_marker,
+            self.faded_cloud,
+        )
         for item, z in zip(items, (0, 1, 2, 3, 5, 5.5, 6, -1), strict=True):
             item.setZValue(z)
             self.addItem(item)
