@@ -40,6 +40,8 @@ BUILTIN = [
     ModuleCommand("desktop", "install-desktop, uninstall-desktop", "desktop"),
     ModuleCommand("plugins", "list formats, writers, reducers, adapters and commands", "plugins"),
     ModuleCommand("render", "a screenshot of the window, no display needed", "render"),
+    ModuleCommand("tables", "a transformer's token, position or token-type table", "tables"),
+    ModuleCommand("pieces", "tokenizer pieces and ids, or fastText n-grams", "pieces"),
 ]
 
 

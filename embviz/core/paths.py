@@ -52,3 +52,20 @@ def log_dir() -> Path:
     if sys.platform == "darwin":
         return home / "Library" / "Logs" / "embviz"
     return Path(os.environ.get("XDG_STATE_HOME") or home / ".local" / "state") / "embviz" / "log"
+
+
+def cache_dir() -> Path:
+    """The platform's place for this user's caches (XDG cache dir, ~/Library/Caches,
+    %LOCALAPPDATA%); ``EMBVIZ_CACHE_DIR`` overrides it (tests, shared machines)."""
+    import os
+
+    override = os.environ.get("EMBVIZ_CACHE_DIR")
+    if override:
+        return Path(override)
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+        return base / "embviz" / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "embviz"
+    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "embviz"
