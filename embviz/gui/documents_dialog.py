@@ -48,7 +48,9 @@ class DocumentsDialog(qw.QDialog):
             self.embedder_combo.addItem(embedder.title + (f" — {why}" if why else ""), name)
         for name, kind in kinds:
             if kind == "vector":
-                self.embedder_combo.addItem(f"Use the vectors in column {name!r}", VECTOR_PREFIX + name)
+                self.embedder_combo.addItem(
+                    f"Use the vectors in column {name!r}", VECTOR_PREFIX + name
+                )
         index = self.embedder_combo.findData(DEFAULT_EMBEDDER)
         self.embedder_combo.setCurrentIndex(max(index, 0))
         self.form = ParamsForm()

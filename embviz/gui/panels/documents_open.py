@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
@@ -29,7 +29,9 @@ from embviz.gui.errors import show_error
 
 CHANNEL = "documents"
 DOCUMENT_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".parquet", ".pq")
-TABLE_FILTER = "Document tables (*.csv *.tsv *.tab *.jsonl *.ndjson *.json *.parquet);;All files (*)"
+TABLE_FILTER = (
+    "Document tables (*.csv *.tsv *.tab *.jsonl *.ndjson *.json *.parquet);;All files (*)"
+)
 SNIFF_ROWS = 200
 TEXT_CHARS = 25  # a column of documents averages at least this many characters
 MAX_NUMBER_COLUMNS = 20  # more numeric columns than this: a table of vectors, not documents
@@ -41,10 +43,12 @@ class DocumentOpener(QObject):
         self.main = window
         self.dialog: DocumentsDialog | None = None
         self.action = QAction("Open &documents…", window, shortcut=QKeySequence("Ctrl+Shift+O"))
-        self.action.setToolTip("Open a table of documents (CSV, TSV, JSON Lines, Parquet) and embed its texts")
+        self.action.setToolTip(
+            "Open a table of documents (CSV, TSV, JSON Lines, Parquet) and embed its texts"
+        )
         self.action.triggered.connect(self.open_dialog)
         window.add_file_action("open", self.action)
-        window.installEventFilter(self)
+        window.drop_handlers.append(self.take_dropped)
 
     # asking -------------------------------------------------------------------------------
     def open_dialog(self) -> None:
@@ -54,20 +58,16 @@ class DocumentOpener(QObject):
             self.main.settings.setValue("last_dir", str(Path(path).parent))
             self.open_documents(path)
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
-        if watched is self.main and event.type() == QEvent.Type.Drop:
-            urls = event.mimeData().urls()
-            paths = [Path(u.toLocalFile()) for u in urls if u.isLocalFile()]
-            tables = [p for p in paths if p.suffix.lower() in DOCUMENT_SUFFIXES]
-            if tables:
-                event.acceptProposedAction()
-                others = [p for p in paths if p not in tables]
-                if others:
-                    self.main.open_paths(others)
-                for path in tables:
-                    self.sniff(path)
-                return True
-        return super().eventFilter(watched, event)
+    def take_dropped(self, paths: list[str]) -> list[str]:
+        """Dropped files: tables that may hold documents are looked at here; the rest are left
+        to the window's opener."""
+        left = []
+        for path in paths:
+            if Path(path).suffix.lower() in DOCUMENT_SUFFIXES:
+                self.sniff(path)
+            else:
+                left.append(path)
+        return left
 
     def sniff(self, path: str | Path) -> None:
         """Read the first rows: documents open here, anything else as embeddings."""
@@ -79,7 +79,9 @@ class DocumentOpener(QObject):
             f"Looking at {path.name}",
             lambda: _read_task(read_document_table, path, SNIFF_ROWS),
             on_result=lambda head: (
-                self.open_documents(path) if looks_like_documents(head) else self.main.open_paths([path])
+                self.open_documents(path)
+                if looks_like_documents(head)
+                else self.main.open_paths([path])
             ),
             on_error=lambda _exc: self.main.open_paths([path]),  # the ordinary opener says why
         )
