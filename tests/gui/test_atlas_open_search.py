@@ -17,6 +17,8 @@ from tests.gui.atlas_fixtures import grid_corpus, open_corpus, pang_lee
 from tests.gui.pixel_probe import image_array, window_pos
 from tests.gui.test_main_window import drop
 
+pytest.importorskip("embviz.io.documents")  # atlas-data's document tables (lands with them)
+
 N_DOCS = 60
 QUERY = "a funny and touching film"
 
