@@ -10,11 +10,12 @@ notebooks, gives the same numbers as the CLI and the GUI::
     embviz.analogy(eset, "man", "king", "woman")         # 3CosAdd or 3CosMul, as gensim
     xy = embviz.project(eset, "umap", n_neighbors=30)    # N x 2 float32
     embviz.evaluate(eset, analogies="questions-words.txt")  # the dict `embviz evaluate --json` prints
+    embviz.compare(en, it, pairs="en-it.txt")            # the dict `embviz compare --json` prints
 """
 
 from __future__ import annotations
 
-from embviz.api import analogy, evaluate, neighbors, project
+from embviz.api import analogy, compare, evaluate, neighbors, project
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError, LoadError
 from embviz.io.registry import load
@@ -28,6 +29,7 @@ __all__ = [
     "Source",
     "__version__",
     "analogy",
+    "compare",
     "evaluate",
     "load",
     "neighbors",

@@ -13,6 +13,8 @@
 ((10000, 2), dtype('float32'))
 >>> embviz.evaluate(eset, analogies="questions-words.txt")  # doctest: +SKIP
 {'accuracy': 0.74, 'correct': ..., 'total': ..., 'skipped': ..., 'sections': [...]}
+>>> embviz.compare(en, it, pairs="en-it.txt", translate=["dog"])["overall"]  # doctest: +SKIP
+{'mean_overlap': 0.81, 'residual': 3.2, 'cka': 0.92}
 
 Every function checks its arguments and raises :class:`~embviz.core.errors.EmbvizError` with a
 message that says what is wrong and what to do. Heavy libraries (scikit-learn, openTSNE, umap) are
@@ -30,12 +32,24 @@ from embviz.core.errors import EmbvizError
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["analogy", "evaluate", "neighbors", "project"]
+__all__ = ["Pairs", "analogy", "compare", "evaluate", "neighbors", "project"]
 
 
-def _pairs(labels: list[str], scores: Any) -> list[tuple[str, float]]:
+class Pairs(list[tuple[str, float]]):
+    """(label, score) pairs, best first; ``composed`` names the query words that are not labels
+    and were composed from the set's fastText sub-words (empty when there are none)."""
+
+    composed: list[str]
+
+    def __init__(self, pairs: list[tuple[str, float]], composed: list[str] | None = None) -> None:
+        super().__init__(pairs)
+        self.composed = list(composed or [])
+
+
+def _pairs(labels: list[str], scores: Any, composed: list[str] | None = None) -> Pairs:
     """(label, score) pairs, best first, with plain Python floats."""
-    return [(label, float(score)) for label, score in zip(labels, scores, strict=True)]
+    pairs = [(label, float(score)) for label, score in zip(labels, scores, strict=True)]
+    return Pairs(pairs, composed)
 
 
 def _check_set(eset: object) -> EmbeddingSet:
@@ -65,7 +79,7 @@ def neighbors(
     metric: str = "cosine",
     *,
     center: bool = False,
-) -> list[tuple[str, float]]:
+) -> Pairs:
     """The ``k`` nearest labels to ``query`` in the original space, best first.
 
     ``query`` is a label (``"king"``) or an expression (``"king - man + woman"``,
@@ -82,7 +96,7 @@ def neighbors(
     result = search(
         _check_set(eset), _check_text(query, "query"), _check_int(k), str(metric), bool(center)
     )
-    return _pairs(result.labels, result.scores)
+    return _pairs(result.labels, result.scores, result.composed)
 
 
 def analogy(
@@ -94,7 +108,7 @@ def analogy(
     method: str = "3cosadd",
     *,
     exclude_inputs: bool = True,
-) -> list[tuple[str, float]]:
+) -> Pairs:
     """``a`` is to ``b`` as ``c`` is to ?: the ``k`` best answers with their scores.
 
     ``method="3cosadd"`` is gensim's ``most_similar(positive=[b, c], negative=[a])``;
@@ -115,7 +129,7 @@ def analogy(
         method=str(method),
         exclude_inputs=bool(exclude_inputs),
     )
-    return _pairs(result.labels, result.scores)
+    return _pairs(result.labels, result.scores, result.composed)
 
 
 def project(eset: EmbeddingSet, method: str = "pca", dims: int = 2, **params: Any) -> np.ndarray:
@@ -198,3 +212,54 @@ def evaluate(
     assert analogies is not None
     task = evaluate_analogies_task(eset, analogies, limit, bool(case_insensitive))
     return dict(run_task(task).to_json())
+
+
+def compare(
+    a: EmbeddingSet,
+    b: EmbeddingSet,
+    pairs: str | Path | list[tuple[str, str]] | None = None,
+    align: str = "procrustes",
+    k: int = 10,
+    *,
+    dims_policy: str = "pca",
+    translate: list[str] | None = None,
+    csls: bool = False,
+) -> dict[str, Any]:
+    """Set A against set B: the dict ``embviz compare A B --json`` prints.
+
+    ``pairs``: None (shared labels), a pairs file (``source target`` per line) or a list of
+    (source, target) labels. ``align``: ``"procrustes"`` (scipy's orthogonal_procrustes),
+    ``"linear"`` (as gensim's TranslationMatrix) or ``"none"``; ``dims_policy`` (``"pca"`` or
+    ``"linear"``) says what happens when the dimensions differ. ``k``: neighbours for the overlap
+    and translations per word; ``translate``: words of A to translate into B (by CSLS when
+    ``csls``); without it, every source word of ``pairs`` is translated. Keys: ``shared``,
+    ``align``, ``overall`` (``mean_overlap``, ``residual``, ``cka``), ``words`` and
+    ``translations``::
+
+        >>> embviz.compare(en, it, pairs="en-it.txt", align="linear", translate=["dog"], k=2)
+        ... # doctest: +SKIP
+        {..., 'translations': {'dog': [{'label': 'cane', 'score': 0.91}, ...]}}
+    """
+    from embviz.core.compare import align as fit
+    from embviz.core.compare import compare as measure
+    from embviz.core.compare import pair_sets, read_pairs
+    from embviz.core.compare import translate as through
+
+    _check_set(a)
+    _check_set(b)
+    k = _check_int(k)
+    if isinstance(pairs, str | Path):
+        pairs = read_pairs(pairs)
+    pairing = pair_sets(a, b, pairs)
+    alignment = fit(pairing, _check_text(align, "align"), _check_text(dims_policy, "dims_policy"))
+    out = measure(a, b, pairing, alignment, k).to_json()
+    if translate is not None:
+        words = [_check_text(w, "each word to translate") for w in translate]
+    else:
+        words = list(dict.fromkeys(s for s, _ in pairs if s in a)) if pairs else []
+    found = through(words, alignment, k, bool(csls)) if words else {}
+    out["translations"] = {
+        word: [{"label": label, "score": score} for label, score in ranked]
+        for word, ranked in found.items()
+    }
+    return out

@@ -8,6 +8,7 @@ import sys
 
 from embviz.cli.read_options import add_read_options, load_from_args
 from embviz.core.analogy import METHOD_NAMES, METHODS, solve
+from embviz.core.composed import composed_note
 from embviz.core.neighbors import MAX_K
 
 
@@ -17,7 +18,8 @@ def add_parser(sub) -> None:
         help="A is to B as C is to ? (3CosAdd or 3CosMul, as gensim computes them)",
         description="A is to B as C is to ?. 3CosAdd is gensim's most_similar(positive=[B, C], "
         "negative=[A]); 3CosMul is most_similar_cosmul. The input words are left out of the "
-        "answers unless --keep-inputs is given.",
+        "answers unless --keep-inputs is given. With a fastText model, an input word it has "
+        "never seen is composed from its sub-words, as gensim does.",
     )
     p.add_argument("path", help="embedding file")
     p.add_argument("a")
@@ -44,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     inputs = "kept" if args.keep_inputs else "excluded"
     print(f"{args.a} : {args.b} :: {args.c} : ?  ({METHOD_NAMES[result.method]}, inputs {inputs})")
+    if result.composed:
+        print(composed_note(result.composed))
     width = max((len(label) for label in result.labels), default=5)
     for rank, (label, score) in enumerate(zip(result.labels, result.scores, strict=True), 1):
         print(f"{rank:4d}  {label:<{width}}  {score:.6f}")

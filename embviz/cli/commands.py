@@ -37,6 +37,7 @@ BUILTIN = [
     ModuleCommand("embed", "embed lines of text with a transformer", "embed"),
     ModuleCommand("train", "train Word2Vec or FastText on a corpus", "train"),
     ModuleCommand("polysemy", "the senses of a word in context", "polysemy"),
+    ModuleCommand("compare", "two spaces side by side: align, what moved, translate", "compare"),
     ModuleCommand("desktop", "install-desktop, uninstall-desktop", "desktop"),
     ModuleCommand("plugins", "list formats, writers, reducers, adapters and commands", "plugins"),
     ModuleCommand("render", "a screenshot of the window, no display needed", "render"),

@@ -16,7 +16,9 @@ def add_parser(sub) -> None:
         help="nearest neighbours of a label or an expression (king - man + woman), exact",
         description="Nearest neighbours in the original space (never the projection). QUERY is a "
         "label or an expression such as 'king - man + woman' or '0.5*paris + 0.5*rome'; the words "
-        "of the query are not listed. Scores: cosine similarity, euclidean distance or dot product.",
+        "of the query are not listed. Scores: cosine similarity, euclidean distance or dot product. "
+        "With a fastText model, a word it has never seen is composed from its sub-words, as "
+        "gensim does, and said to be.",
     )
     p.add_argument("path", help="embedding file")
     p.add_argument("query", nargs="+", help="a label or an expression (quote it, or not)")
@@ -40,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), indent=2))
         return 0
-    print(f"{result.query}: {result.describe()}")
+    print(f"{result.title}: {result.describe()}")
     width = max((len(label) for label in result.labels), default=5)
     for rank, (label, score) in enumerate(zip(result.labels, result.scores, strict=True), 1):
         print(f"{rank:4d}  {label:<{width}}  {score:.6f}")

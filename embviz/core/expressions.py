@@ -3,16 +3,19 @@
 An expression is a weighted sum of words. A word may contain ``-`` (``well-known``) when it is a
 label of the set; operators are otherwise split out. With the cosine metric the words' unit vectors
 are summed, as word2vec and gensim's ``most_similar`` do; with euclidean and dot the original
-vectors are summed.
+vectors are summed. With ``compose=True`` a word that is not a label but can be composed from the
+set's fastText sub-words (:mod:`embviz.core.composed`) is a term too, listed in ``composed``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from embviz.core.composed import composed_vector
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 
@@ -28,6 +31,7 @@ class ExpressionError(EmbvizError):
 class Expression:
     text: str
     terms: tuple[tuple[str, float], ...]  # (label, weight), in the order written
+    composed: tuple[str, ...] = ()  # terms that are not labels: composed from sub-words
 
     @property
     def labels(self) -> list[str]:
@@ -38,13 +42,29 @@ class Expression:
         return len(self.terms) == 1 and self.terms[0][1] == 1.0
 
     def rows(self, eset: EmbeddingSet) -> list[int]:
-        return [eset.index_of(label) for label in self.labels]
+        """The rows the terms name (composed words have none)."""
+        return [eset.index_of(label) for label in self.labels if label not in self.composed]
 
-    def vector(self, eset: EmbeddingSet, matrix: np.ndarray) -> np.ndarray:
-        """The weighted sum of the terms' rows of ``matrix`` (unit vectors for cosine), float32."""
+    def vector(
+        self,
+        eset: EmbeddingSet,
+        matrix: np.ndarray,
+        as_row: Callable[[np.ndarray], np.ndarray] | None = None,
+    ) -> np.ndarray:
+        """The weighted sum of the terms' rows of ``matrix`` (unit vectors for cosine), float32.
+
+        ``as_row`` turns a composed word's vector into a row of ``matrix`` (normalised for
+        cosine, centred when the matrix is); needed when the expression has composed words.
+        """
         out = np.zeros(matrix.shape[1], dtype=np.float32)
         for label, weight in self.terms:
-            out += np.float32(weight) * matrix[eset.index_of(label)]
+            if label in self.composed:
+                vector = composed_vector(eset, label)
+                if vector is None or as_row is None:
+                    raise ExpressionError(f"{label!r} is not a label of {eset.name}.")
+                out += np.float32(weight) * as_row(vector)
+            else:
+                out += np.float32(weight) * matrix[eset.index_of(label)]
         return out
 
 
@@ -73,15 +93,29 @@ def _unknown(word: str, text: str, eset: EmbeddingSet) -> ExpressionError:
     return ExpressionError(f"{word!r} is not a label of {eset.name} (in {text!r}).{hint}")
 
 
-def parse(text: str, eset: EmbeddingSet) -> Expression:
-    """Read ``text`` as a label or a weighted sum of labels; ExpressionError names what is wrong."""
+def _one_word(text: str, eset: EmbeddingSet) -> bool:
+    """Whether ``text`` reads as one unseen word (``well-knownn``), not an expression of labels."""
+    if any(ch.isspace() or ch in "+*" for ch in text):
+        return False
+    parts = [part for part in text.split("-") if part]
+    return len(parts) < 2 or not all(part in eset or _NUMBER.match(part) for part in parts)
+
+
+def parse(text: str, eset: EmbeddingSet, compose: bool = False) -> Expression:
+    """Read ``text`` as a label or a weighted sum of labels; ExpressionError names what is wrong.
+
+    ``compose``: a word that is not a label may be composed from the set's sub-words.
+    """
     text = text.strip()
     if not text:
         raise ExpressionError("The query is empty: type a label or an expression like a - b + c.")
     if text in eset:
         return Expression(text, ((text, 1.0),))
+    if compose and _one_word(text, eset) and composed_vector(eset, text) is not None:
+        return Expression(text, ((text, 1.0),), (text,))
     tokens = _tokens(text, eset)
     terms: list[tuple[str, float]] = []
+    composed: list[str] = []
     sign, coef, expect_term = 1.0, None, True
     i = 0
     while i < len(tokens):
@@ -103,7 +137,9 @@ def parse(text: str, eset: EmbeddingSet) -> Expression:
             coef = float(tok)
             if i + 1 < len(tokens) and tokens[i + 1] == "*":
                 i += 1
-        elif tok in eset:
+        elif tok in eset or (compose and composed_vector(eset, tok) is not None):
+            if tok not in eset:
+                composed.append(tok)
             if not expect_term:
                 raise ExpressionError(
                     f"Missing '+' or '-' before {tok!r} in {text!r} (words are joined by + or -)."
@@ -115,4 +151,4 @@ def parse(text: str, eset: EmbeddingSet) -> Expression:
         i += 1
     if expect_term:
         raise ExpressionError(f"{text!r} ends with an operator or number: a word is missing.")
-    return Expression(text, tuple(terms))
+    return Expression(text, tuple(terms), tuple(dict.fromkeys(composed)))

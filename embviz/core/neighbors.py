@@ -5,6 +5,9 @@ unit query; euclidean: distance on the original vectors; dot: the raw inner prod
 (subtracting the set's mean vector) is off by default and reported whenever it is on. The search is
 a chunked matrix product plus ``argpartition``: one pass over the matrix, at memory bandwidth.
 For label queries and expressions the input words are left out, as gensim's ``most_similar`` does.
+A query word that is not a label is composed from the set's fastText sub-words where it has them
+(:mod:`embviz.core.composed`), as gensim's ``most_similar`` composes it; the result lists it in
+``composed`` and says so.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from embviz.core.composed import COMPOSED_NOTE, composed_note
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.expressions import parse
@@ -38,11 +42,15 @@ class NeighborResult:
     query_rows: list[int] = field(default_factory=list)  # rows the query names (left out)
     approximate: bool = False
     warnings: list[str] = field(default_factory=list)  # e.g. rows left out for NaN values
+    composed: list[str] = field(default_factory=list)  # query words composed from sub-words
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"query": self.query, "metric": self.metric}
         if self.centered:
             out["centered"] = True
+        if self.composed:
+            out["composed"] = True
+            out["composed_words"] = list(self.composed)
         out["neighbors"] = [
             {"label": label, "score": float(score)}
             for label, score in zip(self.labels, self.scores, strict=True)
@@ -63,7 +71,16 @@ class NeighborResult:
             text += ", vectors CENTRED (set mean subtracted)"
         if self.approximate:
             text += ", approximate index"
+        if self.composed and self.composed != [self.query]:  # one word: the title says it
+            text += "; " + composed_note(self.composed)
         return text
+
+    @property
+    def title(self) -> str:
+        """The query, marked when it is one word composed from sub-words."""
+        if self.composed == [self.query]:
+            return f"{self.query} ({COMPOSED_NOTE})"
+        return self.query
 
 
 def check_params(k: int, metric: str) -> None:
@@ -191,11 +208,27 @@ class NeighborIndex:
     ) -> NeighborResult:
         """Neighbours of a label or of an expression (``king - man + woman``)."""
         check_params(k, metric)
-        expr = parse(query, self.eset)
+        expr = parse(query, self.eset, compose=True)
         query_rows = expr.rows(self.eset)
         self._check_rows(query_rows)
-        q = expr.vector(self.eset, self.matrix(metric, center))
-        return self._result(query, q, k, metric, center, query_rows)
+        q = expr.vector(
+            self.eset, self.matrix(metric, center), lambda v: self.as_row(v, metric, center)
+        )
+        result = self._result(query, q, k, metric, center, query_rows)
+        result.composed = list(expr.composed)
+        return result
+
+    def as_row(self, vector: np.ndarray, metric: str, center: bool = False) -> np.ndarray:
+        """``vector`` (not a row: e.g. composed from sub-words) as a row of ``matrix``."""
+        row = np.asarray(vector, dtype=np.float32)
+        if center:
+            row = row - self.mean()
+        if metric == "cosine":
+            norm = float(np.linalg.norm(row))
+            if norm == 0:
+                raise EmbvizError("A composed query word is the zero vector: it has no direction.")
+            row = row / np.float32(norm)
+        return row
 
     def _check_rows(self, rows: list[int]) -> None:
         finite = finite_rows(self.eset)

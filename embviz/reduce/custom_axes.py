@@ -29,13 +29,21 @@ class CustomAxesParams:
     )
 
 
-def axis_vector(text: str, eset: EmbeddingSet, matrix: np.ndarray) -> np.ndarray:
-    """The unit direction of an expression over the rows of ``matrix``."""
+def axis_vector(
+    text: str, eset: EmbeddingSet, matrix: np.ndarray, unit_rows: bool = True
+) -> np.ndarray:
+    """The unit direction of an expression over the rows of ``matrix`` (unit vectors when
+    ``unit_rows``); a word that is not a label may be composed from the set's fastText sub-words."""
+    from embviz.core.composed import composed_vector
     from embviz.core.expressions import parse
 
-    expression = parse(text, eset)
+    expression = parse(text, eset, compose=True)
     direction = np.zeros(matrix.shape[1], dtype=np.float64)
     for label, weight in expression.terms:
+        if label in expression.composed:
+            row = np.asarray(composed_vector(eset, label), dtype=np.float64)
+            direction += weight * (row / np.linalg.norm(row) if unit_rows else row)
+            continue
         direction += weight * matrix[eset.index_of(label)]
     norm = np.linalg.norm(direction)
     if norm == 0:
@@ -72,7 +80,7 @@ class CustomAxesReducer:
                     )
                 columns.append(np.zeros(len(matrix), dtype=np.float32))
                 continue
-            direction = axis_vector(text, eset, matrix).astype(np.float32)
+            direction = axis_vector(text, eset, matrix, p.unit_vectors).astype(np.float32)
             columns.append(matrix @ direction)
         coords = np.stack(columns, axis=1).astype(np.float32)
         yield Progress(1.0, "custom axes: done")

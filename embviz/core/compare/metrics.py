@@ -55,10 +55,10 @@ def neighbor_overlap(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
 
 
 def cosine_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """1 - cos(x_i, y_i) for matched rows (float64)."""
+    """1 - cos(x_i, y_i) for matched rows (float64), clipped to [0, 2] (rounding)."""
     ux = unit_rows(x).astype(np.float64)
     uy = unit_rows(y).astype(np.float64)
-    out: np.ndarray = 1.0 - np.einsum("ij,ij->i", ux, uy)
+    out: np.ndarray = np.clip(1.0 - np.einsum("ij,ij->i", ux, uy), 0.0, 2.0)
     return out
 
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from embviz.core.analogy import METHOD_NAMES, METHODS, AnalogyResult, solve
+from embviz.core.composed import composed_note
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import MAX_K
@@ -125,12 +126,13 @@ class AnalogyWorkbench(QWidget):
         self.message.setText(
             f"{first.a} : {first.b} :: {first.c} : <b>{first.labels[0] if first.labels else '?'}"
             f"</b> (3CosAdd). Input words are {inputs} the answers."
+            + (f" {composed_note(first.composed)}." if first.composed else "")
         )
         self.draw(first, first.answer_row)
 
     def draw(self, result: AnalogyResult, answer: int | None) -> None:
         """The parallelogram a-b, a-c, b-answer, c-answer on the map."""
-        if answer is None:
+        if answer is None or min(result.input_rows) < 0:  # an input composed from sub-words
             return
         ia, ib, ic = result.input_rows
         overlay = Overlay(

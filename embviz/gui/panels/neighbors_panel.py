@@ -169,7 +169,7 @@ class NeighborsPanel(QWidget):
         self.results.setHorizontalHeaderItem(2, QTableWidgetItem(_score_name(result.metric)))
         style = "color: #b35900; font-weight: bold" if result.centered else ""
         self.info.setStyleSheet(style)
-        self.info.setText(f"{result.query}: {result.describe()}; the query's words are left out.")
+        self.info.setText(f"{result.title}: {result.describe()}; the query's words are left out.")
         if eset.full is not None and self.searched_set(eset) is eset.full:
             self.info.setText(
                 self.info.text() + f" Searched all {len(eset.full):,} rows of the file; the map "
@@ -181,7 +181,7 @@ class NeighborsPanel(QWidget):
         edges = [(anchor, r) for r in shown] if anchor is not None else []
         self.session.set_overlay(
             OVERLAY,
-            Overlay(rows=_array(rows), edges=edges, caption=f"neighbours of {result.query}"),
+            Overlay(rows=_array(rows), edges=edges, caption=f"neighbours of {result.title}"),
         )
 
     def _on_error(self, exc: BaseException) -> None:
