@@ -51,6 +51,7 @@ class ViewState:
     focus_requested = Signal(object)  # np.ndarray of rows to centre on
     filter_changed = Signal(object)  # np.ndarray[bool] of rows passing every filter, or None
     hover_changed = Signal(object)  # int: the row under the pointer (map or table), -1 for none
+    columns_changed = Signal(object)  # EmbeddingSet: the shown set's metadata columns changed
 
     def __init__(self, name: str = "map") -> None:
         self.uid = next(_VIEW_IDS)
@@ -107,6 +108,7 @@ class ViewState:
         if self.query.column is not None:
             self.search = self._search()
             self.search_changed.emit(self.search)
+        self.columns_changed.emit(self.eset)
 
     # projection -----------------------------------------------------------------------------
     @property

@@ -39,6 +39,7 @@ class Format(Protocol):
 
 
 def _builtin_formats() -> list[Format]:
+    from embviz.io.atlas_parquet import AtlasFormat
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
     from embviz.io.matrix_text import TextMatrixFormat
     from embviz.io.numpy_archive import NpzFormat
@@ -61,6 +62,7 @@ def _builtin_formats() -> list[Format]:
         ProjectorBytesFormat(),
         TableFormat(),
         ParquetFormat(),
+        AtlasFormat(),
         GensimPickleFormat(),
         FastTextBinFormat(),
     ]

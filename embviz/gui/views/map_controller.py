@@ -22,6 +22,7 @@ from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
+from embviz.gui.views.topic_layer import TopicLayer
 
 if TYPE_CHECKING:
     from embviz.gui.views.scatter3d import Scatter3DView
@@ -63,6 +64,8 @@ class MapController:
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
+        self.topic_layer = TopicLayer(self.view)  # names and contours from the topic columns
+        state.columns_changed.connect(lambda _eset: self._draw_topics())
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
         state.selection_changed.connect(lambda rows: self._each("set_selection", rows))
@@ -131,8 +134,12 @@ class MapController:
                 projection.coords, eset.labels, projection.axis_titles, forming=projection.partial
             )
             self._restore_state(self.view)
+        self._draw_topics()
         if self.view3d is not None:
             self._fill_3d()
+
+    def _draw_topics(self) -> None:
+        self.topic_layer.show(self.state.eset, self.state.projection)
 
     def _fill_3d(self) -> None:
         eset, projection = self.state.eset, self.state.projection
@@ -265,3 +272,4 @@ class MapController:
             controller.theme = name
             for view in controller.views():
                 view.set_theme(name)
+            controller.topic_layer.set_colours(THEMES[name].text, THEMES[name].background)

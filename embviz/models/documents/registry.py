@@ -10,9 +10,18 @@ from embviz.models.documents.base import DocumentEmbedder
 
 
 def _builtins() -> list[DocumentEmbedder]:
+    from embviz.models.documents.doc2vec import Doc2VecEmbedder
+    from embviz.models.documents.lsa import LsaEmbedder
     from embviz.models.documents.sentence import SentenceDocumentEmbedder
+    from embviz.models.documents.word_average import TfidfAverageEmbedder, WordAverageEmbedder
 
-    return [SentenceDocumentEmbedder()]
+    return [
+        SentenceDocumentEmbedder(),
+        WordAverageEmbedder(),
+        TfidfAverageEmbedder(),
+        LsaEmbedder(),
+        Doc2VecEmbedder(),
+    ]
 
 
 document_embedders: Registry[DocumentEmbedder] = Registry("embviz.document_embedders", _builtins)

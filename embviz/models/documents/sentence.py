@@ -146,6 +146,7 @@ class SentenceDocumentEmbedder:
         texts = ["" if t is None else str(t) for t in texts]
         yield Progress(None, f"Loading {model_title(params.model)}")
         loaded = load(params.model)
+        quiet_length_warning(loaded)
         ident = identity(loaded, params)
         store = CorpusCache(ident, texts) if cache else None
         from_cache = store is not None and store.finished() is not None
@@ -169,6 +170,14 @@ class SentenceDocumentEmbedder:
             warnings=truncation_warnings(loaded, truncated),
             from_cache=from_cache,
         )
+
+
+def quiet_length_warning(loaded: LoadedModel) -> None:
+    """Long documents are counted untruncated on purpose (to report which were truncated):
+    transformers' one-time "sequence length is longer" log line would only confuse."""
+    seen = getattr(loaded.tokenizer, "deprecation_warnings", None)
+    if isinstance(seen, dict):
+        seen["sequence-length-is-longer-than-the-specified-maximum"] = True
 
 
 def truncation_warnings(loaded: LoadedModel, rows: list[int]) -> list[str]:
