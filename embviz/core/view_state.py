@@ -50,7 +50,6 @@ class ViewState:
     colour_changed = Signal(object)  # str | None: the metadata column that colours the points
     focus_requested = Signal(object)  # np.ndarray of rows to centre on
     filter_changed = Signal(object)  # np.ndarray[bool] of rows passing every filter, or None
-    hover_changed = Signal(object)  # int: the row under the pointer (map or table), -1 for none
     columns_changed = Signal(object)  # EmbeddingSet: the shown set's metadata columns changed
 
     def __init__(self, name: str = "map") -> None:
@@ -66,7 +65,6 @@ class ViewState:
         self.colour_column: str | None = None
         self.filters: dict[str, np.ndarray] = {}  # name -> bool mask over the rows
         self.filter_mask: np.ndarray | None = None  # rows passing every filter (None: no filter)
-        self.hovered = -1
         self.changing_set = False  # True while the events of a set change are emitted
 
     def __repr__(self) -> str:
@@ -86,7 +84,7 @@ class ViewState:
         self.projection_version = version if fresh else None
         self.selection = no_rows()
         self.overlays = {}
-        self.filters, self.filter_mask, self.hovered = {}, None, -1
+        self.filters, self.filter_mask = {}, None
         if eset is None or self.colour_column not in eset.metadata:
             self.colour_column = None
         self.search = self._search()
@@ -97,14 +95,23 @@ class ViewState:
             self.selection_changed.emit(self.selection)
             self.overlays_changed.emit(self.overlays)
             self.filter_changed.emit(self.filter_mask)
-            self.hover_changed.emit(self.hovered)
             self.colour_changed.emit(self.colour_column)
             self.search_changed.emit(self.search)
         finally:
             self.changing_set = False
 
     def metadata_changed(self) -> None:
-        """The shown set's metadata columns changed: a column search follows."""
+        """The shown set's metadata columns changed: a column search follows, and a layout
+        that does not use the metadata stays current (its vectors did not change)."""
+        eset, projection, version = self.eset, self.projection, self.projection_version
+        if (
+            eset is not None
+            and projection is not None
+            and version is not None
+            and tuple(version[:2]) == eset.version[:2]
+            and not projection.info.get("uses_metadata")
+        ):
+            self.projection_version = eset.version
         if self.query.column is not None:
             self.search = self._search()
             self.search_changed.emit(self.search)
@@ -202,14 +209,6 @@ class ViewState:
         if self.filter_mask is None:
             return np.arange(n, dtype=np.int64)
         return np.flatnonzero(self.filter_mask).astype(np.int64)
-
-    def hover(self, row: int) -> None:
-        """The pointer rests on ``row`` (in a map or a table); -1 when it left every row."""
-        n = len(self.eset) if self.eset is not None else 0
-        row = int(row) if 0 <= int(row) < n else -1
-        if row != self.hovered:
-            self.hovered = row
-            self.hover_changed.emit(row)
 
     def selection_text(self) -> str:
         """'nothing selected', 'selected: king' or 'selected: 12 points'."""

@@ -50,6 +50,8 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("semantic_search", base + "semantic_search", 84),  # plain-word search
         PanelContribution("documents_open", base + "documents_open", 86),  # File: documents
         PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
+        PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
+        PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT
     ]
 
 

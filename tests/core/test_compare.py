@@ -279,3 +279,14 @@ def test_polysemy_layers_become_a_sequence():
     assert sequence.names == ["layer 0", "layer 6", "layer 12"]
     np.testing.assert_array_equal(sequence.sets[1].vectors, vectors[:, 1].astype(np.float32))
     assert sequence.relations == [{i: i for i in range(12)}] * 2
+
+
+def test_rows_with_nan_are_left_out_and_counted(demo_words):
+    vectors = demo_words.vectors.copy()
+    vectors[[3, 7]] = np.nan
+    broken = EmbeddingSet(list(demo_words.labels), vectors)
+    pairing = pair_sets(demo_words, broken)
+    assert len(pairing) == len(demo_words) - 2 and pairing.non_finite == 2
+    assert "2 pairs left out (NaN" in pairing.describe()
+    result = compare(demo_words, broken, pairing, k=5)
+    assert np.isfinite(result.displacement).all() and np.isfinite(result.cka)

@@ -58,17 +58,6 @@ def test_a_new_set_drops_the_filters_of_the_old_one():
     assert model.filter_mask is None
 
 
-def test_hover_is_a_row_of_the_shown_set_or_none():
-    model = Model()
-    model.add_set(_set(3))
-    heard = []
-    model.hover_changed.connect(heard.append)
-    model.active.hover(2)
-    model.active.hover(2)
-    model.active.hover(7)  # not a row: nothing is hovered
-    assert heard == [2, -1]
-
-
 def test_column_kinds():
     assert column_kind(np.array([1.5, 2.0])) == NUMBER
     assert column_kind(np.array(["2020-01-01"], dtype="datetime64[D]")) == DATE

@@ -213,5 +213,5 @@ def test_pointing_at_a_table_row_shows_its_text(window, qtbot):
     index = panel.model.index(int(panel.model.position[9]), 1)
     move_pointer(panel.table.viewport(), panel.table.visualRect(index).center())
     qtbot.waitUntil(lambda: text_panel.shown_text() == eset.metadata["text"][9], timeout=3000)
-    window.session.active.hover(-1)  # the pointer leaves: the selected document again
+    window.session.hover(window.session.active, None)  # the pointer leaves: the selected one
     assert text_panel.shown_text() == eset.metadata["text"][5]

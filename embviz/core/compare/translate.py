@@ -70,8 +70,7 @@ def retrieve(
     """(rows of B, scores), each len(rows) x k, best first, for rows of A."""
     if k < 1:
         raise EmbvizError(f"k must be at least 1, got {k}.")
-    a = alignment.pairing.a
-    queries = unit_rows(alignment.map_a(np.asarray(a.vectors[rows])))
+    queries = unit_rows(alignment.mapped_a()[rows])
     targets = _targets(alignment)
     k = min(k, len(targets))
     if csls:

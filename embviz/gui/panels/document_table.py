@@ -98,9 +98,7 @@ class DocumentTablePanel(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().setVisible(False)
         self.table.setMouseTracking(True)
-        self.table.entered.connect(
-            lambda index: self.session.active.hover(self.model.set_row(index.row()))
-        )
+        self.table.entered.connect(self._on_entered)
         self.table.viewport().installEventFilter(self)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection)
         self.model.modelReset.connect(self._show_selection)
@@ -132,8 +130,14 @@ class DocumentTablePanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if watched is self.table.viewport() and event.type() == event.Type.Leave:
-            self.session.active.hover(-1)
+            self.session.hover(self.session.active, None)
         return super().eventFilter(watched, event)
+
+    def _on_entered(self, index) -> None:
+        """The pointer rests on a row: the model's hover, as on the map."""
+        eset = self.model.eset
+        if eset is not None and index.isValid():
+            self.session.hover(self.session.active, eset.labels[self.model.set_row(index.row())])
 
     # following the model ------------------------------------------------------------------
     def _on_set(self, eset: EmbeddingSet | None) -> None:

@@ -41,7 +41,7 @@ class DocumentTextPanel(QWidget):
         s = self.session
         s.current_changed.connect(lambda _eset: self._reset())
         s.selection_changed.connect(self._on_selection)
-        s.hover_changed.connect(self._on_hover)
+        s.hovered.connect(self._on_hover)
         s.metadata_changed.connect(
             lambda eset: self.show_row(self.row) if eset is s.current else None
         )
@@ -54,10 +54,15 @@ class DocumentTextPanel(QWidget):
         self.pinned = int(rows[0]) if len(rows) == 1 else -1
         if len(rows) >= 1:
             self.show_row(int(rows[0]))
-        elif self.session.active.hovered < 0:
+        elif self.session.hovered_label is None:
             self.show_row(-1)
 
-    def _on_hover(self, row: int) -> None:
+    def _on_hover(self, view, label: str | None) -> None:
+        """The pointer rests on ``label`` in a map or the table (None: it left every point)."""
+        eset = self.session.current
+        if view is not self.session.active or eset is None:
+            return
+        row = eset.index_of(label) if label is not None and label in eset else -1
         self.show_row(row if row >= 0 else self.pinned)
 
     def show_row(self, row: int) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.core.picking import PointIndex, simplify_path
+from embviz.gui.views.arrow_layer import ArrowItem
 from embviz.gui.views.labels2d import LabelLayer
 from embviz.gui.views.legend import Legend
 from embviz.gui.views.map_viewbox import MapViewBox
@@ -52,6 +53,7 @@ class ScatterView(pg.PlotWidget):
         self.rings = pg.ScatterPlotItem(pxMode=True, size=14, brush=None)
         self.hover_marker = pg.ScatterPlotItem(pxMode=True, size=12, brush=None)
         self.overlay_lines: dict[str, pg.PlotDataItem] = {}  # one per panel, in its colour
+        self.overlay_arrows: dict[str, ArrowItem] = {}  # the same, for overlays with arrows
         self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
         self.overlay_marks = pg.ScatterPlotItem(
             pxMode=True, size=22, symbol="star", pen=pg.mkPen("k", width=1.5)
@@ -81,7 +83,7 @@ class ScatterView(pg.PlotWidget):
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
-        self.hovered_row = -1
+        self.hovered_row = self.linked_row = -1
         self.hit_rows = self.selected_rows = self.overlay_rows = EMPTY
         self.filter_mask: np.ndarray | None = None  # rows passing the view's filters
         self.overlays: dict = {}
@@ -133,7 +135,7 @@ class ScatterView(pg.PlotWidget):
         self.index = PointIndex(self.coords, background=True)
         self.colouring = single_colour(len(self.coords), self.theme.point)
         self.legend.show_colouring(None)
-        self.hovered_row = self.label_layer.aside = -1
+        self.hovered_row = self.linked_row = self.label_layer.aside = -1
         self.hover_marker.clear()
         self.hover_text.hide()
         self.plotItem.setLabel("bottom", axis_titles[0])
@@ -275,6 +277,7 @@ class ScatterView(pg.PlotWidget):
         n = len(self.coords)
         for name in [name for name in self.overlay_lines if name not in self.overlays]:
             self.removeItem(self.overlay_lines.pop(name))
+        self._draw_arrows()
         rows, brushes = [], []
         for name, overlay in self.overlays.items():
             edges = [(a, b) for a, b in overlay.edges if 0 <= a < n and 0 <= b < n]
@@ -314,6 +317,18 @@ class ScatterView(pg.PlotWidget):
                     self.addItem(item, ignoreBounds=True)
                     self.mark_texts.append(item)
         self.overlay_marks.setData(x=xs, y=ys, brush=brushes)
+    def _draw_arrows(self) -> None:
+        """Each overlay's arrows (positions, not rows) in one arrow layer of its colour."""
+        wanted = {name: o for name, o in self.overlays.items() if len(o.arrows)}
+        for name in [name for name in self.overlay_arrows if name not in wanted]:
+            self.removeItem(self.overlay_arrows.pop(name))
+        for name, overlay in wanted.items():
+            item = self.overlay_arrows.get(name)
+            if item is None:
+                item = self.overlay_arrows[name] = ArrowItem()
+                item.setZValue(4)
+                self.addItem(item, ignoreBounds=True)
+            item.set_arrows(overlay.arrows, overlay.colour)
 
     def centre_on(self, rows: np.ndarray) -> None:
         if len(rows) == 0 or not len(self.coords):
@@ -384,18 +399,36 @@ class ScatterView(pg.PlotWidget):
             self.clear_hover()
             return
         self.hovered_row = row
-        label = self.labels[row]
+        self.linked_row = -1
+        self._mark_hover(row)
+        self.setToolTip(self.labels[row])  # the same text, for tests and accessibility
+        self.pointHovered.emit(row)
+
+    def _mark_hover(self, row: int) -> None:
+        """Ring ``row`` and name it beside its dot."""
         x, y = self.coords[row]
         self.hover_marker.setData(x=[x], y=[y])
-        self.hover_text.setText(label, color=QColor(*self.theme.text))
+        self.hover_text.setText(self.labels[row], color=QColor(*self.theme.text))
         # the box's lower-left corner just beyond the hover ring, not over the dot
         px, py = self.plotItem.vb.viewPixelSize()
         reach = (self.point_size + 9) / 2 + 1
         self.hover_text.setPos(float(x) + reach * 0.7 * px, float(y) + reach * 0.7 * py)
         self.hover_text.show()
         self.label_layer.step_aside(row)  # one label: the hover label, not two
-        self.setToolTip(label)  # the same text, for tests and accessibility; never a pop-up
-        self.pointHovered.emit(row)
+
+    def show_linked_hover(self, row: int) -> None:
+        """The word the pointer rests on in another map, ringed and named here (-1: none).
+        The pointer's own hover in this map comes first; nothing is emitted."""
+        if self.hovered_row >= 0:
+            return
+        if 0 <= row < len(self.coords):
+            self.linked_row = row
+            self._mark_hover(row)
+        elif self.linked_row >= 0:
+            self.linked_row = -1
+            self.hover_marker.clear()
+            self.hover_text.hide()
+            self.label_layer.step_aside(-1)
 
     def _on_pointer_rest(self) -> None:
         if self.plotItem is None:  # closed meanwhile (pyqtgraph drops its plot item on close)
