@@ -317,6 +317,7 @@ class ScatterView(pg.PlotWidget):
                     self.addItem(item, ignoreBounds=True)
                     self.mark_texts.append(item)
         self.overlay_marks.setData(x=xs, y=ys, brush=brushes)
+
     def _draw_arrows(self) -> None:
         """Each overlay's arrows (positions, not rows) in one arrow layer of its colour."""
         wanted = {name: o for name, o in self.overlays.items() if len(o.arrows)}
