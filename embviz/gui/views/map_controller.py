@@ -75,6 +75,7 @@ class MapController:
         state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
         state.quality_changed.connect(self._on_quality)
         state.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
+        state.filter_changed.connect(lambda _m: self._each_filter())
         window.projector.layoutCached.connect(self._on_layout_cached)
         self.view.selectionDrawn.connect(self.select_rows)
         self.view.pointClicked.connect(self._on_clicked)
@@ -185,6 +186,8 @@ class MapController:
         view.set_selection(state.selection)
         if hasattr(view, "set_overlays"):
             view.set_overlays(state.overlays)
+        if hasattr(view, "set_filter"):  # the 2-D map fades rows a filter leaves out
+            view.set_filter(state.filter_mask)
         view.set_point_size(self.view.point_size)
         view.set_opacity(self.view.opacity)
 
@@ -208,6 +211,12 @@ class MapController:
         elif op == "remove":
             rows = np.setdiff1d(current, rows)
         self.state.select(rows)
+
+    def _each_filter(self) -> None:
+        if self._drawn_here():
+            for view in self.views():
+                if hasattr(view, "set_filter"):
+                    view.set_filter(self.state.filter_mask)
 
     def _on_clicked(self, row: int) -> None:
         if self.view.map_box.tool == "pan" or row >= 0:
