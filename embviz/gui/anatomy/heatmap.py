@@ -58,6 +58,9 @@ class CosineHeatmap(QWidget):
         """Show ``matrix`` (n x n cosines); the view fits it."""
         self.matrix = np.asarray(matrix, dtype=np.float32)
         n = self.matrix.shape[0]
+        if not self.matrix.size:
+            self.image.clear()
+            return
         self.image.setImage(self.matrix, autoLevels=False, levels=LEVELS)
         self.image.setRect(-0.5, -0.5, float(self.matrix.shape[1]), float(n))
         self.plot.getPlotItem().vb.setRange(

@@ -37,6 +37,7 @@ class PositionsWindow(QWidget):
         self, model_name: str, learned: np.ndarray, sinusoidal: np.ndarray | None
     ) -> None:
         n = learned.shape[0]
+        self.learned.setVisible(n > 0)  # rotary or relative positions: no learned table
         self.learned.plot.getPlotItem().setTitle(
             f"{model_name}: learned positions ({n})", color="#222", size="10pt"
         )

@@ -125,7 +125,7 @@ class TablesSection(qw.QGroupBox):
             session.add_set(eset)
         session.show(tables.tokens)
         session.active.set_colour_column(KIND_COLUMN)
-        self.heatmap_button.setEnabled(tables.position_cosines.size > 0)
+        self.heatmap_button.setEnabled(True)
         opened = ", ".join(f"{_short(s.name)} ({len(s):,} × {s.dims})" for s in tables.sets())
         self.say(
             f"{tables.title}: opened {opened}; the token table is coloured by piece kind."
@@ -144,7 +144,7 @@ class TablesSection(qw.QGroupBox):
 
     # the heatmaps ---------------------------------------------------------------------------
     def show_positions(self) -> PositionsWindow | None:
-        if self.heatmaps is None or not self.heatmaps[1].size:
+        if self.heatmaps is None:
             return None
         if self.positions_window is None:
             self.positions_window = PositionsWindow(self.window_)
