@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     pairing = pair_sets(a, b, pairs)
     if pairs is not None:
         pairing.source = args.pairs
-    if pairing.missing:
+    if pairing.missing or pairing.non_finite:
         print(f"embviz: warning: {pairing.describe()}", file=sys.stderr)
     alignment = align(pairing, args.align, args.dims_policy)
     result = compare(a, b, pairing, alignment, args.k)

@@ -74,7 +74,15 @@ def tokenizer_of(model: LoadedModel | str | Any) -> Any:
 
 
 def pieces(text: str, model: LoadedModel | str | Any) -> Pieces:
-    """The tokenizer's pieces of ``text`` with their ids (and spans and words when it is fast)."""
+    """The tokenizer's pieces of ``text`` with their ids (and spans and words when it is fast).
+
+    A fastText model (gensim FastText or its keyed vectors) gives each word's n-grams, with their
+    bucket ids as ids (:func:`embviz.models.subwords.ngram_pieces`).
+    """
+    if int(getattr(getattr(model, "wv", model), "bucket", 0) or 0) > 0:
+        from embviz.models.subwords import ngram_pieces
+
+        return ngram_pieces(text, model)
     tokenizer = tokenizer_of(model)
     tokens = [str(t) for t in tokenizer.tokenize(text)]
     ids = [int(i) for i in tokenizer.convert_tokens_to_ids(tokens)]

@@ -247,3 +247,46 @@ def test_different_dimensions_say_what_was_done(demo_words):
     assert "linear map was used" in linear.note and linear.matrix.shape == (384, 50)
     with pytest.raises(EmbvizError, match="384 dimensions"):
         align(pairing, "none")
+
+
+def test_compare_task_reports_progress_and_stops_when_closed(demo_words, monkeypatch):
+    import embviz.core.compare.metrics as metrics
+    from embviz.core.compare import compare_task, prepare_csls_task
+    from embviz.core.tasks import run_task
+
+    monkeypatch.setattr(metrics, "BLOCK_VALUES", 800 * 50)  # blocks of 50 rows
+    rotated, _ = _rotated(demo_words)
+    seen = []
+    result = run_task(compare_task(demo_words, rotated, k=5), seen.append)
+    assert result.mean_overlap == 1.0
+    fractions = [p.fraction for p in seen if p.fraction is not None]
+    assert len(fractions) > 20 and fractions == sorted(fractions) and fractions[-1] <= 1
+    assert any(demo_words.name in p.message for p in seen)
+    task = compare_task(demo_words, rotated, k=5)
+    for _ in range(5):
+        next(task)
+    task.close()  # what Cancel does: the generator ends at its next yield
+    r_b = run_task(prepare_csls_task(result, csls_k=4))
+    assert r_b.shape == (len(rotated),)
+    assert result.alignment.cache["csls_r_targets_4"] is r_b  # kept for translations
+
+
+def test_polysemy_layers_become_a_sequence():
+    from embviz.core.compare.sequence import sequence_from_layers
+
+    vectors = np.random.default_rng(0).normal(size=(12, 3, 8))  # occurrences x layers x dims
+    sequence = sequence_from_layers(vectors, [f"occ {i}" for i in range(12)], [0, 6, 12])
+    assert sequence.names == ["layer 0", "layer 6", "layer 12"]
+    np.testing.assert_array_equal(sequence.sets[1].vectors, vectors[:, 1].astype(np.float32))
+    assert sequence.relations == [{i: i for i in range(12)}] * 2
+
+
+def test_rows_with_nan_are_left_out_and_counted(demo_words):
+    vectors = demo_words.vectors.copy()
+    vectors[[3, 7]] = np.nan
+    broken = EmbeddingSet(list(demo_words.labels), vectors)
+    pairing = pair_sets(demo_words, broken)
+    assert len(pairing) == len(demo_words) - 2 and pairing.non_finite == 2
+    assert "2 pairs left out (NaN" in pairing.describe()
+    result = compare(demo_words, broken, pairing, k=5)
+    assert np.isfinite(result.displacement).all() and np.isfinite(result.cka)

@@ -79,15 +79,17 @@ class Alignment:
         return y if self.pca_b is None else self.pca_b.apply(y)
 
     def mapped_a(self) -> np.ndarray:
-        """All of A mapped (kept: translation and CSLS use it)."""
+        """All of A mapped (kept: translation and CSLS use it). Rows with NaN or inf values
+        become zero rows (cosine 0 with everything)."""
         if "mapped_a" not in self.cache:
-            self.cache["mapped_a"] = self.map_a(self.pairing.a.vectors)
+            self.cache["mapped_a"] = _zero_non_finite(self.map_a(self.pairing.a.vectors))
         out: np.ndarray = self.cache["mapped_a"]
         return out
 
     def prepared_b(self) -> np.ndarray:
+        """All of B in the comparison space; rows with NaN or inf values become zero rows."""
         if "prepared_b" not in self.cache:
-            self.cache["prepared_b"] = self.prepare_b(self.pairing.b.vectors)
+            self.cache["prepared_b"] = _zero_non_finite(self.prepare_b(self.pairing.b.vectors))
         out: np.ndarray = self.cache["prepared_b"]
         return out
 
@@ -100,6 +102,14 @@ class Alignment:
             "pairs": len(self.pairing),
             "note": self.note,
         }
+
+
+def _zero_non_finite(x: np.ndarray) -> np.ndarray:
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        x = x.copy()
+        x[bad] = 0.0
+    return x
 
 
 def _procrustes(x: np.ndarray, y: np.ndarray) -> np.ndarray:

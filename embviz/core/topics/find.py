@@ -8,6 +8,7 @@ from typing import TypeVar
 import numpy as np
 
 from embviz.core.tasks import Progress, Task, run_task
+from embviz.core.topics.anchors import cluster_centres
 from embviz.core.topics.clusters import (
     ClusterSettings,
     cluster_features,
@@ -125,13 +126,6 @@ def _layout_for_centres(
     return None
 
 
-def cluster_centre(coords: np.ndarray) -> tuple[float, float]:
-    """The member nearest the members' mean: on the cluster even when the cluster is curved."""
-    mean = coords.mean(axis=0)
-    nearest = coords[int(np.argmin(((coords - mean) ** 2).sum(axis=1)))]
-    return float(nearest[0]), float(nearest[1])
-
-
 def _name_level(
     name: str,
     labels: np.ndarray,
@@ -144,6 +138,7 @@ def _name_level(
     ids, counts = class_counts(terms.counts, labels)
     keywords = top_terms(ctfidf(counts), terms.vocabulary, n_words)
     sizes = np.bincount(labels + 1, minlength=int(labels.max()) + 2)
+    centres = cluster_centres(layout, labels) if layout is not None else {}
     topics: list[Topic] = []
     for cluster, words in zip(ids.tolist(), keywords, strict=True):
         members = labels == cluster
@@ -157,9 +152,7 @@ def _name_level(
                 name=title,
                 keywords=tuple(words),
                 size=int(sizes[cluster + 1]),
-                centre=cluster_centre(layout[members])
-                if layout is not None and cluster >= 0
-                else None,
+                centre=centres.get(int(cluster)),
                 parent=None
                 if parent is None or cluster < 0
                 else int(np.bincount(parent[members] + 1).argmax() - 1),
