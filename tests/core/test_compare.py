@@ -215,6 +215,11 @@ def test_overlap_and_displacement_equal_a_direct_computation(demo_words):
     moved = result.moved_most(3)
     assert moved[0][1] == pytest.approx(result.displacement.max())
     assert result.stable(1)[0][1] == pytest.approx(result.displacement.min())
+    by_overlap = result.moved_most(5, by="neighbor_overlap")
+    assert by_overlap[0][1] == result.neighbor_overlap.min()
+    assert result.stable(1, by="neighbor_overlap")[0][1] == result.neighbor_overlap.max()
+    with pytest.raises(EmbvizError, match="Unknown measure"):
+        result.moved_most(3, by="length")
     columns = result.columns("b")
     assert columns["displacement"][noisy.index_of(moved[0][0])] == pytest.approx(moved[0][1])
 
