@@ -74,7 +74,7 @@ def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared):
     assert "200" in panel.overall.text() and "procrustes" in panel.overall.text()
 
 
-def test_selecting_a_word_on_a_highlights_its_counterpart_on_b(compared, qtbot):
+def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compared, qtbot):
     window, panel, a, b, moved = compared
     view_a = window.view
     view_b = window.map_area.beside[0].controller.view
@@ -105,11 +105,8 @@ def test_selecting_a_word_on_a_highlights_its_counterpart_on_b(compared, qtbot):
     # the pointer leaves A: the linked hover on B goes too
     hover(qtbot, view_a.viewport(), QPoint(2, 2))
     qtbot.waitUntil(lambda: not view_b.hover_text.isVisible(), timeout=3000)
-
-
-def test_a_moved_most_entry_centres_the_map_on_that_word(compared, qtbot):
-    window, panel, a, _b, _moved = compared
-    view = window.view
+    # a click on a "moved most" entry selects that word and centres the map on it
+    view = view_a
     entry = 2
     word = panel.moved.item(entry, 0).text()
     rect = panel.moved.visualItemRect(panel.moved.item(entry, 0))
@@ -120,6 +117,11 @@ def test_a_moved_most_entry_centres_the_map_on_that_word(compared, qtbot):
     found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view))
     _, distance = match(found, np.array([centre.x(), centre.y()]))
     assert distance[0] <= 2.0, f"{word}'s dot is {distance[0]:.1f} px from the map's centre"
+    # B is centred on the counterpart as well
+    centre = data_area(window, view_b).center()
+    found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view_b))
+    _, distance = match(found, np.array([centre.x(), centre.y()]))
+    assert distance[0] <= 2.0, f"B: {word}'s dot is {distance[0]:.1f} px from the map's centre"
 
 
 def arrow_pixels(image, region):

@@ -55,6 +55,13 @@ def column_names(k: int, other: str) -> dict[str, str]:
     }
 
 
+def is_compare_column(column: str, other: str) -> bool:
+    """A column a comparison with ``other`` added."""
+    return column == f"displacement vs {other}" or (
+        column.startswith("neighbour overlap@") and column.endswith(f" vs {other}")
+    )
+
+
 class ComparePanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -272,7 +279,12 @@ class ComparePanel(QWidget):
                 break
             names = column_names(comparison.k, other.name)
             added = {names[key]: values for key, values in comparison.columns(side).items()}
-            self.session.set_metadata(eset, {**eset.metadata, **added})
+            kept = {  # an earlier comparison with the same set (another k) is replaced
+                column: values
+                for column, values in eset.metadata.items()
+                if not is_compare_column(column, other.name)
+            }
+            self.session.set_metadata(eset, {**kept, **added})
         pairs = None if comparison.pairing.source == "shared labels" else comparison.pairing.pairs()
         self.maps.show(a, b, pairs)
         self.translate_tab.comparison_changed(comparison)
