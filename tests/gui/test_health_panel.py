@@ -55,8 +55,11 @@ def health_window(window, qtbot):
 
 
 def _figures(panel) -> dict[str, str]:
-    t = panel.figures
-    return {t.item(r, 0).text(): t.item(r, 1).text() for r in range(t.rowCount())}
+    """figure -> value, as the panel's text shows them ("<b>name</b>: value<br>meaning")."""
+    import re
+
+    pairs = re.findall(r"<b>(.*?)</b>: (.*?)<br>", panel.figures.text())
+    return dict(pairs)
 
 
 def test_panel_figures_equal_the_direct_computation(health_window, direct):

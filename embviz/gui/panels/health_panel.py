@@ -8,7 +8,10 @@ button each) and tables show them. The bias tab holds concept axes and WEAT.
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -48,7 +51,10 @@ class HealthReportWidget(QWidget):
         self.report: HealthReport | None = None
         self.k = QSpinBox(minimum=2, maximum=100, value=10)
         self.k.setToolTip("neighbours per point for hubness, local dimension and outliers")
-        self.reduction = QCheckBox("Also hub-reduced neighbours (CSLS, mutual proximity)")
+        self.reduction = QCheckBox("Hub reduction too (CSLS, mutual proximity)")
+        self.reduction.setToolTip(
+            "k-occurrence skewness of hub-reduced neighbour lists; takes as long again"
+        )
         self.run_button = QPushButton("Run health report")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
@@ -56,7 +62,9 @@ class HealthReportWidget(QWidget):
         self.bar.setRange(0, 1000)
         self.status = QLabel("Anisotropy, hubness, intrinsic dimension, duplicates and outliers.")
         self.status.setWordWrap(True)
-        self.figures = table(["figure", "value", "what it means for the map"])
+        self.figures = QLabel("")  # one paragraph per figure: name, value, what it means
+        self.figures.setWordWrap(True)
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.hubs = table(["top hub", "k-occurrence"])
         self.colour_buttons: dict[str, QPushButton] = {}
         for column, text, tip in SCORES:
@@ -79,15 +87,15 @@ class HealthReportWidget(QWidget):
         options.addWidget(self.run_button)
         options.addWidget(self.cancel_button)
         colours = QGridLayout()
-        colours.addWidget(QLabel("Colour the map by:"), 0, 0, 1, 3)
+        colours.addWidget(QLabel("Colour the map by:"), 0, 0, 1, 2)
         for i, button in enumerate(self.colour_buttons.values()):
-            colours.addWidget(button, 1 + i // 3, i % 3)
+            colours.addWidget(button, 1 + i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
         layout.addWidget(self.reduction)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
-        layout.addWidget(self.figures, 3)
+        layout.addWidget(self.figures)
         layout.addLayout(colours)
         layout.addWidget(self.hubs, 2)
 
@@ -140,13 +148,13 @@ class HealthReportWidget(QWidget):
         if eset not in self.session.sets or eset.version[:2] != version[:2]:
             return  # the set was closed, or its vectors changed, while the report ran
         self.report = report
-        rows = [list(row) for row in report.explanations()]
+        rows = [tuple(row) for row in report.explanations()]
         if report.hub_reduction:
             for method, skew in report.hub_reduction["skewness"].items():
-                rows.append([f"Skewness with {method.upper()}", f"{skew:.2f}",
-                             "hubness after hub reduction (lower: more even lists)"])  # fmt: skip
-        rows += [["Note", "", note] for note in report.notes]
-        fill(self.figures, rows)
+                rows.append((f"Skewness with {method.upper()}", f"{skew:.2f}",
+                             "hubness after hub reduction (lower: more even lists)"))  # fmt: skip
+        rows += [("Note", "", note) for note in report.notes]
+        self.figures.setText(figures_html(rows))
         fill(self.hubs, [[label, n] for label, n in report.hubness.hubs])
         columns = dict(report.columns)
         quality = self._quality(eset)
@@ -183,10 +191,19 @@ class HealthReportWidget(QWidget):
     def _on_current(self, eset: EmbeddingSet | None) -> None:
         if self.report is not None and (eset is None or eset.name != self.report.name):
             self.report = None
-            self.figures.setRowCount(0)
+            self.figures.setText("")
             self.hubs.setRowCount(0)
         for column, button in self.colour_buttons.items():
             button.setEnabled(eset is not None and column in eset.metadata)
+
+
+def figures_html(rows: list[tuple[str, str, str]]) -> str:
+    """Each figure as a short paragraph: <b>name</b>: value, then what it means, in grey."""
+    return "".join(
+        f"<p style='margin:0 0 6px 0'><b>{escape(name)}</b>: {escape(value)}<br>"
+        f"<span style='color:#666'>{escape(meaning)}</span></p>"
+        for name, value, meaning in rows
+    )
 
 
 class HealthPanel(QTabWidget):
