@@ -107,3 +107,17 @@ def test_a_byte_level_bpe_model_folder(window, qtbot, tmp_path):
     assert panel.tokenizer.chips.pieces() == pieces
     assert panel.tokenizer.chips.ids() == reference.convert_tokens_to_ids(pieces)
     assert any(p.startswith("Ġ") for p in pieces)
+
+
+def test_cancel_opens_nothing(window, qtbot):
+    panel = window.panels["anatomy"]
+    panel.tables.open_tables()
+    assert panel.tables.cancel_button.isEnabled() and panel.tables.bar.isVisibleTo(panel)
+    panel.tables.cancel_button.click()
+    assert panel.tables.open_button.isEnabled() and not panel.tables.cancel_button.isEnabled()
+    assert "Cancelled" in panel.tables.message.text()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(60000)  # the worker has ended (its result dropped)
+    qtbot.wait(100)
+    assert window.session.sets == []
