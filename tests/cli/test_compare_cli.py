@@ -87,6 +87,9 @@ def test_accuracy_with_and_without_csls(capsys):
     out = _json(capsys, "compare", EN, IT, "--pairs", PAIRS, "--test-pairs", PAIRS, "-k", "3")
     assert set(out["accuracy"]) == {"plain", "csls"}
     assert out["accuracy"]["plain"]["words"] == 20 and out["accuracy"]["csls"]["csls"] is True
+    assert out["align"]["centered"] is False
+    centred = _json(capsys, "compare", EN, IT, "--pairs", PAIRS, "--center", "-k", "3")
+    assert centred["align"]["centered"] is True and "centred" in centred["align"]["note"]
 
 
 def test_overlaps_equal_a_brute_force_computation(capsys):
