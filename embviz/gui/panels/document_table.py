@@ -327,11 +327,16 @@ class DocumentTablePanel(QWidget):
             if projection is not None and self.session.active.projection_is_current
             else None
         )
+        layout = (
+            {"method": projection.method, "params": dict(projection.params)}
+            if coords is not None and projection is not None
+            else None
+        )
         path = Path(path)
         self.main.runner.run(
             "export-documents",
             f"Exporting {len(rows):,} documents to {path.name}",
-            lambda: export_documents_task(eset, path, rows, coords, force=force),
+            lambda: export_documents_task(eset, path, rows, coords, layout=layout, force=force),
             on_result=lambda files: self.main.statusBar().showMessage(
                 f"Exported to {Path(files[0]).name}", 8000
             ),
