@@ -71,6 +71,16 @@ class HealthReport:
             "duplicates": self.duplicates.to_json(),
             "neighbours": self.graph.describe(),
             "columns": list(self.columns),
+            "definitions": {
+                "mean_pairwise_cosine": "mean cosine over the N(N-1) ordered pairs of distinct "
+                "rows (the diagonal excluded), exact, from the sum of the unit vectors",
+                "mean_vector_share": "|mean of the vectors| / mean of |vector|, raw vectors",
+                "isoscore": "Rudman et al. 2022, Algorithm 1",
+                "twonn": "Facco et al. 2017 as skdim.id.TwoNN() (discard_fraction 0.1), "
+                "euclidean distance between unit vectors",
+                "local_dimension": "Levina-Bickel MLE on each point's k neighbours",
+                "outlier_score": "cosine distance to the k-th nearest neighbour",
+            },
             "notes": self.notes,
         }
         if self.hub_reduction is not None:
