@@ -33,9 +33,9 @@ from embviz.models.word_spaces import (
 CURVE = "anatomy: positions"
 PIECES = "anatomy: pieces"
 PATHS = "anatomy: layers"
-CURVE_COLOUR = (90, 90, 90)
+CURVE_COLOUR = (150, 150, 150)
 PIECES_COLOUR = (200, 0, 150)  # magenta: no piece kind is drawn in it
-PATHS_COLOUR = (120, 120, 120)
+PATHS_COLOUR = (150, 150, 150)
 LABEL_EVERY = 64
 
 

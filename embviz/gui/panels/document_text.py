@@ -13,6 +13,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from embviz.core.corpus import (
+    CLUSTER_COLUMN,
+    CLUSTER_LABEL_COLUMN,
+    FINE_CLUSTER_COLUMN,
+    FINE_CLUSTER_LABEL_COLUMN,
+)
 from embviz.core.dataset import EmbeddingSet
 from embviz.gui.document_model import cell_text
 
@@ -89,9 +95,13 @@ class DocumentTextPanel(QWidget):
 
 def _details_html(eset: EmbeddingSet, row: int, text_column: str | None) -> str:
     lines = []
+    ids_named = {
+        CLUSTER_COLUMN: CLUSTER_LABEL_COLUMN,
+        FINE_CLUSTER_COLUMN: FINE_CLUSTER_LABEL_COLUMN,
+    }
     for column, values in eset.metadata.items():
-        if column == text_column:
-            continue
+        if column == text_column or ids_named.get(column) in eset.metadata:
+            continue  # the text is below; a cluster's number says less than its name
         value = cell_text(values[row], 80)
         if value:
             lines.append(f"<b>{html.escape(column)}</b>: {html.escape(value)}")

@@ -73,6 +73,7 @@ class MapController:
         state.search_changed.connect(lambda _r: self._each("set_hits", self._hits()))
         state.overlays_changed.connect(self._on_overlays)
         state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
+        state.colour_changed.connect(lambda _c: self.topic_layer.place())  # names avoid a legend
         state.quality_changed.connect(self._on_quality)
         state.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
         state.filter_changed.connect(lambda _m: self._each_filter())

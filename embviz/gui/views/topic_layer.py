@@ -9,6 +9,8 @@ A layout still forming shows no names (they would jump about).
 Zoomed out, the coarse level's names show; once at most half the layout's width or height is in
 view (about 2x zoom), the fine level's. Names are placed in pixels by
 :func:`embviz.core.topics.placement.place_names` (never overlapping) each time the view moves.
+While topic names are shown, the map's landmark words (point labels) give way to them; labels of
+the selection, search hits and the hover label stay.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class TopicLayer:
         vb = self.plot.vb
         level = self.level_for_view() if self.show_names else None
         self.level_shown, self.placed = level, []
+        self._landmarks(level is None)
         if vb is None or level is None:
             for item in self.items:
                 item.hide()
@@ -139,10 +142,21 @@ class TopicLayer:
             rect = item.textItem.boundingRect()
             sizes[i] = (rect.width(), rect.height())
         anchors = np.array([[t.x, t.y] for t in topics], dtype=np.float64).reshape(-1, 2)
-        pixels = np.column_stack(
-            [(anchors[:, 0] - x0) / (x1 - x0) * width, (y1 - anchors[:, 1]) / (y1 - y0) * height]
+
+        def to_pixels(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(
+                [(xy[:, 0] - x0) / (x1 - x0) * width, (y1 - xy[:, 1]) / (y1 - y0) * height]
+            )
+
+        spots = [to_pixels(np.asarray(t.spots, dtype=np.float64).reshape(-1, 2)) for t in topics]
+        placed = place_names(
+            to_pixels(anchors),
+            sizes,
+            [t.size for t in topics],
+            (0, 0, width, height),
+            taken=self._covered(),
+            spots=spots,
         )
-        placed = place_names(pixels, sizes, [t.size for t in topics], (0, 0, width, height))
         shown = {name.index: name for name in placed}
         for i, topic in enumerate(topics):
             item = self.items[i]
@@ -155,6 +169,22 @@ class TopicLayer:
             self.placed.append((topic, name))
         for item in self.items[len(topics) :]:
             item.hide()
+
+    def _covered(self) -> list[tuple[float, float, float, float]]:
+        """Boxes (view box pixels) that widgets over the map hide: the colour legend."""
+        legend = getattr(self.view, "legend", None)
+        if legend is None or not legend.isVisible():
+            return []
+        rect = self.view.mapToScene(legend.geometry()).boundingRect()
+        box = self.plot.vb.mapFromScene(rect).boundingRect()
+        return [(box.left(), box.top(), box.right(), box.bottom())]
+
+    def _landmarks(self, on: bool) -> None:
+        """Point labels (landmarks) give way while topic names label the map."""
+        labels = getattr(self.view, "label_layer", None)
+        if labels is not None and labels.landmarks_on != on:
+            labels.landmarks_on = on
+            self.view._update_labels()
 
     def drawn_names(self) -> list[str]:
         """The names drawn now, biggest cluster first (for tests and the panel)."""
