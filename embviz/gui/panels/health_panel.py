@@ -152,7 +152,7 @@ class HealthReportWidget(QWidget):
         if eset not in self.session.sets or eset.version[:2] != version[:2]:
             return  # the set was closed, or its vectors changed, while the report ran
         self.report = report
-        rows = [tuple(row) for row in report.explanations()]
+        rows: list[tuple[str, str, str]] = list(report.explanations())
         if report.hub_reduction:
             for method, skew in report.hub_reduction["skewness"].items():
                 rows.append((f"Skewness with {method.upper()}", f"{skew:.2f}",
