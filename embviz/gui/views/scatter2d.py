@@ -464,6 +464,8 @@ class ScatterView(pg.PlotWidget):
         for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = False
             layer.update()
+        if self.index is None:  # points moved frame by frame (point_motion): pick them again
+            self.index = PointIndex(self.coords, background=True)
         self._update_labels()
 
     # labels -------------------------------------------------------------------------------
