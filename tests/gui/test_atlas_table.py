@@ -215,3 +215,21 @@ def test_pointing_at_a_table_row_shows_its_text(window, qtbot):
     qtbot.waitUntil(lambda: text_panel.shown_text() == eset.metadata["text"][9], timeout=3000)
     window.session.hover(window.session.active, None)  # the pointer leaves: the selected one
     assert text_panel.shown_text() == eset.metadata["text"][5]
+
+
+def test_export_the_selection_and_copy_its_texts(window, qtbot, tmp_path):
+    import pyarrow.parquet as pq
+    from PySide6.QtGui import QGuiApplication
+
+    eset, panel = _setup(window, qtbot)
+    window.session.select([7, 3])
+    panel.copy_texts()
+    texts = eset.metadata["text"]
+    assert QGuiApplication.clipboard().text() == f"{texts[3]}\n\n{texts[7]}"
+    path = tmp_path / "chosen.parquet"
+    panel.export(path, "selection")
+    qtbot.waitUntil(lambda: path.exists() and not window.runner.is_busy(), timeout=10000)
+    table = pq.read_table(path).to_pydict()
+    assert table["row"] == [3, 7] and table["text"] == [texts[3], texts[7]]
+    np.testing.assert_allclose(np.c_[table["x"], table["y"]], window.view.coords[[3, 7]])
+    np.testing.assert_array_equal(np.array(table["vector"], np.float32), eset.vectors[[3, 7]])

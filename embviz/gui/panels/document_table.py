@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from embviz.core.column_filters import TEXT, column_kind, histogram, range_mask, text_mask
 from embviz.core.corpus import ROW_COLUMN
 from embviz.core.dataset import EmbeddingSet
+from embviz.core.string_columns import as_arrow
 from embviz.gui.document_model import TITLE, DocumentTableModel
 from embviz.gui.errors import show_error
 from embviz.gui.views.histogram_brush import HistogramBrush
@@ -41,6 +42,7 @@ from embviz.gui.views.histogram_brush import HistogramBrush
 MATCH = "table:match"  # the view's filter names this panel owns
 EXPORT_FILTER = "CSV table (*.csv);;Parquet table (*.parquet)"
 MATCH_DELAY_MS = 250
+MAX_RANGES = 20_000  # a selection scattered over more runs of rows is shown in part (speed)
 
 
 class DocumentTablePanel(QWidget):
@@ -224,10 +226,20 @@ class DocumentTablePanel(QWidget):
         eset = self.model.eset
         if eset is None:
             return
-        columns = [self.model.values(TITLE)]
+        names = [TITLE]
         if self.model.text_column in eset.metadata:
-            columns.append(self.model.values(self.model.text_column))
+            names.append(self.model.text_column)
+        columns = [self._strings(eset, name) for name in names]
         self.session.set_filter(MATCH, text_mask(columns, self.match.text()))
+
+    def _strings(self, eset: EmbeddingSet, column: str):
+        """The column as Arrow strings, made once per set (and metadata version) and kept in
+        the set's derived cache, so each keystroke of a text match costs a C scan only."""
+        values = self.model.values(column)
+        arrow = eset.derived(
+            ("arrow-strings", column), lambda: as_arrow(values), uses_metadata=column != TITLE
+        )
+        return values if arrow is None else arrow
 
     def clear_filters(self) -> None:
         for brush in self.histograms.values():
@@ -260,7 +272,7 @@ class DocumentTablePanel(QWidget):
         positions = np.sort(positions[positions >= 0])
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for start, stop in _runs(positions):
+        for start, stop in _runs(positions)[:MAX_RANGES]:
             selection.select(self.model.index(start, 0), self.model.index(stop, last))
         self._syncing = True
         try:
@@ -315,11 +327,16 @@ class DocumentTablePanel(QWidget):
             if projection is not None and self.session.active.projection_is_current
             else None
         )
+        layout = (
+            {"method": projection.method, "params": dict(projection.params)}
+            if coords is not None and projection is not None
+            else None
+        )
         path = Path(path)
         self.main.runner.run(
             "export-documents",
             f"Exporting {len(rows):,} documents to {path.name}",
-            lambda: export_documents_task(eset, path, rows, coords, force=force),
+            lambda: export_documents_task(eset, path, rows, coords, layout=layout, force=force),
             on_result=lambda files: self.main.statusBar().showMessage(
                 f"Exported to {Path(files[0]).name}", 8000
             ),
