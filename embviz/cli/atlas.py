@@ -164,6 +164,13 @@ def run(args: argparse.Namespace) -> int:
         report,
     )
     columns = topic_columns(topics)
+    if not placed.all():  # rows the layout left out (e.g. zero vectors) belong to no topic
+        from embviz.core.topics import UNCLUSTERED
+
+        for name, values in columns.items():
+            columns[name] = np.where(
+                placed, values, -1 if values.dtype.kind == "i" else UNCLUSTERED
+            )
     record = {
         "text_column": table.text_column,
         "title_column": table.title_column,
