@@ -41,6 +41,7 @@ BUILTIN = [
     ModuleCommand("desktop", "install-desktop, uninstall-desktop", "desktop"),
     ModuleCommand("plugins", "list formats, writers, reducers, adapters and commands", "plugins"),
     ModuleCommand("render", "a screenshot of the window, no display needed", "render"),
+    ModuleCommand("health", "health (anisotropy, hubness, dimension) and bias (WEAT)", "health"),
     ModuleCommand("atlas", "embed a table of documents, map it, name its topics", "atlas"),
     ModuleCommand("search", "search an atlas in plain words (cosine, exact)", "search"),
     ModuleCommand("tables", "a transformer's token, position or token-type table", "tables"),

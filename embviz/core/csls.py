@@ -24,6 +24,7 @@ import numpy as np
 
 from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import top_k
+from embviz.core.tasks import Progress, Task, run_task
 
 DEFAULT_K = 10  # Conneau et al. use K = 10
 BLOCK_VALUES = 1 << 23  # ~32 MB of float32 per block of similarities
@@ -58,6 +59,13 @@ def mean_top_similarity(
     """For each unit row of ``queries``: the mean cosine to its ``k`` nearest unit rows of
     ``targets`` (``r`` of the paper). ``same_space=True``: queries ARE the targets (row i is
     target i) and each row leaves itself out."""
+    return run_task(mean_top_similarity_task(queries, targets, k, same_space=same_space))
+
+
+def mean_top_similarity_task(
+    queries: np.ndarray, targets: np.ndarray, k: int = DEFAULT_K, *, same_space: bool = False
+) -> Task[np.ndarray]:
+    """:func:`mean_top_similarity` as a task: Progress (and Cancel) after each block."""
     n, m = len(queries), len(targets)
     k = _check_k(k, m - 1 if same_space else m, "the target space")
     out = np.empty(n, dtype=np.float64)
@@ -67,12 +75,18 @@ def mean_top_similarity(
             sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         best = top_k(sims, k)
         out[start:stop] = np.take_along_axis(sims, best, axis=1).mean(axis=1, dtype=np.float64)
+        yield Progress(stop / max(n, 1), f"CSLS: hubness of {stop:,} of {n:,} rows")
     return out
 
 
 def hub_penalty(unit: np.ndarray, k: int = DEFAULT_K) -> np.ndarray:
     """``r(x)`` within one space: each row's mean cosine to its ``k`` nearest other rows."""
     return mean_top_similarity(unit, unit, k, same_space=True)
+
+
+def hub_penalty_task(unit: np.ndarray, k: int = DEFAULT_K) -> Task[np.ndarray]:
+    """:func:`hub_penalty` as a task (for large sets: N x N similarities, in blocks)."""
+    return mean_top_similarity_task(unit, unit, k, same_space=True)
 
 
 def csls_scores(

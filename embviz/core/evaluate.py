@@ -10,6 +10,7 @@ best 3CosAdd word among the top 5 that is not an input. Similarity files (wordsi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,8 +144,12 @@ def evaluate_analogies_task(
     path: str | Path,
     restrict_vocab: int = RESTRICT_VOCAB,
     case_insensitive: bool = True,
+    rescore: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
 ) -> Task[AnalogyReport]:
-    """Accuracy overall and per section (a task: yields progress, returns an AnalogyReport)."""
+    """Accuracy overall and per section (a task: yields progress, returns an AnalogyReport).
+
+    ``rescore(queries, cosines)``: other scores for the candidates (hub-reduced neighbours, see
+    embviz.core.health.hub_reduction); None keeps gensim's cosine."""
     sections = read_analogies(path)
     vocab = _vocab(eset, restrict_vocab, case_insensitive)
     fold = str.upper if case_insensitive else str
@@ -165,6 +170,8 @@ def evaluate_analogies_task(
         queries = np.stack([cosadd_query(unit, *rows[:3]) for _, rows in batch])
         with np.errstate(invalid="ignore", over="ignore"):
             scores = queries @ candidates.T
+            if rescore is not None:
+                scores = rescore(queries, scores)
         scores[:, unusable] = -np.inf  # NaN scores would sort first
         for i, (_, rows) in enumerate(batch):
             scores[i, list(set(rows[:3]))] = -np.inf

@@ -37,6 +37,7 @@ FORWARDED = (  # a view's events that the model repeats while that view is the a
     ("overlays_changed", "overlays_changed"),
     ("colour_changed", "colour_changed"),
     ("focus_requested", "focus_requested"),
+    ("filter_changed", "filter_changed"),
 )
 
 
@@ -58,12 +59,20 @@ class Model:
     overlays_changed = Signal(object)  # dict[str, Overlay]
     colour_changed = Signal(object)  # str | None
     focus_requested = Signal(object)  # np.ndarray of rows
+    filter_changed = Signal(object)  # np.ndarray[bool] | None: rows passing the active filters
+    # the pointer rests on a word in a map: (the ViewState, its label | None when it leaves);
+    # the other maps showing that label mark it too (hover linked by label, like selection)
+    hovered = Signal(object, object)
 
     def __init__(self) -> None:
         self.sets: list[EmbeddingSet] = []
         self.views: list[ViewState] = []
         self.link_selection = True
         self._linking = False
+        self.hovered_label: str | None = None
+        # (source view uid, target view uid) -> label in source -> its labels in target: two
+        # maps linked through pairs (a bilingual dictionary) instead of equal labels
+        self._counterparts: dict[tuple[int, int], dict[str, list[str]]] = {}
         self.active = self.add_view("map")
 
     # the active view, read by panels ----------------------------------------------------------
@@ -102,6 +111,13 @@ class Model:
     def set_overlay(self, name: str, overlay: Overlay | None) -> None:
         self.active.set_overlay(name, overlay)
 
+    def set_filter(self, name: str, mask: np.ndarray | None) -> None:
+        self.active.set_filter(name, mask)
+
+    @property
+    def filter_mask(self) -> np.ndarray | None:
+        return self.active.filter_mask
+
     # views ----------------------------------------------------------------------------------
     def add_view(self, name: str, eset: EmbeddingSet | None = None) -> ViewState:
         view = ViewState(name)
@@ -127,6 +143,8 @@ class Model:
         if view is self.views[0]:
             raise ValueError("the main view cannot be removed")
         self.views.remove(view)
+        for key in [key for key in self._counterparts if view.uid in key]:
+            del self._counterparts[key]
         view.show_set(None)
         if view is self.active:
             self.set_active(self.views[0])
@@ -143,6 +161,7 @@ class Model:
         self.selection_changed.emit(view.selection)
         self.overlays_changed.emit(view.overlays)
         self.colour_changed.emit(view.colour_column)
+        self.filter_changed.emit(view.filter_mask)
         self.search_changed.emit(view.search)
 
     def _link(self, source: ViewState, rows: np.ndarray) -> None:
@@ -154,9 +173,42 @@ class Model:
         try:
             for view in self.views:
                 if view is not source and view.eset is not None:
-                    view.select(rows_of(view.eset, labels))
+                    view.select(rows_of(view.eset, self.counterparts(source, view, labels)))
         finally:
             self._linking = False
+
+    def set_counterparts(
+        self, source: ViewState, target: ViewState, pairs: list[tuple[str, str]] | None
+    ) -> None:
+        """Link ``source`` and ``target`` (selection and hover, both ways) through ``pairs``
+        (label in source, label in target) instead of equal labels; None: equal labels again.
+        The link holds until either view shows another set."""
+        self._counterparts.pop((source.uid, target.uid), None)
+        self._counterparts.pop((target.uid, source.uid), None)
+        if pairs is None:
+            return
+        forward: dict[str, list[str]] = {}
+        backward: dict[str, list[str]] = {}
+        for a, b in pairs:
+            forward.setdefault(a, []).append(b)
+            backward.setdefault(b, []).append(a)
+        self._counterparts[(source.uid, target.uid)] = forward
+        self._counterparts[(target.uid, source.uid)] = backward
+
+    def counterparts(self, source: ViewState, target: ViewState, labels: list[str]) -> list[str]:
+        """The labels in ``target`` that stand for ``labels`` of ``source``."""
+        mapping = self._counterparts.get((source.uid, target.uid))
+        if mapping is None:
+            return labels
+        return [other for label in labels for other in mapping.get(label, [])]
+
+    def hover(self, view: ViewState, label: str | None) -> None:
+        """The pointer rests on ``label`` in ``view`` (None: on no point); maps showing the
+        same label elsewhere mark it while selection is linked."""
+        if label is None and self.hovered_label is None:  # left nothing: nothing to say
+            return
+        self.hovered_label = label
+        self.hovered.emit(view, label)
 
     # sets -----------------------------------------------------------------------------------
     def add_set(self, eset: EmbeddingSet, view: ViewState | None = None) -> None:
@@ -180,6 +232,8 @@ class Model:
             raise ValueError(f"{eset.name} is not open")
         shown = eset.peek_derived(SHOWN) if eset is not None else None
         version = eset.version if shown is not None and eset is not None else None
+        for key in [key for key in self._counterparts if view.uid in key]:
+            del self._counterparts[key]  # linked through pairs of the set it showed
         view.show_set(eset, shown, version)
         if eset is not None and self.link_selection:  # take the labels selected elsewhere
             for other in self.views:
@@ -187,7 +241,7 @@ class Model:
                     labels = [other.eset.labels[int(r)] for r in other.selection]
                     self._linking = True
                     try:
-                        view.select(rows_of(eset, labels))
+                        view.select(rows_of(eset, self.counterparts(other, view, labels)))
                     finally:
                         self._linking = False
                     break

@@ -75,6 +75,7 @@ class MapBeside(QWidget):
 
     def detach(self) -> None:
         self.model.sets_changed.disconnect(self._on_sets)
+        self.controller.detach()
 
 
 class MapArea:

@@ -27,7 +27,7 @@ from embviz.core.view_state import ViewState
 from embviz.gui.errors import show_error
 from embviz.gui.workers import TaskRunner
 from embviz.reduce.params import as_dict, make_params
-from embviz.reduce.registry import default_reducer_for, get_reducer, projection_task
+from embviz.reduce.registry import default_reducer_for, get_reducer, projection_task, reducers
 
 PARTIAL_INTERVAL_S = 0.2
 Version = tuple[int, int, int]
@@ -87,7 +87,7 @@ class ProjectionController(QObject):
         for view in self.model.views:
             if view.eset is eset:
                 shown = view.projection
-                if shown is None:
+                if shown is None or shown.method not in reducers:  # e.g. an aligned layout
                     self.project(eset, view=view)
                 else:
                     self.project(eset, shown.method, shown.params, shown.dims, view=view)

@@ -25,6 +25,7 @@ from embviz.core.errors import Cancelled, EmbvizError
 from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
 from embviz.models.base import Kind
+from embviz.models.epoch_snapshots import DEFAULT_BUDGET_BYTES, KEY, EpochSnapshots
 
 
 @dataclass
@@ -120,8 +121,15 @@ def to_set(model: Any, name: str, source: str | None = None) -> EmbeddingSet:
     return eset
 
 
-def train(corpus: str | Path, params: TrainParams | None = None) -> Task[EmbeddingSet]:
-    """Train on ``corpus``; yields Progress (partial: the set after each epoch); returns the set."""
+def train(
+    corpus: str | Path,
+    params: TrainParams | None = None,
+    snapshot_budget: int = DEFAULT_BUDGET_BYTES,
+) -> Task[EmbeddingSet]:
+    """Train on ``corpus``; yields Progress (partial: the set after each epoch); returns the set.
+
+    The vectors after each epoch are kept within ``snapshot_budget`` bytes (thinned evenly
+    beyond it, :mod:`embviz.models.epoch_snapshots`); ``snapshots_of(result)`` gives them."""
     params = check(params or TrainParams())
     if params.algorithm == "fasttext" and params.max_n and params.max_n < params.min_n:
         raise EmbvizError(f"max_n ({params.max_n}) must be at least min_n ({params.min_n}).")
@@ -133,13 +141,17 @@ def train(corpus: str | Path, params: TrainParams | None = None) -> Task[Embeddi
     title = f"{params.algorithm} on {Path(corpus).name}"
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
     state: dict[str, Any] = {"epoch": 0, "total": 0}
+    snapshots = EpochSnapshots([], snapshot_budget)
 
     class Epochs(CallbackAny2Vec):  # type: ignore[misc]  # gensim ships no type hints
         def on_epoch_end(self, m: Any) -> None:
             state["epoch"] += 1
             if hasattr(m.wv, "adjust_vectors"):  # fastText: compose the full-word vectors now
                 m.wv.adjust_vectors()
-            events.put(("epoch", to_set(m, f"{title} (epoch {state['epoch']})")))
+            partial = to_set(m, f"{title} (epoch {state['epoch']})")
+            snapshots.labels = partial.labels
+            snapshots.add(state["epoch"], partial.vectors)  # a copy, shared with the partial set
+            events.put(("epoch", partial))
             if stop.is_set():
                 raise _Stop
 
@@ -191,7 +203,9 @@ def train(corpus: str | Path, params: TrainParams | None = None) -> Task[Embeddi
     finally:
         stop.set()
         thread.join()
-    return to_set(model, title)
+    result = to_set(model, title)
+    result.store_derived(KEY, snapshots)  # dropped with the set, or when its vectors change
+    return result
 
 
 def _fraction(state: dict[str, Any], sentences: _Corpus, params: TrainParams) -> float | None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
-from embviz.models.token_text import TokenizerStyle, describe
+from embviz.models.token_text import TokenizerStyle, describe, style_of
 
 if TYPE_CHECKING:
     from embviz.models.hf_loading import LoadedModel
@@ -128,7 +128,7 @@ def token_table(model: LoadedModel | str | Any, tokenizer: Any = None) -> Embedd
     tokens: list[str | None] = [None] * n
     style = TokenizerStyle("unknown")
     if parts.tokenizer is not None:
-        style = TokenizerStyle.of(parts.tokenizer)
+        style = style_of(parts.tokenizer)
         known = min(n, len(parts.tokenizer))
         tokens[:known] = parts.tokenizer.convert_ids_to_tokens(list(range(known)))
     described = describe([t if t is not None else "" for t in tokens], style)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from embviz.core.errors import EmbvizError
-from embviz.models.token_text import TokenizerStyle
+from embviz.models.token_text import style_of
 
 if TYPE_CHECKING:
     from embviz.models.hf_loading import LoadedModel
@@ -74,11 +74,19 @@ def tokenizer_of(model: LoadedModel | str | Any) -> Any:
 
 
 def pieces(text: str, model: LoadedModel | str | Any) -> Pieces:
-    """The tokenizer's pieces of ``text`` with their ids (and spans and words when it is fast)."""
+    """The tokenizer's pieces of ``text`` with their ids (and spans and words when it is fast).
+
+    A fastText model (gensim FastText or its keyed vectors) gives each word's n-grams, with their
+    bucket ids as ids (:func:`embviz.models.subwords.ngram_pieces`).
+    """
+    if int(getattr(getattr(model, "wv", model), "bucket", 0) or 0) > 0:
+        from embviz.models.subwords import ngram_pieces
+
+        return ngram_pieces(text, model)
     tokenizer = tokenizer_of(model)
     tokens = [str(t) for t in tokenizer.tokenize(text)]
     ids = [int(i) for i in tokenizer.convert_tokens_to_ids(tokens)]
-    style = TokenizerStyle.of(tokenizer)
+    style = style_of(tokenizer)
     result = Pieces(text, tokens, ids, algorithm=style.algorithm)
     result.kinds = [style.kind(t) for t in tokens]
     result.labels = [style.readable(t) for t in tokens]

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from embviz.core.errors import EmbvizError
+
+if TYPE_CHECKING:
+    from embviz.models.pieces import Pieces
 
 
 @dataclass
@@ -118,3 +121,24 @@ def breakdown(word: str, kv: Any) -> Subwords:
     return Subwords(
         word, in_vocabulary, ngrams, buckets, vectors, composed, shares, cosines, own, word_share
     )
+
+
+def ngram_pieces(text: str, kv: Any) -> Pieces:
+    """The n-grams of every word of ``text`` (split on white space) as :class:`Pieces`: ``ids``
+    are bucket ids, ``word_of_piece`` the word's index, each span the whole word's characters,
+    ``kinds`` "n-gram"."""
+    import re
+
+    from embviz.models.pieces import Pieces
+
+    kv = subword_model(kv)
+    result = Pieces(text, [], [], algorithm="fastText n-grams")
+    for index, match in enumerate(re.finditer(r"\S+", text)):
+        ngrams, buckets = ngrams_of(match.group(), kv)
+        result.pieces += ngrams
+        result.ids += buckets
+        result.word_of_piece += [index] * len(ngrams)
+        result.spans += [(match.start(), match.end())] * len(ngrams)
+        result.kinds += ["n-gram"] * len(ngrams)
+    result.labels = list(result.pieces)
+    return result

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -131,6 +132,20 @@ class TokenizerStyle:
         if self.word_marker:
             return text.lstrip(self.word_marker)
         return text
+
+
+_styles: weakref.WeakKeyDictionary[Any, TokenizerStyle] = weakref.WeakKeyDictionary()
+
+
+def style_of(tokenizer: Any) -> TokenizerStyle:
+    """:meth:`TokenizerStyle.of`, kept while the tokenizer lives (reading it takes ~30 ms)."""
+    try:
+        found = _styles.get(tokenizer)
+    except TypeError:  # not weakly referenceable
+        return TokenizerStyle.of(tokenizer)
+    if found is None:
+        found = _styles[tokenizer] = TokenizerStyle.of(tokenizer)
+    return found
 
 
 def _decode_bytes(raw: bytes) -> str:

@@ -80,3 +80,30 @@ def test_pieces_json_equals_the_tokenizer(capsys):
     assert main(["pieces", "Unaffable", "tokens"]) == 0
     text_out = capsys.readouterr().out
     assert "##ffa" in text_out and "continuation" in text_out
+
+
+def test_a_gpt2_folder_tables_and_pieces(tmp_path, capsys):
+    from tests.models import tiny_models
+
+    tokenizer = tiny_models.byte_bpe_tokenizer()
+    model = tiny_models.gpt2(len(tokenizer), positions=30)
+    folder = tmp_path / "tiny-gpt2"
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    out = tmp_path / "wte.npz"
+    assert main(["tables", "--model", str(folder), "--table", "tokens", "-o", str(out)]) == 0
+    eset = embviz.load(str(out))
+    assert np.array_equal(eset.vectors, model.wte.weight.detach().numpy())
+    assert list(eset.metadata["token"]) == tokenizer.convert_ids_to_tokens(
+        list(range(len(tokenizer)))
+    )
+    out = tmp_path / "wpe.npy"
+    assert main(["tables", "--model", str(folder), "--table", "positions", "-o", str(out)]) == 0
+    assert np.array_equal(np.load(out), model.wpe.weight.detach().numpy())
+    capsys.readouterr()
+    text = "the quick café"
+    assert main(["pieces", text, "--model", str(folder), "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["pieces"] == tokenizer.tokenize(text)
+    assert got["ids"] == tokenizer.convert_tokens_to_ids(got["pieces"])
+    assert got["algorithm"] == "BPE"

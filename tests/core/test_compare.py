@@ -215,6 +215,11 @@ def test_overlap_and_displacement_equal_a_direct_computation(demo_words):
     moved = result.moved_most(3)
     assert moved[0][1] == pytest.approx(result.displacement.max())
     assert result.stable(1)[0][1] == pytest.approx(result.displacement.min())
+    by_overlap = result.moved_most(5, by="neighbor_overlap")
+    assert by_overlap[0][1] == result.neighbor_overlap.min()
+    assert result.stable(1, by="neighbor_overlap")[0][1] == result.neighbor_overlap.max()
+    with pytest.raises(EmbvizError, match="Unknown measure"):
+        result.moved_most(3, by="length")
     columns = result.columns("b")
     assert columns["displacement"][noisy.index_of(moved[0][0])] == pytest.approx(moved[0][1])
 
@@ -247,3 +252,70 @@ def test_different_dimensions_say_what_was_done(demo_words):
     assert "linear map was used" in linear.note and linear.matrix.shape == (384, 50)
     with pytest.raises(EmbvizError, match="384 dimensions"):
         align(pairing, "none")
+
+
+def test_compare_task_reports_progress_and_stops_when_closed(demo_words, monkeypatch):
+    import embviz.core.compare.metrics as metrics
+    from embviz.core.compare import compare_task, prepare_csls_task
+    from embviz.core.tasks import run_task
+
+    monkeypatch.setattr(metrics, "BLOCK_VALUES", 800 * 50)  # blocks of 50 rows
+    rotated, _ = _rotated(demo_words)
+    seen = []
+    result = run_task(compare_task(demo_words, rotated, k=5), seen.append)
+    assert result.mean_overlap == 1.0
+    fractions = [p.fraction for p in seen if p.fraction is not None]
+    assert len(fractions) > 20 and fractions == sorted(fractions) and fractions[-1] <= 1
+    assert any(demo_words.name in p.message for p in seen)
+    task = compare_task(demo_words, rotated, k=5)
+    for _ in range(5):
+        next(task)
+    task.close()  # what Cancel does: the generator ends at its next yield
+    r_b = run_task(prepare_csls_task(result, csls_k=4))
+    assert r_b.shape == (len(rotated),)
+    assert result.alignment.cache["csls_r_targets_4"] is r_b  # kept for translations
+
+
+def test_polysemy_layers_become_a_sequence():
+    from embviz.core.compare.sequence import sequence_from_layers
+
+    vectors = np.random.default_rng(0).normal(size=(12, 3, 8))  # occurrences x layers x dims
+    sequence = sequence_from_layers(vectors, [f"occ {i}" for i in range(12)], [0, 6, 12])
+    assert sequence.names == ["layer 0", "layer 6", "layer 12"]
+    np.testing.assert_array_equal(sequence.sets[1].vectors, vectors[:, 1].astype(np.float32))
+    assert sequence.relations == [{i: i for i in range(12)}] * 2
+
+
+def test_rows_with_nan_are_left_out_and_counted(demo_words):
+    vectors = demo_words.vectors.copy()
+    vectors[[3, 7]] = np.nan
+    broken = EmbeddingSet(list(demo_words.labels), vectors)
+    pairing = pair_sets(demo_words, broken)
+    assert len(pairing) == len(demo_words) - 2 and pairing.non_finite == 2
+    assert "2 pairs left out (NaN" in pairing.describe()
+    result = compare(demo_words, broken, pairing, k=5)
+    assert np.isfinite(result.displacement).all() and np.isfinite(result.cka)
+
+
+def test_centering_is_renorm_center_renorm_before_procrustes(en_it):
+    a, b = en_it
+    pairing = pair_sets(a, b, PAIRS)
+    alignment = align(pairing, "procrustes", center=True)
+    assert alignment.centered and alignment.note.startswith("centred")
+
+    def prepared(eset, rows):
+        u = eset.vectors / np.linalg.norm(eset.vectors, axis=1, keepdims=True)
+        c = u - u.mean(axis=0)  # the mean of ALL the set's unit rows, not only the paired ones
+        c = c / np.linalg.norm(c, axis=1, keepdims=True)
+        return c[rows].astype(np.float64)
+
+    x, y = prepared(a, pairing.rows_a), prepared(b, pairing.rows_b)
+    w, _ = orthogonal_procrustes(x, y)
+    # 20 pairs in 300 dims: W is not unique, what it does to the paired rows is
+    np.testing.assert_allclose(x @ alignment.matrix, x @ w, atol=1e-5)
+    result = compare(a, b, pairing, alignment)
+    assert result.residual == pytest.approx(np.linalg.norm(x @ w - y), rel=1e-4)
+    mapped = x @ w
+    cos = np.sum(mapped * y, axis=1) / np.linalg.norm(mapped, axis=1) / np.linalg.norm(y, axis=1)
+    np.testing.assert_allclose(result.displacement, np.clip(1 - cos, 0, 2), atol=1e-5)
+    assert align(pairing, "linear").centered is False

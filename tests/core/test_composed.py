@@ -132,3 +132,5 @@ def test_cli_pieces_of_a_fasttext_model(capsys, wv):
     assert out["words"][0]["composed"] is True and len(out["pieces"]) == len(out["ids"])
     assert main(["pieces", UNSEEN, "--model", BIN]) == 0
     assert "composed from sub-words" in capsys.readouterr().out
+    assert main(["pieces", UNSEEN, "--model", datapath("lee_fasttext.vec")]) == 2
+    assert "n-gram vectors" in capsys.readouterr().err

@@ -28,8 +28,8 @@ from embviz.core.topics import (
     topic_columns,
 )
 from embviz.io.safe_write import WriteError
+from embviz.io.sample_corpora import newsgroups
 from embviz.io.topic_names import export_names
-from tests.core.newsgroups import load_mini_newsgroup
 
 COARSE_WORDS = ["fruit", "metal", "ocean"]
 FINE_WORDS = [["apple", "pear"], ["iron", "copper"], ["whale", "coral"]]
@@ -165,7 +165,10 @@ def test_newsgroup_clusters_agree_with_the_groups_and_are_named_by_them() -> Non
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    texts, groups, names = load_mini_newsgroup()
+    rows = newsgroups()  # the posts' bodies: the headers, which name the group, are left out
+    texts = [row["text"] for row in rows]
+    names = sorted({row["group"] for row in rows})
+    groups = np.array([names.index(row["group"]) for row in rows])
     tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5)
     lsa = normalize(TruncatedSVD(2, random_state=0).fit_transform(tfidf.fit_transform(texts)))
     topics = find_topics(lsa, texts)

@@ -177,3 +177,16 @@ def test_tables_of_bad_inputs_say_what_to_do(tmp_path):
         mt.read_table(tiny_models.bert(30), "layers")
     with pytest.raises(EmbvizError, match="positions >= 1"):
         mt.sinusoidal_table(0, 8)
+
+
+def test_rotary_models_have_no_position_table_and_say_so():
+    from transformers import LlamaConfig, LlamaModel
+
+    config = LlamaConfig(
+        vocab_size=50, hidden_size=16, intermediate_size=32, num_hidden_layers=1,
+        num_attention_heads=2, num_key_value_heads=2, max_position_embeddings=32,
+    )  # fmt: skip
+    model = LlamaModel(config)
+    assert np.array_equal(mt.token_table(model).vectors, model.embed_tokens.weight.detach().numpy())
+    with pytest.raises(EmbvizError, match="no learned position table"):
+        mt.position_table(model)

@@ -69,3 +69,16 @@ def test_plain_vectors_have_no_subwords(tmp_path):
         load_subword_model(datapath("lee_fasttext.vec"))
     with pytest.raises(EmbvizError, match="empty"):
         breakdown("", load_subword_model(BIN))
+
+
+def test_pieces_of_a_fasttext_model_are_its_ngrams(ours, gensim_wv):
+    from embviz.models.pieces import pieces
+
+    wv = gensim_wv
+    result = pieces("governmentt  army", ours)
+    first = list(ft_ngram_hashes("governmentt", wv.min_n, wv.max_n, wv.bucket))
+    second = list(ft_ngram_hashes("army", wv.min_n, wv.max_n, wv.bucket))
+    assert result.ids == first + second
+    assert result.word_of_piece == [0] * len(first) + [1] * len(second)
+    assert result.words == ["governmentt", "army"]
+    assert result.pieces[: len(first)] == breakdown("governmentt", ours).ngrams

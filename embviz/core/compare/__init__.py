@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 from embviz.core.compare.alignment import DIMS_POLICIES, METHODS, Alignment, align
-from embviz.core.compare.comparison import Comparison, compare
+from embviz.core.compare.comparison import Comparison, compare, compare_task
 from embviz.core.compare.pairing import Pairing, pair_sets, read_pairs
-from embviz.core.compare.translate import accuracy, retrieve, translate
+from embviz.core.compare.translate import accuracy, prepare_csls_task, retrieve, translate
 
 __all__ = [
     "DIMS_POLICIES",
@@ -23,7 +23,9 @@ __all__ = [
     "accuracy",
     "align",
     "compare",
+    "compare_task",
     "pair_sets",
+    "prepare_csls_task",
     "read_pairs",
     "retrieve",
     "translate",

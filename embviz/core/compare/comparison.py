@@ -11,7 +11,8 @@ Per word (one counterpart each, :meth:`Pairing.one_to_one`):
 Overall:
 
 - ``mean_overlap``: the mean of ``neighbor_overlap``;
-- ``residual``: ``||X W - Y||_F`` over all pairs used for the fit, X and Y the unit-normalised rows
+- ``residual``: ``||X W - Y||_F`` over all pairs of the pairing (those of the fit, unless the
+  alignment was fitted on other pairs, e.g. a training dictionary), X and Y the unit-normalised rows
   (PCA-reduced under the "pca" dims policy), W the alignment: the raw Frobenius norm that
   orthogonal Procrustes minimises (not scipy.spatial.procrustes' standardised disparity);
   0 = the map carries every word exactly onto its counterpart;
@@ -27,10 +28,17 @@ from typing import Any
 import numpy as np
 
 from embviz.core.compare.alignment import Alignment
-from embviz.core.compare.metrics import cosine_distance, linear_cka, neighbor_overlap, residual
+from embviz.core.compare.metrics import (
+    cosine_distance,
+    knn_rows_task,
+    linear_cka,
+    overlap_of,
+    residual,
+)
 from embviz.core.compare.pairing import Pairing
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
+from embviz.core.tasks import Progress, Task, run_task
 
 BY = ("displacement", "neighbor_overlap")
 
@@ -109,6 +117,18 @@ class Comparison:
         }
 
 
+def _scaled(task: Task[np.ndarray], start: float, share: float) -> Task[np.ndarray]:
+    """A sub-task's progress placed in [start, start + share] of the whole."""
+    while True:
+        try:
+            progress = next(task)
+        except StopIteration as stop:
+            result: np.ndarray = stop.value
+            return result
+        fraction = None if progress.fraction is None else start + share * progress.fraction
+        yield Progress(fraction, progress.message)
+
+
 def compare(
     a: EmbeddingSet,
     b: EmbeddingSet,
@@ -118,6 +138,17 @@ def compare(
 ) -> Comparison:
     """Compare set A with set B. ``pairing`` defaults to shared labels and ``alignment`` to
     orthogonal Procrustes (``align(pairing)``); ``k``: neighbours for the overlap."""
+    return run_task(compare_task(a, b, pairing, alignment, k))
+
+
+def compare_task(
+    a: EmbeddingSet,
+    b: EmbeddingSet,
+    pairing: Pairing | None = None,
+    alignment: Alignment | None = None,
+    k: int = 10,
+) -> Task[Comparison]:
+    """:func:`compare` as a task (Progress; Cancel between blocks of the neighbour search)."""
     from embviz.core.compare.alignment import align
     from embviz.core.compare.pairing import pair_sets
 
@@ -126,9 +157,10 @@ def compare(
     if pairing.a is not a or pairing.b is not b:
         raise EmbvizError("The pairing was made for other sets: pair these two sets first.")
     if alignment is None:
+        yield Progress(0.0, "Aligning A onto B")
         alignment = align(pairing)
-    elif alignment.pairing is not pairing:
-        raise EmbvizError("The alignment was fitted on another pairing: align this pairing.")
+    elif alignment.pairing.a is not a or alignment.pairing.b is not b:
+        raise EmbvizError("The alignment was fitted for other sets: align these two sets first.")
     rows_a, rows_b = pairing.one_to_one()
     if len(rows_a) < 2:
         raise EmbvizError(
@@ -140,8 +172,13 @@ def compare(
     k_used = min(k, len(rows_a) - 1)
     xa = np.asarray(a.vectors[rows_a])
     yb = np.asarray(b.vectors[rows_b])
+    yield Progress(0.05, "Displacement after alignment")
     displacement = cosine_distance(alignment.map_a(xa), alignment.prepare_b(yb))
-    overlap = neighbor_overlap(xa, yb, k_used)
+    share = 0.45
+    near_a = yield from _scaled(knn_rows_task(xa, k_used, f"Neighbours in {a.name}"), 0.05, share)
+    near_b = yield from _scaled(knn_rows_task(yb, k_used, f"Neighbours in {b.name}"), 0.5, share)
+    overlap = overlap_of(near_a, near_b)
+    yield Progress(0.95, "Residual and CKA")
     fit_res = residual(
         alignment.map_a(a.vectors[pairing.rows_a]), alignment.prepare_b(b.vectors[pairing.rows_b])
     )

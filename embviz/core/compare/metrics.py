@@ -18,10 +18,12 @@ import numpy as np
 from embviz.core.csls import BLOCK_VALUES, unit_rows
 from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import top_k
+from embviz.core.tasks import Progress, Task, run_task
 
 
-def knn_rows(vectors: np.ndarray, k: int) -> np.ndarray:
-    """N x k rows of each row's k nearest other rows by cosine, nearest first."""
+def knn_rows_task(vectors: np.ndarray, k: int, what: str = "neighbours") -> Task[np.ndarray]:
+    """N x k rows of each row's k nearest other rows by cosine, nearest first (a task: it yields
+    Progress between blocks, about every :data:`BLOCK_VALUES` similarities)."""
     u = unit_rows(vectors)
     n = len(u)
     if not 1 <= k < n:
@@ -33,15 +35,17 @@ def knn_rows(vectors: np.ndarray, k: int) -> np.ndarray:
         sims = u[start:stop] @ u.T
         sims[np.arange(stop - start), np.arange(start, stop)] = -np.inf
         out[start:stop] = top_k(sims, k)
+        yield Progress(stop / n, f"{what}: {stop:,} of {n:,} rows")
     return out
 
 
-def neighbor_overlap(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
-    """Per paired row: |kNN_X(i) ∩ kNN_Y(i)| / k (cosine, self left out)."""
-    if len(x) != len(y):
-        raise ValueError("x and y must hold the same number of paired rows")
-    nx, ny = knn_rows(x, k), knn_rows(y, k)
-    n = len(x)
+def knn_rows(vectors: np.ndarray, k: int) -> np.ndarray:
+    return run_task(knn_rows_task(vectors, k))
+
+
+def overlap_of(nx: np.ndarray, ny: np.ndarray) -> np.ndarray:
+    """Per row: the share of the row's neighbours in ``nx`` that are also in ``ny``."""
+    n, k = nx.shape
     # mark X's neighbours in a boolean row per block, then count Y's neighbours that are marked
     out = np.empty(n, dtype=np.float64)
     step = max(1, BLOCK_VALUES // max(n, 1))
@@ -52,6 +56,13 @@ def neighbor_overlap(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
         hits = np.take_along_axis(marks, ny[start:stop], axis=1).sum(axis=1)
         out[start:stop] = hits / k
     return out
+
+
+def neighbor_overlap(x: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:
+    """Per paired row: |kNN_X(i) ∩ kNN_Y(i)| / k (cosine, self left out)."""
+    if len(x) != len(y):
+        raise ValueError("x and y must hold the same number of paired rows")
+    return overlap_of(knn_rows(x, k), knn_rows(y, k))
 
 
 def cosine_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:

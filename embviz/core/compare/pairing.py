@@ -72,6 +72,7 @@ class Pairing:
     source: str  # "shared labels" or the pairs file's path
     missing: int = 0  # pairs left out because a word is not in its set
     missing_examples: list[tuple[str, str]] = field(default_factory=list)
+    non_finite: int = 0  # pairs left out because a row holds NaN or infinite values
 
     def __len__(self) -> int:
         return len(self.rows_a)
@@ -101,7 +102,26 @@ class Pairing:
         if self.missing:
             shown = ", ".join(f"{s} {t}" for s, t in self.missing_examples)
             text += f"; {self.missing:,} pairs left out (a word not in its set, e.g. {shown})"
+        if self.non_finite:
+            text += f"; {self.non_finite:,} pairs left out (NaN or infinite values)"
         return text
+
+
+def _finite_only(pairing: Pairing) -> Pairing:
+    """Pairs whose rows hold NaN or inf cannot be compared: left out, and counted."""
+    from embviz.core.rows import finite_rows
+
+    keep = finite_rows(pairing.a)[pairing.rows_a] & finite_rows(pairing.b)[pairing.rows_b]
+    if keep.all():
+        return pairing
+    pairing.non_finite = int((~keep).sum())
+    pairing.rows_a, pairing.rows_b = pairing.rows_a[keep], pairing.rows_b[keep]
+    if not len(pairing.rows_a):
+        raise EmbvizError(
+            f"Every pair of {pairing.source} has NaN or infinite values in {pairing.a.name} or "
+            f"{pairing.b.name}: fix or drop those rows in the files."
+        )
+    return pairing
 
 
 def pair_sets(
@@ -119,9 +139,8 @@ def pair_sets(
                 f"{a.name} and {b.name} share no labels: give a pairs file that maps labels "
                 "across (one 'source target' pair per line)."
             )
-        return Pairing(
-            a, b, np.asarray(rows_a, np.int64), np.asarray(rows_b, np.int64), "shared labels"
-        )
+        rows = np.asarray(rows_a, np.int64), np.asarray(rows_b, np.int64)
+        return _finite_only(Pairing(a, b, *rows, "shared labels"))
     source = "the pairs given"
     if isinstance(pairs, str | Path):
         source = str(pairs)
@@ -141,12 +160,14 @@ def pair_sets(
             f"target word in {b.name} (e.g. {pairs[0][0]!r} -> {pairs[0][1]!r}). Check the order "
             "of the two sets (source first) and the case of the words."
         )
-    return Pairing(
-        a,
-        b,
-        np.asarray(found_a, np.int64),
-        np.asarray(found_b, np.int64),
-        source,
-        len(missing),
-        missing[:MAX_SHOWN_MISSING],
+    return _finite_only(
+        Pairing(
+            a,
+            b,
+            np.asarray(found_a, np.int64),
+            np.asarray(found_b, np.int64),
+            source,
+            len(missing),
+            missing[:MAX_SHOWN_MISSING],
+        )
     )

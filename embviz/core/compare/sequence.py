@@ -108,3 +108,17 @@ def sequence_from_layers(
     :class:`embviz.core.polysemy.analysis` holds them, one set per layer."""
     arrays = [np.asarray(vectors[:, i]) for i in range(vectors.shape[1])]
     return sequence_from_arrays(list(labels), arrays, [f"layer {layer}" for layer in layers])
+
+
+def sequence_from_epochs(trained: EmbeddingSet) -> SetSequence:
+    """The kept epochs of a set trained in embviz (``embviz.models.gensim_train.train``)."""
+    from embviz.models.epoch_snapshots import snapshots_of
+
+    snapshots = snapshots_of(trained)
+    if snapshots is None or not snapshots.kept:
+        raise EmbvizError(
+            f"{trained.name} holds no epoch snapshots: only a set trained in embviz keeps them."
+        )
+    sets = snapshots.sets()
+    identity = {i: i for i in range(len(snapshots.labels))}
+    return SetSequence(sets, [dict(identity) for _ in sets[1:]], [s.name for s in sets])

@@ -20,9 +20,16 @@ import numpy as np
 
 from embviz.core.compare.alignment import Alignment
 from embviz.core.compare.comparison import Comparison
-from embviz.core.csls import DEFAULT_K, csls_retrieve, mean_top_similarity, row_blocks, unit_rows
+from embviz.core.csls import (
+    DEFAULT_K,
+    csls_retrieve,
+    mean_top_similarity_task,
+    row_blocks,
+    unit_rows,
+)
 from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import top_k
+from embviz.core.tasks import Task, run_task
 
 Ranked = list[tuple[str, float]]
 
@@ -38,13 +45,23 @@ def _targets(alignment: Alignment) -> np.ndarray:
     return out
 
 
-def _r_targets(alignment: Alignment, csls_k: int) -> np.ndarray:
+def prepare_csls_task(via: Comparison | Alignment, csls_k: int = DEFAULT_K) -> Task[np.ndarray]:
+    """CSLS's ``r_S`` of every word of B (its mean cosine to its ``csls_k`` nearest mapped words
+    of A), computed once per alignment and kept: a task, as it is |B| x |A| similarities. Run it
+    in a worker before CSLS translations of a large pair of sets; :func:`translate` then only
+    searches."""
+    alignment = _alignment(via)
     key = f"csls_r_targets_{csls_k}"
     if key not in alignment.cache:
         mapped = unit_rows(alignment.mapped_a())
-        alignment.cache[key] = mean_top_similarity(_targets(alignment), mapped, csls_k)
+        task = mean_top_similarity_task(_targets(alignment), mapped, csls_k)
+        alignment.cache[key] = yield from task
     out: np.ndarray = alignment.cache[key]
     return out
+
+
+def _r_targets(alignment: Alignment, csls_k: int) -> np.ndarray:
+    return run_task(prepare_csls_task(alignment, csls_k))
 
 
 def retrieve(
@@ -53,8 +70,7 @@ def retrieve(
     """(rows of B, scores), each len(rows) x k, best first, for rows of A."""
     if k < 1:
         raise EmbvizError(f"k must be at least 1, got {k}.")
-    a = alignment.pairing.a
-    queries = unit_rows(alignment.map_a(np.asarray(a.vectors[rows])))
+    queries = unit_rows(alignment.mapped_a()[rows])
     targets = _targets(alignment)
     k = min(k, len(targets))
     if csls:

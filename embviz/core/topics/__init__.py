@@ -7,7 +7,13 @@ TF-IDF; their metadata columns, renaming, label placement and density contours. 
 
 from __future__ import annotations
 
-from embviz.core.topics.columns import level_columns, names_as_csv, names_as_json, topic_columns
+from embviz.core.topics.columns import (
+    level_columns,
+    names_as_csv,
+    names_as_json,
+    topic_columns,
+    topics_from_columns,
+)
 from embviz.core.topics.find import find_topics, find_topics_task
 from embviz.core.topics.model import UNCLUSTERED, Topic, TopicLevel, Topics, rename
 from embviz.core.topics.stopwords import StopWordsError, available_languages, stop_words_for
@@ -27,4 +33,5 @@ __all__ = [
     "rename",
     "stop_words_for",
     "topic_columns",
+    "topics_from_columns",
 ]

@@ -64,7 +64,7 @@ def level_sizes(n_points: int, settings: ClusterSettings) -> list[int]:
         raise ValueError(f"min_cluster_size must be 2 or more, got {coarse}")
     sizes = [int(coarse)]
     for _ in range(settings.levels - 1):
-        sizes.append(max(3, sizes[-1] // settings.shrink))
+        sizes.append(max(5, sizes[-1] // settings.shrink))  # below 5, a "topic" is noise
     return sizes
 
 

@@ -72,3 +72,45 @@ def names_as_csv(topics: Topics) -> str:
 def names_as_json(topics: Topics) -> str:
     document = {"space": topics.space, "language": topics.language, "settings": topics.settings}
     return json.dumps({**document, "topics": names_table(topics)}, indent=2, ensure_ascii=False)
+
+
+def topics_from_columns(
+    metadata: dict[str, np.ndarray], layout: np.ndarray | None = None
+) -> Topics | None:
+    """The topics a set's columns hold (written by :func:`topic_columns`, or read from an atlas
+    file), without key words; None when the set has no topic columns."""
+    from embviz.core.topics.anchors import cluster_centres
+    from embviz.core.topics.model import UNCLUSTERED, Topic, TopicLevel, level_name
+
+    levels: list[TopicLevel] = []
+    for depth in range(8):
+        id_column, name_column = level_columns(depth)
+        labels = metadata.get(id_column)
+        if labels is None or np.asarray(labels).dtype.kind not in "iu":
+            break
+        labels = np.asarray(labels, dtype=np.int64)
+        names = metadata.get(name_column)
+        parent = levels[-1].labels if levels else None
+        centres = cluster_centres(layout, labels) if layout is not None else {}
+        topics = []
+        for cluster in sorted(set(np.unique(labels).tolist()), key=lambda c: (c < 0, c)):
+            members = labels == cluster
+            first = int(np.argmax(members))
+            topics.append(
+                Topic(
+                    id=int(cluster),
+                    name=UNCLUSTERED
+                    if cluster < 0
+                    else (str(names[first]) if names is not None else f"Cluster {cluster}"),
+                    keywords=(),
+                    size=int(members.sum()),
+                    centre=centres.get(int(cluster)),
+                    parent=None
+                    if parent is None or cluster < 0
+                    else int(np.bincount(parent[members] + 1).argmax()) - 1,
+                )
+            )
+        levels.append(TopicLevel(level_name(depth), labels, tuple(topics), 0))
+    if not levels:
+        return None
+    return Topics(tuple(levels), space="columns", language="", settings={})

@@ -8,6 +8,7 @@ from typing import TypeVar
 import numpy as np
 
 from embviz.core.tasks import Progress, Task, run_task
+from embviz.core.topics.anchors import cluster_centres
 from embviz.core.topics.clusters import (
     ClusterSettings,
     cluster_features,
@@ -33,6 +34,7 @@ def find_topics_task(
     space: str | None = None,
     n_words: int = 3,
     max_df: float = 0.5,
+    reduce_frequent_words: bool = True,
     reduction: str = "umap",
     dims: int = 5,
     max_points: int = 50_000,
@@ -63,7 +65,14 @@ def find_topics_task(
         parent = labels[depth - 1] if depth else None
         built.append(
             _name_level(
-                level_name(depth), level_labels, sizes[depth], terms, n_words, centres_from, parent
+                level_name(depth),
+                level_labels,
+                sizes[depth],
+                terms,
+                centres_from,
+                parent,
+                n_words=n_words,
+                reduce_frequent_words=reduce_frequent_words,
             )
         )
     return Topics(
@@ -80,6 +89,7 @@ def find_topics_task(
             "language": language,
             "n_words": n_words,
             "max_df": max_df,
+            "reduce_frequent_words": reduce_frequent_words,
         },
     )
 
@@ -93,7 +103,7 @@ def find_topics(points: np.ndarray, texts: Sequence[str], **options: object) -> 
     :mod:`embviz.core.topics.clusters`). ``layout``: 2-D coordinates for the clusters' centres
     (default: ``points`` when they are 2-D). ``language``: stop words ("english", "german", an
     ISO code, or "none"). ``max_df``: words in more than this fraction of all documents name no
-    topic. Cluster -1 is named "Unclustered".
+    topic. ``reduce_frequent_words``: the square root of tf (BERTopic's option of that name). Cluster -1 is named "Unclustered".
     """
     return run_task(find_topics_task(points, texts, **options))  # type: ignore[arg-type]
 
@@ -125,25 +135,22 @@ def _layout_for_centres(
     return None
 
 
-def cluster_centre(coords: np.ndarray) -> tuple[float, float]:
-    """The member nearest the members' mean: on the cluster even when the cluster is curved."""
-    mean = coords.mean(axis=0)
-    nearest = coords[int(np.argmin(((coords - mean) ** 2).sum(axis=1)))]
-    return float(nearest[0]), float(nearest[1])
-
-
 def _name_level(
     name: str,
     labels: np.ndarray,
     min_cluster_size: int,
     terms: DocumentTerms,
-    n_words: int,
     layout: np.ndarray | None,
     parent: np.ndarray | None,
+    *,
+    n_words: int,
+    reduce_frequent_words: bool,
 ) -> TopicLevel:
     ids, counts = class_counts(terms.counts, labels)
-    keywords = top_terms(ctfidf(counts), terms.vocabulary, n_words)
+    scores = ctfidf(counts, reduce_frequent_words=reduce_frequent_words)
+    keywords = top_terms(scores, terms.vocabulary, n_words)
     sizes = np.bincount(labels + 1, minlength=int(labels.max()) + 2)
+    centres = cluster_centres(layout, labels) if layout is not None else {}
     topics: list[Topic] = []
     for cluster, words in zip(ids.tolist(), keywords, strict=True):
         members = labels == cluster
@@ -157,9 +164,7 @@ def _name_level(
                 name=title,
                 keywords=tuple(words),
                 size=int(sizes[cluster + 1]),
-                centre=cluster_centre(layout[members])
-                if layout is not None and cluster >= 0
-                else None,
+                centre=centres.get(int(cluster)),
                 parent=None
                 if parent is None or cluster < 0
                 else int(np.bincount(parent[members] + 1).argmax() - 1),

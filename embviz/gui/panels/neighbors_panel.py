@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from embviz.core.ann import SUGGESTED_MIN_ROWS, ApproximateIndex, build_task
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
+from embviz.core.health.hubness import hub_markers
 from embviz.core.neighbors import MAX_K, METRICS, NeighborResult, index_for
 from embviz.core.overlay import Overlay
 from embviz.core.tasks import as_task
@@ -157,10 +158,11 @@ class NeighborsPanel(QWidget):
         if searched is not eset:
             result = _on_map(result, eset, searched)  # whole-file rows -> map rows (or -1)
             self.result = result
+        hubs = hub_markers(eset, result.rows)  # "· hub (k-occ 57)" after a health report
         fill(
             self.results,
             [
-                [i + 1, label if row >= 0 else f"{label} (not on the map)", float(s)]
+                [i + 1, (label if row >= 0 else f"{label} (not on the map)") + hubs[i], float(s)]
                 for i, (label, s, row) in enumerate(
                     zip(result.labels, result.scores, result.rows, strict=True)
                 )

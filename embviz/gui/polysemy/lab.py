@@ -61,6 +61,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.columns: dict[str, WordColumn] = {}
         self.layouts = LabLayouts()  # the maps, kept with the data they show
         self.gl_problem: str | None = None  # why 3-D cannot be shown here, once asked
+        self._init_aligned()
         self._build()
         for keys in (QKeySequence(Qt.Key.Key_Escape), QKeySequence("Ctrl+W")):
             QShortcut(keys, self, self.close)
@@ -87,6 +88,13 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.dims_box.currentIndexChanged.connect(
             lambda _: self.set_dims(self.dims_box.currentData())
         )
+        self.aligned_box = qw.QCheckBox("Aligned across layers")
+        self.aligned_box.setChecked(True)
+        self.aligned_box.setToolTip(
+            "2-D maps of all layers computed at once and aligned layer to layer (PCA and t-SNE: "
+            "Procrustes; UMAP: AlignedUMAP), so the layer slider moves the points"
+        )
+        self.aligned_box.toggled.connect(lambda _: self.show_layer())
         self.run_button = qw.QPushButton("Run")
         self.run_button.clicked.connect(self.run)
         self.cancel_button = qw.QPushButton("Cancel")
@@ -99,7 +107,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         top = qw.QHBoxLayout()
         for label, widget in (("Words:", self.words_edit), ("Model:", self.model_edit),
                               ("Pieces:", self.pooling_box), ("Map:", self.method_box),
-                              ("", self.dims_box)):  # fmt: skip
+                              ("", self.dims_box), ("", self.aligned_box)):  # fmt: skip
             if label:
                 top.addWidget(qw.QLabel(label))
             top.addWidget(widget, 3 if widget is self.words_edit else 0)
@@ -249,6 +257,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
 
     def cancel(self) -> None:
         self.window_.runner.cancel(CHANNEL)
+        self.cancel_aligned()
         self.cancel_button.setEnabled(False)
         self._say("Cancelled; what was shown stays.")
 
@@ -269,6 +278,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         self.progress.setValue(1000)
         self.results = {w: r for w, r in results.items() if isinstance(r, PolysemyResult)}
         self.layouts.reset(self.results)
+        self.reset_aligned()
         self.progress.setRange(0, 1000)
         report = []
         for word, result in results.items():

@@ -4,7 +4,8 @@ Each word's occurrence vectors at one layer become a small :class:`EmbeddingSet`
 and layer, made when first asked for); a finished map is stored in that set's derived cache under
 the same key as any projection (method, parameters, dims) and only if the set is still the one
 at that version. New results make new sets, so a map of older vectors can never be found again,
-and a map that arrives late for a replaced result is refused. Qt-free.
+and a map that arrives late for a replaced result is refused. Maps aligned across layers (every
+layer at once) are kept per word and method with the same rule. Qt-free.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ class LabLayouts:
     def __init__(self) -> None:
         self._results: dict[str, PolysemyResult] = {}
         self._sets: dict[tuple[str, int], EmbeddingSet] = {}
+        self._aligned: dict[tuple[str, str], dict[int, PolysemyMap]] = {}  # every layer's map
 
     def reset(self, results: dict[str, PolysemyResult]) -> None:
         """New results: every map made so far belongs to data that is no longer shown."""
         self._results = dict(results)
         self._sets = {}
+        self._aligned = {}
 
     def layer_set(self, word: str, layer: int) -> EmbeddingSet | None:
         """The occurrences of ``word`` at ``layer`` as a set (None when not measured)."""
@@ -63,3 +66,18 @@ class LabLayouts:
             return False
         key = (KIND, *projection_key(shown.method, params, shown.dims))
         return eset.store_derived(key, shown, version=version)
+
+    # maps aligned across layers (one computation gives every layer) ---------------------------
+    def aligned(self, word: str, method: str) -> dict[int, PolysemyMap] | None:
+        """Every layer's map of ``word`` by ``method``, aligned across layers (None: not yet)."""
+        return self._aligned.get((word, method))
+
+    def keep_aligned(
+        self, word: str, method: str, result: PolysemyResult, maps: dict[int, PolysemyMap]
+    ) -> bool:
+        """Keep ``maps``, computed from ``result``; False when the result was replaced meanwhile
+        (the caller must not draw them)."""
+        if self._results.get(word) is not result:
+            return False
+        self._aligned[(word, method)] = maps
+        return True

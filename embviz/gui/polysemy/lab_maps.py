@@ -15,6 +15,7 @@ from superqt import QLabeledSlider
 
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.polysemy import PolysemyMap, PolysemyResult
+from embviz.gui.polysemy.lab_aligned import LabAligned
 from embviz.gui.polysemy.lab_layouts import LabLayouts
 from embviz.gui.polysemy.word_column import WordColumn
 from embviz.reduce.base import Reducer
@@ -23,8 +24,8 @@ from embviz.reduce.params import as_dict
 CHANNEL = "polysemy"
 
 
-class LabMaps:
-    """Mixed into ``PolysemyLab``: needs ``results``, ``columns``, ``layouts``, ``gl_problem``,
+class LabMaps(LabAligned):
+    """Mixed into ``PolysemyLab`` (aligned layers from ``LabAligned``): needs ``results``, ``columns``, ``layouts``, ``gl_problem``,
     ``slider``, ``method_box``, ``dims_box``, ``window_``, ``_say`` and ``_on_error``."""
 
     results: dict[str, PolysemyResult]
@@ -66,6 +67,11 @@ class LabMaps:
         from embviz.core.polysemy import map_task
 
         layer, method, dims = self.slider.value(), self.method_box.currentData(), self.dims()
+        if self.aligned_on():  # every layer's map at once; the slider moves the points
+            for word in self.results:
+                if not self.show_aligned(word, layer, method):
+                    self.columns[word].show_layer(layer, None)
+            return
         reducer, params = _reducer(method)
         for word, result in self.results.items():
             column = self.columns[word]
@@ -95,6 +101,8 @@ class LabMaps:
         """Keep a finished map, and draw it if it is still what the column should show."""
         if not self.layouts.keep(eset, version, params, shown):
             return  # made from results that were replaced meanwhile
+        if self.aligned_on():
+            return  # kept for later; the aligned maps are shown now
         layer, method, dims = self.slider.value(), self.method_box.currentData(), self.dims()
         if self.layouts.layer_set(word, layer) is eset and (method, dims) == (
             shown.method,
@@ -105,12 +113,19 @@ class LabMaps:
     def shown_map(self, word: str) -> PolysemyMap | None:
         """The map kept for ``word`` at the slider's layer, method and dims (None: not yet)."""
         method = self.method_box.currentData()
+        if self.aligned_on():
+            aligned = self.layouts.aligned(word, method)
+            return None if aligned is None else aligned.get(self.slider.value())
         params = as_dict(_reducer(method)[1])
         return self.layouts.get(word, self.slider.value(), method, params, self.dims())
 
     def map_ready(self) -> bool:
         """Every measured word is drawn at the slider's layer (tests wait on this)."""
-        return bool(self.results) and all(self.shown_map(w) is not None for w in self.results)
+        return (
+            bool(self.results)
+            and all(self.shown_map(w) is not None for w in self.results)
+            and not self.animating()
+        )
 
 
 def _reducer(method: str) -> tuple[Reducer, Any]:

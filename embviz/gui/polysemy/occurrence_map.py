@@ -72,6 +72,7 @@ class OccurrenceMap(QStackedWidget):
         self.addWidget(self.map)
         self.setMinimumHeight(200)
         self._xy = np.empty((0, 2))  # what is drawn (occurrences and the star), for fitting
+        self._brushes: list = []  # the occurrences' brushes, as last drawn
         self._moved = self._fitting = False
         vb = self.map.getPlotItem().vb
         vb.sigResized.connect(self._refit_unless_moved)
@@ -105,8 +106,19 @@ class OccurrenceMap(QStackedWidget):
         self.marker_item.setVisible(False)
         self.marker_label.setVisible(False)
 
-    def draw(self, layer: int, shown: PolysemyMap, groups: list[str], colours: dict) -> None:
-        """Draw ``shown`` (2-D or 3-D) coloured by ``groups``; ``colours``: group -> rgb."""
+    def draw(
+        self,
+        layer: int,
+        shown: PolysemyMap,
+        groups: list[str],
+        colours: dict,
+        extent: np.ndarray | None = None,
+    ) -> None:
+        """Draw ``shown`` (2-D or 3-D) coloured by ``groups``; ``colours``: group -> rgb.
+
+        ``extent``: the points the view should fit (every layer's, when the layers are aligned:
+        the view then stays put while the slider moves the points; a view the person zoomed or
+        panned is kept). None: fit ``shown``."""
         self.marker = shown.marker
         if shown.dims == 3:
             if self.view3d is not None:
@@ -114,9 +126,10 @@ class OccurrenceMap(QStackedWidget):
                 self.view3d.set_map(shown.coords, tips, groups, colours)
                 self.view3d.set_marker(shown.marker)
             return
+        self._brushes = [pg.mkBrush(*colours[g], 220) for g in groups]
         self.scatter.setData(
             pos=np.asarray(shown.coords, dtype=float)[:, :2],
-            brush=[pg.mkBrush(*colours[g], 220) for g in groups],
+            brush=self._brushes,
             pen=pg.mkPen("#333", width=0.6),
             data=list(range(len(groups))),
         )
@@ -136,11 +149,34 @@ class OccurrenceMap(QStackedWidget):
             )
             self.legend.addItem(sample, title)
         self.map.getPlotItem().setTitle(f"occurrences at layer {layer}", color="#222", size="10pt")
+        if extent is not None:
+            xy = np.asarray(extent, dtype=float)[:, :2]
+            same = self._xy.shape == xy.shape and bool(np.array_equal(self._xy, xy))
+            self._xy = xy[np.isfinite(xy).all(axis=1)]
+            if same and self._moved:
+                return  # the same aligned maps: the person's view stays
+            self._moved = False
+            self.fit()
+            return
         xy = np.asarray(shown.coords, dtype=float)[:, :2]
         if marker is not None:
             xy = np.vstack([xy, np.asarray(marker.position, dtype=float)[None, :2]])
         self._xy, self._moved = xy[np.isfinite(xy).all(axis=1)], False
         self.fit()
+
+    def move_points(self, coords: np.ndarray, marker_position: np.ndarray | None) -> None:
+        """Put the drawn points (and the star) at ``coords``: a frame of a move between layers,
+        in the colours of the last :meth:`draw` (nothing else changes)."""
+        xy = np.asarray(coords, dtype=float)[:, :2]
+        if len(xy) != len(self._brushes):
+            return
+        self.scatter.setData(
+            pos=xy, brush=self._brushes, pen=pg.mkPen("#333", width=0.6), data=list(range(len(xy)))
+        )
+        if marker_position is not None and self.marker_item.isVisible():
+            x, y = (float(v) for v in np.asarray(marker_position)[:2])
+            self.marker_item.setData(pos=[(x, y)], data=["static"])
+            self.marker_label.setPos(x, y)
 
     def _on_moved(self, *_args) -> None:
         if not self._fitting:

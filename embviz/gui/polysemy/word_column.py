@@ -142,8 +142,21 @@ class WordColumn(QWidget):
             if len(view3d.coords) == len(self.result.occurrences):  # the 3-D map of this result
                 view3d.set_hits(self.hits)
 
-    def show_layer(self, layer: int, shown: PolysemyMap | None) -> None:
-        """Draw ``layer``; its map ``shown`` may come later (None keeps the old map)."""
+    def move_to(self, coords: np.ndarray, marker_position: np.ndarray | None) -> None:
+        """A frame of the points moving between two aligned layers (rings follow them)."""
+        self.occurrence_map.move_points(coords, marker_position)
+        self._coords2d = np.asarray(coords, dtype=float)
+        self._draw_hits()
+
+    def drawn_coords(self) -> np.ndarray | None:
+        """The 2-D coordinates drawn now (None: no 2-D map yet)."""
+        return self._coords2d
+
+    def show_layer(
+        self, layer: int, shown: PolysemyMap | None, extent: np.ndarray | None = None
+    ) -> None:
+        """Draw ``layer``; its map ``shown`` may come later (None keeps the old map).
+        ``extent``: the points to fit (see ``OccurrenceMap.draw``)."""
         if self.result is None or layer not in self.result.layers:
             return
         self.layer = layer
@@ -152,7 +165,7 @@ class WordColumn(QWidget):
         names = list(dict.fromkeys(groups))
         colours = {g: hex_to_rgb(QUALITATIVE[i % len(QUALITATIVE)]) for i, g in enumerate(names)}
         if shown is not None:
-            self.occurrence_map.draw(layer, shown, groups, colours)
+            self.occurrence_map.draw(layer, shown, groups, colours, extent)
             if shown.dims == 2:
                 self._coords2d = np.asarray(shown.coords, dtype=float)
             self._draw_hits()

@@ -33,6 +33,7 @@ class LabelLayer:
         self.fill = (255, 255, 255)
         self.dot_radius = 4.0  # px: the largest dot drawn (a search hit); labels keep clear of it
         self.aside = -1  # the hovered row, whose own label steps aside for the hover label
+        self.landmarks_on = True  # off while topic names label the map (topic_layer)
 
     def set_font_size(self, size: int) -> None:
         self.font_size = int(size)
@@ -109,6 +110,8 @@ class LabelLayer:
         )
         if shown is not None:
             candidates = shown[candidates]
+        if not self.landmarks_on:
+            candidates = candidates[:0]
         candidates = np.setdiff1d(candidates, focus)
         rows = np.concatenate([focus, candidates]).astype(np.int64)
         metrics = QFontMetricsF(self._font(True))

@@ -22,6 +22,8 @@ from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
+from embviz.gui.views.topic_layer import TopicLayer
+from embviz.reduce.registry import reducers
 
 if TYPE_CHECKING:
     from embviz.gui.views.scatter3d import Scatter3DView
@@ -63,17 +65,23 @@ class MapController:
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
+        self.topic_layer = TopicLayer(self.view)  # names and contours from the topic columns
+        state.columns_changed.connect(lambda _eset: self._draw_topics())
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
         state.selection_changed.connect(lambda rows: self._each("set_selection", rows))
         state.search_changed.connect(lambda _r: self._each("set_hits", self._hits()))
         state.overlays_changed.connect(self._on_overlays)
         state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
+        state.colour_changed.connect(lambda _c: self.topic_layer.place())  # names avoid a legend
         state.quality_changed.connect(self._on_quality)
         state.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
+        state.filter_changed.connect(lambda _m: self._each_filter())
         window.projector.layoutCached.connect(self._on_layout_cached)
         self.view.selectionDrawn.connect(self.select_rows)
         self.view.pointClicked.connect(self._on_clicked)
+        self.view.pointHovered.connect(self._on_hovered)
+        self.session.hovered.connect(self._on_linked_hover)
         self.set_theme(self.theme)
         self._draw()
 
@@ -126,11 +134,19 @@ class MapController:
             self.view.set_points(None, [])
         else:
             self.view.set_points(
-                projection.coords, eset.labels, projection.axis_titles, forming=projection.partial
+                projection.coords,
+                eset.labels,
+                projection.axis_titles,
+                keep_view=bool(projection.info.get("keep_view")),  # frames of a played sequence
+                forming=projection.partial,
             )
             self._restore_state(self.view)
+        self._draw_topics()
         if self.view3d is not None:
             self._fill_3d()
+
+    def _draw_topics(self) -> None:
+        self.topic_layer.show(self.state.eset, self.state.projection)
 
     def _fill_3d(self) -> None:
         eset, projection = self.state.eset, self.state.projection
@@ -145,7 +161,8 @@ class MapController:
             else cached_projection(eset, projection.method, projection.params, 3)
         )
         coords = three.coords if three is not None else None
-        if coords is None and eset.dims >= 3 and not projection.partial:
+        known = projection.method in reducers  # an aligned layout has no 3-D counterpart
+        if coords is None and eset.dims >= 3 and not projection.partial and known:
             asked = ("asked-3d", *projection_key(projection.method, projection.params, 3))
             if eset.peek_derived(asked) is None:
                 eset.store_derived(asked, True, version=eset.version)
@@ -170,6 +187,8 @@ class MapController:
         view.set_selection(state.selection)
         if hasattr(view, "set_overlays"):
             view.set_overlays(state.overlays)
+        if hasattr(view, "set_filter"):  # the 2-D map fades rows a filter leaves out
+            view.set_filter(state.filter_mask)
         view.set_point_size(self.view.point_size)
         view.set_opacity(self.view.opacity)
 
@@ -194,9 +213,36 @@ class MapController:
             rows = np.setdiff1d(current, rows)
         self.state.select(rows)
 
+    def _each_filter(self) -> None:
+        if self._drawn_here():
+            for view in self.views():
+                if hasattr(view, "set_filter"):
+                    view.set_filter(self.state.filter_mask)
+
     def _on_clicked(self, row: int) -> None:
         if self.view.map_box.tool == "pan" or row >= 0:
             self.state.select([] if row < 0 else [row])
+
+    # hover, linked by label ----------------------------------------------------------------
+    def _on_hovered(self, row: int) -> None:
+        eset = self.state.eset
+        inside = self._drawn_here() and eset is not None and 0 <= row < len(eset)
+        self.session.hover(self.state, eset.labels[row] if inside and eset is not None else None)
+
+    def _on_linked_hover(self, source: ViewState, label: str | None) -> None:
+        """Another map's pointer rests on ``label``: mark it here too (while linked)."""
+        eset = self.state.eset
+        if source is self.state or not self._drawn_here() or eset is None:
+            return
+        row = -1
+        if label is not None and self.session.link_selection:
+            found = [x for x in self.session.counterparts(source, self.state, [label]) if x in eset]
+            row = eset.index_of(found[0]) if found else -1
+        self.view.show_linked_hover(row)
+
+    def detach(self) -> None:
+        """This map closes: it no longer follows the model's hover."""
+        self.session.hovered.disconnect(self._on_linked_hover)
 
     def set_tool(self, tool: str) -> None:
         for controller in [self, *self.siblings]:
@@ -251,3 +297,4 @@ class MapController:
             controller.theme = name
             for view in controller.views():
                 view.set_theme(name)
+            controller.topic_layer.set_colours(THEMES[name].text, THEMES[name].background)

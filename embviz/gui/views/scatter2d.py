@@ -16,9 +16,11 @@ from PySide6.QtGui import QColor
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.core.picking import PointIndex, simplify_path
+from embviz.gui.views.arrow_layer import ArrowItem
 from embviz.gui.views.labels2d import LabelLayer
 from embviz.gui.views.legend import Legend
 from embviz.gui.views.map_viewbox import MapViewBox
+from embviz.gui.views.marks2d import MarkLayer
 from embviz.gui.views.point_layer import PointCloudItem
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -27,6 +29,9 @@ MAX_RINGS = 500
 MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks hide while moving
 SETTLE_MS = 120  # after the last pan/zoom step, draw every point again
 EMPTY = np.empty(0, dtype=np.int64)
+# Rows a filter leaves out stay on the map, faded: the map keeps its shape, so a person sees where
+# the rows that pass sit among the rest (as cross-filtering atlases do). They are not picked.
+FADED_OPACITY = 0.08
 
 
 class ScatterView(pg.PlotWidget):
@@ -43,16 +48,18 @@ class ScatterView(pg.PlotWidget):
         for axis in ("left", "bottom"):
             self.plotItem.getAxis(axis).enableAutoSIPrefix(False)
         self.cloud = PointCloudItem(5, 0.7)
+        self.faded_cloud = PointCloudItem(5, FADED_OPACITY)  # rows a filter leaves out
         self.hit_cloud = PointCloudItem(8, 0.95)
         self.selected_cloud = PointCloudItem(7, 0.95)
         self.rings = pg.ScatterPlotItem(pxMode=True, size=14, brush=None)
         self.hover_marker = pg.ScatterPlotItem(pxMode=True, size=12, brush=None)
         self.overlay_lines: dict[str, pg.PlotDataItem] = {}  # one per panel, in its colour
+        self.overlay_arrows: dict[str, ArrowItem] = {}  # the same, for overlays with arrows
         self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
         # drawing order; overlay lines (one item per panel, added later) sit at 4
         layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings)
-        items = (*layers, self.overlay_points, self.hover_marker)
-        for item, z in zip(items, (0, 1, 2, 3, 5, 6), strict=True):
+        items = (*layers, self.overlay_points, self.hover_marker, self.faded_cloud)
+        for item, z in zip(items, (0, 1, 2, 3, 5, 6, -1), strict=True):
             item.setZValue(z)
             self.addItem(item)
         self.hover_text = pg.TextItem("", anchor=(0, 1))
@@ -60,6 +67,7 @@ class ScatterView(pg.PlotWidget):
         self.hover_text.hide()
         self.addItem(self.hover_text, ignoreBounds=True)
         self.label_layer = LabelLayer(self.plotItem)
+        self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
         self.labels: list[str] = []
@@ -67,8 +75,9 @@ class ScatterView(pg.PlotWidget):
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
-        self.hovered_row = -1
+        self.hovered_row = self.linked_row = -1
         self.hit_rows = self.selected_rows = self.overlay_rows = EMPTY
+        self.filter_mask: np.ndarray | None = None  # rows passing the view's filters
         self.overlays: dict = {}
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.viewport().installEventFilter(self)  # the pointer leaving the map ends the hover
@@ -118,7 +127,7 @@ class ScatterView(pg.PlotWidget):
         self.index = PointIndex(self.coords, background=True)
         self.colouring = single_colour(len(self.coords), self.theme.point)
         self.legend.show_colouring(None)
-        self.hovered_row = self.label_layer.aside = -1
+        self.hovered_row = self.linked_row = self.label_layer.aside = -1
         self.hover_marker.clear()
         self.hover_text.hide()
         self.plotItem.setLabel("bottom", axis_titles[0])
@@ -126,6 +135,7 @@ class ScatterView(pg.PlotWidget):
         self.hit_rows = self.selected_rows = EMPTY
         self.rings.clear()  # the old layout's rings would stretch the range to fit
         self.isolated = False
+        self.filter_mask = None
         self.set_overlays({})
         self._draw_layers()
         if not keep_view and not (follow and self.moved_by_person):
@@ -154,12 +164,32 @@ class ScatterView(pg.PlotWidget):
             self.moved_by_person = True
 
     def shown_rows(self) -> np.ndarray | None:
-        """Rows drawn (None: all of them); isolating the selection draws only it."""
-        return self.selected_rows if self.isolated else None
+        """Rows drawn in full (None: all of them); isolating the selection draws only it, a
+        filter only the rows passing it."""
+        shown = self.selected_rows if self.isolated else None
+        if self.filter_mask is not None:
+            passing = np.flatnonzero(self.filter_mask)
+            shown = passing if shown is None else np.intersect1d(shown, passing)
+        return shown
+
+    def faded_rows(self) -> np.ndarray:
+        """Rows a filter leaves out (drawn faded, not picked)."""
+        if self.filter_mask is None:
+            return EMPTY
+        out = np.flatnonzero(~self.filter_mask)
+        return np.intersect1d(out, self.selected_rows) if self.isolated else out
+
+    def set_filter(self, mask: np.ndarray | None) -> None:
+        """Draw only the rows where ``mask`` is True in full; the others faded."""
+        mask = None if mask is None else np.asarray(mask, dtype=bool)
+        self.filter_mask = mask if mask is not None and mask.shape == (len(self.coords),) else None
+        self._draw_layers()
+        self._update_labels()
 
     def _draw_layers(self) -> None:
         shown = self.shown_rows()
         self.cloud.set_points(self.coords, shown)
+        self.faded_cloud.set_points(self.coords, self.faded_rows())
         hits = self.hit_rows if shown is None else np.intersect1d(self.hit_rows, shown)
         self.hit_cloud.set_points(self.coords, hits)
         self.selected_cloud.set_points(self.coords, self.selected_rows)
@@ -168,6 +198,7 @@ class ScatterView(pg.PlotWidget):
     def _recolour(self) -> None:
         c = self.colouring
         self.cloud.set_colours(c.codes, c.table)
+        self.faded_cloud.set_colours(c.codes, c.table)
         if c.kind == "single":
             self.hit_cloud.set_colours(
                 np.zeros(len(self.coords), np.uint8), np.array([self.theme.hit], np.uint8)
@@ -182,6 +213,7 @@ class ScatterView(pg.PlotWidget):
     def _restyle(self) -> None:
         dim = 0.25 if self.hit_rows.size else 1.0
         self.cloud.set_style(self.point_size, self.opacity * dim)
+        self.faded_cloud.set_style(self.point_size, FADED_OPACITY)
         self.hit_cloud.set_style(self.point_size + 3, min(1.0, self.opacity + 0.3))
         self.selected_cloud.set_style(self.point_size + 2, 0.95)
         self.rings.setSize(self.point_size + 9)
@@ -237,6 +269,7 @@ class ScatterView(pg.PlotWidget):
         n = len(self.coords)
         for name in [name for name in self.overlay_lines if name not in self.overlays]:
             self.removeItem(self.overlay_lines.pop(name))
+        self._draw_arrows()
         rows, brushes = [], []
         for name, overlay in self.overlays.items():
             edges = [(a, b) for a, b in overlay.edges if 0 <= a < n and 0 <= b < n]
@@ -255,7 +288,21 @@ class ScatterView(pg.PlotWidget):
         self.overlay_rows = np.asarray(rows, dtype=np.int64)
         xy = self.coords[self.overlay_rows]
         self.overlay_points.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes)
+        self.marks.draw(self.overlays, self.theme.text, self.theme.label_fill)
         self._update_labels()
+
+    def _draw_arrows(self) -> None:
+        """Each overlay's arrows (positions, not rows) in one arrow layer of its colour."""
+        wanted = {name: o for name, o in self.overlays.items() if len(o.arrows)}
+        for name in [name for name in self.overlay_arrows if name not in wanted]:
+            self.removeItem(self.overlay_arrows.pop(name))
+        for name, overlay in wanted.items():
+            item = self.overlay_arrows.get(name)
+            if item is None:
+                item = self.overlay_arrows[name] = ArrowItem()
+                item.setZValue(4)
+                self.addItem(item, ignoreBounds=True)
+            item.set_arrows(overlay.arrows, overlay.colour)
 
     def centre_on(self, rows: np.ndarray) -> None:
         if len(rows) == 0 or not len(self.coords):
@@ -294,6 +341,8 @@ class ScatterView(pg.PlotWidget):
         row = self.index.nearest(point.x(), point.y(), radius)
         if row is None or (self.isolated and not np.isin(row, self.selected_rows)):
             return -1
+        if self.filter_mask is not None and not self.filter_mask[row]:
+            return -1  # faded: left out by a filter
         return row
 
     def rows_in_shape(self, kind: str, shape: np.ndarray) -> np.ndarray:
@@ -324,18 +373,36 @@ class ScatterView(pg.PlotWidget):
             self.clear_hover()
             return
         self.hovered_row = row
-        label = self.labels[row]
+        self.linked_row = -1
+        self._mark_hover(row)
+        self.setToolTip(self.labels[row])  # the same text, for tests and accessibility
+        self.pointHovered.emit(row)
+
+    def _mark_hover(self, row: int) -> None:
+        """Ring ``row`` and name it beside its dot."""
         x, y = self.coords[row]
         self.hover_marker.setData(x=[x], y=[y])
-        self.hover_text.setText(label, color=QColor(*self.theme.text))
+        self.hover_text.setText(self.labels[row], color=QColor(*self.theme.text))
         # the box's lower-left corner just beyond the hover ring, not over the dot
         px, py = self.plotItem.vb.viewPixelSize()
         reach = (self.point_size + 9) / 2 + 1
         self.hover_text.setPos(float(x) + reach * 0.7 * px, float(y) + reach * 0.7 * py)
         self.hover_text.show()
         self.label_layer.step_aside(row)  # one label: the hover label, not two
-        self.setToolTip(label)  # the same text, for tests and accessibility; never a pop-up
-        self.pointHovered.emit(row)
+
+    def show_linked_hover(self, row: int) -> None:
+        """The word the pointer rests on in another map, ringed and named here (-1: none).
+        The pointer's own hover in this map comes first; nothing is emitted."""
+        if self.hovered_row >= 0:
+            return
+        if 0 <= row < len(self.coords):
+            self.linked_row = row
+            self._mark_hover(row)
+        elif self.linked_row >= 0:
+            self.linked_row = -1
+            self.hover_marker.clear()
+            self.hover_text.hide()
+            self.label_layer.step_aside(-1)
 
     def _on_pointer_rest(self) -> None:
         if self.plotItem is None:  # closed meanwhile (pyqtgraph drops its plot item on close)
@@ -386,7 +453,7 @@ class ScatterView(pg.PlotWidget):
     # level of detail while moving ----------------------------------------------------------
     def _moving(self, *_args) -> None:
         """While the view moves, big layers draw a subsample and landmark words wait."""
-        for layer in (self.cloud, self.hit_cloud, self.selected_cloud):
+        for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = True
         if len(self.coords) > MOVING_LABELS_LIMIT:
             for item in self.label_layer.landmark_items:
@@ -394,9 +461,11 @@ class ScatterView(pg.PlotWidget):
         self._settle.start()
 
     def _settled(self) -> None:
-        for layer in (self.cloud, self.hit_cloud, self.selected_cloud):
+        for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = False
             layer.update()
+        if self.index is None:  # points moved frame by frame (point_motion): pick them again
+            self.index = PointIndex(self.coords, background=True)
         self._update_labels()
 
     # labels -------------------------------------------------------------------------------
