@@ -110,7 +110,7 @@ def test_open_embed_and_search_equals_sentence_transformers(window, qtbot, revie
     near = expected[:PLACE_NEIGHBOURS]
     weights = np.clip(cosine[near], 0, None)
     place = (weights[:, None] * view.coords[near]).sum(axis=0) / weights.sum()
-    star = view.overlay_marks.getData()
+    star = view.marks.star.getData()
     np.testing.assert_allclose([star[0][0], star[1][0]], place, rtol=1e-4, atol=1e-4)
     # clicking a result selects that document, and the side panel shows its full text
     search.results.cellClicked.emit(0, 1)

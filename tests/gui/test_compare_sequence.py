@@ -56,6 +56,7 @@ def test_the_slider_moves_the_points_to_each_steps_layout_and_play_advances(wind
         qtbot.waitUntil(lambda: player.shown_step == step, timeout=5000)
         qtbot.wait(200)  # the labels' placement follows the last frame
         assert np.allclose(view.coords, expected[step], atol=1e-4)
+        assert view.index is not None  # picking works again once the points rest
         pixels = np.array([pixel_of(window, view, xy) for xy in expected[step]])
         alone = isolated(pixels, 9.0)
         assert len(alone) >= 20
@@ -74,6 +75,14 @@ def test_the_slider_moves_the_points_to_each_steps_layout_and_play_advances(wind
     share = np.sum((mid - expected[0]) * move) / np.sum(move * move)
     assert 0.0 < share < 1.0
     assert np.allclose(mid, expected[0] + share * move, atol=1e-3)
+    player._glide.stop()  # hold this frame: its dots are drawn where they are on their way
+    qtbot.wait(50)
+    pixels = np.array([pixel_of(window, view, xy) for xy in mid])
+    alone = isolated(pixels, 10.0)
+    found = find_dots(window.grab(), LIGHT.point, LIGHT.background, data_area(window, view))
+    _, distance = match(found, pixels[alone])
+    assert np.median(distance) <= 0.5 and distance.max() <= 2.0
+    player._glide.start()
     check_dots(2)
     player.slider.setValue(1)
     check_dots(1)

@@ -31,9 +31,11 @@ from embviz.gui.errors import show_error
 from embviz.gui.panels.compare_layout import JOINT, METHOD_TITLES
 from embviz.gui.panels.compare_maps import map_of
 from embviz.gui.panels.compare_player import SequencePlayer
+from embviz.gui.views.point_motion import move_points
 from embviz.models.epoch_snapshots import snapshots_of
 
 CHANNEL = "compare-sequence"
+METHOD = "aligned-sequence"  # the projection method of a sequence's steps
 
 
 def steps_on(shown: EmbeddingSet, sets: list[EmbeddingSet], layouts: list[np.ndarray]):
@@ -255,6 +257,8 @@ class SequenceTab(QWidget):
         controller.view.plotItem.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.04)
 
     def show_frame(self, coords: np.ndarray, step: int) -> None:
+        """A step's layout becomes the map's layout; a frame between steps only moves the
+        points drawn (the model keeps the step's layout meanwhile)."""
         eset, view = self.shown, self.view
         if eset is None or view is None or view not in self.session.views or view.eset is not eset:
             self.player.stop()
@@ -263,7 +267,12 @@ class SequenceTab(QWidget):
             self.player.stop()
             self.status.setText(f"{eset.name}'s vectors changed; lay the sequence out again.")
             return
+        controller = map_of(self.window_, view)
+        shown = view.projection
+        if step < 0 and controller is not None and shown is not None and shown.method == METHOD:
+            move_points(controller.view, coords)
+            return
         titles = (f"{self.method_title} 1 (aligned)", f"{self.method_title} 2 (aligned)")
         info = {"keep_view": True, "axis_titles": titles}  # _fit framed every step at once
-        projection = Projection(coords, "aligned-sequence", {"step": step}, info)
+        projection = Projection(coords, METHOD, {"step": step}, info)
         view.set_projection(projection, eset.version)

@@ -13,6 +13,12 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from embviz.core.corpus import (
+    CLUSTER_COLUMN,
+    CLUSTER_LABEL_COLUMN,
+    FINE_CLUSTER_COLUMN,
+    FINE_CLUSTER_LABEL_COLUMN,
+)
 from embviz.core.dataset import EmbeddingSet
 from embviz.gui.document_model import cell_text
 
@@ -58,9 +64,10 @@ class DocumentTextPanel(QWidget):
             self.show_row(-1)
 
     def _on_hover(self, view, label: str | None) -> None:
-        """The pointer rests on ``label`` in a map or the table (None: it left every point)."""
+        """The pointer rests on ``label`` in a map or the table (None: it left every point); a
+        map beside showing another set names its documents by the same labels."""
         eset = self.session.current
-        if view is not self.session.active or eset is None:
+        if eset is None:
             return
         row = eset.index_of(label) if label is not None and label in eset else -1
         self.show_row(row if row >= 0 else self.pinned)
@@ -89,9 +96,13 @@ class DocumentTextPanel(QWidget):
 
 def _details_html(eset: EmbeddingSet, row: int, text_column: str | None) -> str:
     lines = []
+    ids_named = {
+        CLUSTER_COLUMN: CLUSTER_LABEL_COLUMN,
+        FINE_CLUSTER_COLUMN: FINE_CLUSTER_LABEL_COLUMN,
+    }
     for column, values in eset.metadata.items():
-        if column == text_column:
-            continue
+        if column == text_column or ids_named.get(column) in eset.metadata:
+            continue  # the text is below; a cluster's number says less than its name
         value = cell_text(values[row], 80)
         if value:
             lines.append(f"<b>{html.escape(column)}</b>: {html.escape(value)}")

@@ -9,6 +9,7 @@ button each) and tables show them. The bias tab holds concept axes and WEAT.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt
@@ -105,8 +106,11 @@ class HealthReportWidget(QWidget):
         if eset is None:
             self.status.setText("Open a set first.")
             return
+        reduce = self.reduction.isChecked()
         options = HealthOptions(
-            k=self.k.value(), hub_reduction=("csls", "mp") if self.reduction.isChecked() else ()
+            k=self.k.value(),
+            hub_reduction=("csls", "mp") if reduce else (),
+            analogies=(questions_words() or None) if reduce else None,
         )
         version = eset.version
         self.run_button.setEnabled(False)
@@ -148,11 +152,19 @@ class HealthReportWidget(QWidget):
         if eset not in self.session.sets or eset.version[:2] != version[:2]:
             return  # the set was closed, or its vectors changed, while the report ran
         self.report = report
-        rows = [tuple(row) for row in report.explanations()]
+        rows: list[tuple[str, str, str]] = list(report.explanations())
         if report.hub_reduction:
             for method, skew in report.hub_reduction["skewness"].items():
                 rows.append((f"Skewness with {method.upper()}", f"{skew:.2f}",
                              "hubness after hub reduction (lower: more even lists)"))  # fmt: skip
+            analogy = report.hub_reduction.get("analogy", {})
+            for method in ("cosine", "csls", "mp"):
+                if method in analogy:
+                    acc = analogy[method]
+                    rows.append((f"Analogies with {method} neighbours",
+                                 f"{acc['accuracy']:.1%} of {acc['total']:,}",
+                                 "questions-words.txt, 3CosAdd as gensim, first "
+                                 f"{analogy['restrict_vocab']:,} rows"))  # fmt: skip
         rows += [("Note", "", note) for note in report.notes]
         self.figures.setText(figures_html(rows))
         fill(self.hubs, [[label, n] for label, n in report.hubness.hubs])
@@ -195,6 +207,17 @@ class HealthReportWidget(QWidget):
             self.hubs.setRowCount(0)
         for column, button in self.colour_buttons.items():
             button.setEnabled(eset is not None and column in eset.metadata)
+
+
+def questions_words() -> str:
+    """gensim's bundled questions-words.txt, found without importing gensim ('' if absent)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    path = Path(spec.submodule_search_locations[0]) / "test" / "test_data" / "questions-words.txt"
+    return str(path) if path.is_file() else ""
 
 
 def figures_html(rows: list[tuple[str, str, str]]) -> str:

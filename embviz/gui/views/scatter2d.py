@@ -20,6 +20,7 @@ from embviz.gui.views.arrow_layer import ArrowItem
 from embviz.gui.views.labels2d import LabelLayer
 from embviz.gui.views.legend import Legend
 from embviz.gui.views.map_viewbox import MapViewBox
+from embviz.gui.views.marks2d import MarkLayer
 from embviz.gui.views.point_layer import PointCloudItem
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -55,20 +56,10 @@ class ScatterView(pg.PlotWidget):
         self.overlay_lines: dict[str, pg.PlotDataItem] = {}  # one per panel, in its colour
         self.overlay_arrows: dict[str, ArrowItem] = {}  # the same, for overlays with arrows
         self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
-        self.overlay_marks = pg.ScatterPlotItem(
-            pxMode=True, size=22, symbol="star", pen=pg.mkPen("k", width=1.5)
-        )
-        self.mark_texts: list[pg.TextItem] = []
         # drawing order; overlay lines (one item per panel, added later) sit at 4
         layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings)
-        items = (
-            *layers,
-            self.overlay_points,
-            self.overlay_marks,
-            self.hover_marker,
-            self.faded_cloud,
-        )
-        for item, z in zip(items, (0, 1, 2, 3, 5, 5.5, 6, -1), strict=True):
+        items = (*layers, self.overlay_points, self.hover_marker, self.faded_cloud)
+        for item, z in zip(items, (0, 1, 2, 3, 5, 6, -1), strict=True):
             item.setZValue(z)
             self.addItem(item)
         self.hover_text = pg.TextItem("", anchor=(0, 1))
@@ -76,6 +67,7 @@ class ScatterView(pg.PlotWidget):
         self.hover_text.hide()
         self.addItem(self.hover_text, ignoreBounds=True)
         self.label_layer = LabelLayer(self.plotItem)
+        self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
         self.labels: list[str] = []
@@ -296,27 +288,8 @@ class ScatterView(pg.PlotWidget):
         self.overlay_rows = np.asarray(rows, dtype=np.int64)
         xy = self.coords[self.overlay_rows]
         self.overlay_points.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes)
-        self._draw_marks()
+        self.marks.draw(self.overlays, self.theme.text, self.theme.label_fill)
         self._update_labels()
-
-    def _draw_marks(self) -> None:
-        """Overlays' free places (a query among its documents): a star and its words."""
-        for item in self.mark_texts:
-            self.removeItem(item)
-        self.mark_texts = []
-        xs, ys, brushes = [], [], []
-        for overlay in self.overlays.values():
-            for x, y, text in getattr(overlay, "marks", []):
-                xs.append(float(x))
-                ys.append(float(y))
-                brushes.append(pg.mkBrush(*overlay.colour, 255))
-                if text:
-                    item = pg.TextItem(text, anchor=(0.5, 1.3), color=QColor(*self.theme.text))
-                    item.setPos(float(x), float(y))
-                    item.setZValue(7)
-                    self.addItem(item, ignoreBounds=True)
-                    self.mark_texts.append(item)
-        self.overlay_marks.setData(x=xs, y=ys, brush=brushes)
 
     def _draw_arrows(self) -> None:
         """Each overlay's arrows (positions, not rows) in one arrow layer of its colour."""
@@ -491,6 +464,8 @@ class ScatterView(pg.PlotWidget):
         for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = False
             layer.update()
+        if self.index is None:  # points moved frame by frame (point_motion): pick them again
+            self.index = PointIndex(self.coords, background=True)
         self._update_labels()
 
     # labels -------------------------------------------------------------------------------
