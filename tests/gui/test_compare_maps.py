@@ -143,6 +143,12 @@ def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compar
     found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view_b))
     _, distance = match(found, np.array([centre.x(), centre.y()]))
     assert distance[0] <= 2.0, f"B: {word}'s dot is {distance[0]:.1f} px from the map's centre"
+    # the map beside closed: a click on a word brings B back beside A
+    window.map_area.beside[0].close_button.click()
+    qtbot.mouseClick(panel.moved.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    assert window.map_area.beside[0].state.eset is b
+    assert window.map_area.beside[0].controller.view.selected_rows.tolist() == [b.index_of(word)]
 
 
 def arrow_pixels(image, region):
