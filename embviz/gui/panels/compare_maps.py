@@ -113,7 +113,7 @@ class LinkedMaps:
             params = {"method": method, "with": other.name, "with_version": list(other.version)}
             info = {"axis_titles": titles, "aligned_with": other.name}
             coords = np.asarray(coords, np.float32)
-            made.append(Projection(coords, f"aligned-{method}", params, info))
+            made.append(Projection(coords, f"joint layout: {title}", params, info))
             # metadata added meanwhile (the comparison's columns) leaves the layout valid
             now.append(eset.version if tuple(version[:2]) == eset.version[:2] else version)
         for view in (self.view_a, self.view_b):  # a layout still running would replace it
