@@ -35,6 +35,7 @@ from embviz.core.column_filters import TEXT, column_kind, histogram, range_mask,
 from embviz.core.corpus import ROW_COLUMN
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.string_columns import as_arrow
+from embviz.core.view_state import ViewState
 from embviz.gui.document_model import TITLE, DocumentTableModel
 from embviz.gui.errors import show_error
 from embviz.gui.views.histogram_brush import HistogramBrush
@@ -53,6 +54,9 @@ class DocumentTablePanel(QWidget):
         self.model = DocumentTableModel(self)
         self.histograms: dict[str, HistogramBrush] = {}
         self._syncing = False
+        # the table's hover goes out as a view of its own, so the maps ring the row pointed at
+        # (a map does not echo its own view's hover)
+        self.hover_source = ViewState("documents table")
         self._build()
         s = self.session
         s.current_changed.connect(self._on_set)
@@ -132,14 +136,14 @@ class DocumentTablePanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if watched is self.table.viewport() and event.type() == event.Type.Leave:
-            self.session.hover(self.session.active, None)
+            self.session.hover(self.hover_source, None)
         return super().eventFilter(watched, event)
 
     def _on_entered(self, index) -> None:
         """The pointer rests on a row: the model's hover, as on the map."""
         eset = self.model.eset
         if eset is not None and index.isValid():
-            self.session.hover(self.session.active, eset.labels[self.model.set_row(index.row())])
+            self.session.hover(self.hover_source, eset.labels[self.model.set_row(index.row())])
 
     # following the model ------------------------------------------------------------------
     def _on_set(self, eset: EmbeddingSet | None) -> None:

@@ -65,7 +65,8 @@ class MapController:
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
-        self.topic_layer = TopicLayer(self.view)  # names and contours from the topic columns
+        # names and contours from the topic columns (large sets: laid out in a worker)
+        self.topic_layer = TopicLayer(self.view, window.runner, f"topic-layer-{state.uid}")
         state.columns_changed.connect(lambda _eset: self._draw_topics())
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
