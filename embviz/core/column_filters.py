@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embviz.core.string_columns import category_codes, contains, text_order
+
 NUMBER, DATE, CATEGORY, TEXT = "number", "date", "category", "text"
 MAX_BAR_CATEGORIES = 24  # bars drawn for a category column; the rest are one "(other)" bar
 CATEGORY_LIMIT = 60  # a string column with more distinct values than this is text
@@ -97,8 +99,9 @@ def histogram(values: np.ndarray, bins: int = 30) -> Histogram | None:
     if kind == TEXT:
         return None
     if kind == CATEGORY:
-        texts = np.array([as_text(v) for v in np.asarray(values).tolist()], dtype=object)
-        names, inverse, counts = np.unique(texts, return_inverse=True, return_counts=True)
+        distinct, inverse = category_codes(values)
+        counts = np.bincount(inverse, minlength=len(distinct))
+        names = np.array(distinct, dtype=object)
         order = np.lexsort((names, -counts))  # most common first, ties by name
         bar_of = np.empty(len(names), dtype=np.int64)
         bar_of[order] = np.arange(len(names))
@@ -131,14 +134,12 @@ def range_mask(values: np.ndarray, low: float, high: float) -> np.ndarray:
 def text_mask(columns: Iterable[np.ndarray], pattern: str) -> np.ndarray | None:
     """Rows where any of ``columns`` contains ``pattern`` (case-insensitive); None for an empty
     pattern (no filter)."""
-    needle = pattern.strip().casefold()
+    needle = pattern.strip()
     if not needle:
         return None
     mask: np.ndarray | None = None
     for values in columns:
-        found = np.fromiter(
-            (needle in as_text(v).casefold() for v in np.asarray(values).tolist()), dtype=bool
-        )
+        found = contains(values, needle)
         mask = found if mask is None else mask | found
     return mask
 
@@ -152,9 +153,5 @@ def sort_rows(values: np.ndarray, rows: np.ndarray, descending: bool = False) ->
         keys = np.where(missing, 0.0, -numbers if descending else numbers)
         order = np.lexsort((keys, missing))
     else:
-        cells = values.tolist()
-        texts = np.array([as_text(v).casefold() for v in cells], dtype=object)
-        missing = np.array([as_text(v) == MISSING for v in cells], dtype=bool)
-        ranks = np.unique(texts, return_inverse=True)[1].reshape(-1)
-        order = np.lexsort((-ranks if descending else ranks, missing))
+        order = text_order(values, np.arange(len(values)), descending)
     return np.asarray(rows)[order]

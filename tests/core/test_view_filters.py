@@ -108,3 +108,34 @@ def test_text_match_and_sort_orders():
     words = np.array(["b", None, "A", "b"], dtype=object)
     assert sort_rows(words, rows).tolist() == [2, 0, 3, 1]
     assert sort_rows(words, rows, descending=True).tolist() == [0, 3, 2, 1]  # stable within ties
+
+
+def test_string_columns_agree_with_and_without_arrow(monkeypatch):
+    import embviz.core.string_columns as sc
+
+    values = np.array(["Beta", None, "alpha", "beta", "Alpha", "gamma"], dtype=object)
+    rows = np.arange(len(values))
+    fast = (
+        sc.category_codes(values),
+        sc.text_order(values, rows, True),
+        sc.contains(values, "ALP"),
+    )
+    monkeypatch.setattr(sc, "as_arrow", lambda _values: None)  # as without pyarrow
+    slow = (
+        sc.category_codes(values),
+        sc.text_order(values, rows, True),
+        sc.contains(values, "ALP"),
+    )
+    names_fast, codes_fast = fast[0]
+    names_slow, codes_slow = slow[0]
+    assert [names_fast[c] for c in codes_fast] == [names_slow[c] for c in codes_slow]
+    assert [names_slow[c] for c in codes_slow] == [
+        "Beta",
+        "(missing)",
+        "alpha",
+        "beta",
+        "Alpha",
+        "gamma",
+    ]
+    assert fast[1].tolist() == slow[1].tolist() == [5, 0, 3, 2, 4, 1]  # ties keep their order
+    assert fast[2].tolist() == slow[2].tolist() == [False, False, True, False, True, False]

@@ -76,3 +76,48 @@ def test_a_folder_that_is_not_a_model_is_said_and_nothing_opens(window, qtbot, t
     text = panel.tables.message.text()
     assert str(tmp_path) in text and "not a model folder" in text and "config.json" in text
     assert window.session.sets == []
+
+
+def test_a_byte_level_bpe_model_folder(window, qtbot, tmp_path):
+    """GPT-2 style (byte-level BPE, no token types): its tables open, the missing token types
+    are said, and the chips are that tokenizer's own pieces (Ġ marks a word start)."""
+    from transformers import AutoTokenizer
+
+    from tests.models.tiny_models import byte_bpe_tokenizer, gpt2
+
+    tokenizer = byte_bpe_tokenizer()
+    folder = tmp_path / "tiny-gpt2"
+    gpt2(len(tokenizer)).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    reference = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+    panel = window.panels["anatomy"]
+    panel.tables.model_box.setCurrentText(str(folder))
+    panel.tables.open_tables()
+    qtbot.waitUntil(lambda: len(window.session.sets) == 3 and window.is_idle(), timeout=30000)
+    names = [s.name for s in window.session.sets]
+    assert any("token table" in n for n in names) and any("sinusoidal" in n for n in names)
+    assert "no token type embeddings" in panel.tables.message.text()
+    text = "the quick fox jumps over café tokens"
+    panel.tokenizer.text.setText(text)
+    qtbot.waitUntil(
+        lambda: panel.tokenizer.shown is not None and panel.tokenizer.shown.text == text,
+        timeout=10000,
+    )
+    pieces = reference.tokenize(text)
+    assert panel.tokenizer.chips.pieces() == pieces
+    assert panel.tokenizer.chips.ids() == reference.convert_tokens_to_ids(pieces)
+    assert any(p.startswith("Ġ") for p in pieces)
+
+
+def test_cancel_opens_nothing(window, qtbot):
+    panel = window.panels["anatomy"]
+    panel.tables.open_tables()
+    assert panel.tables.cancel_button.isEnabled() and panel.tables.bar.isVisibleTo(panel)
+    panel.tables.cancel_button.click()
+    assert panel.tables.open_button.isEnabled() and not panel.tables.cancel_button.isEnabled()
+    assert "Cancelled" in panel.tables.message.text()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(60000)  # the worker has ended (its result dropped)
+    qtbot.wait(100)
+    assert window.session.sets == []

@@ -6,7 +6,8 @@ on the map, and the side panel shows the full text of the document clicked or po
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
+import pytest
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -213,5 +214,53 @@ def test_pointing_at_a_table_row_shows_its_text(window, qtbot):
     index = panel.model.index(int(panel.model.position[9]), 1)
     move_pointer(panel.table.viewport(), panel.table.visualRect(index).center())
     qtbot.waitUntil(lambda: text_panel.shown_text() == eset.metadata["text"][9], timeout=3000)
-    window.session.hover(window.session.active, None)  # the pointer leaves: the selected one
+    assert window.view.linked_row == 9  # the map rings the document pointed at in the table
+    ring = window.view.hover_marker.getData()
+    assert (ring[0][0], ring[1][0]) == tuple(window.view.coords[9])
+    QApplication.sendEvent(panel.table.viewport(), QEvent(QEvent.Type.Leave))  # pointer leaves
+    assert window.view.linked_row == -1  # the ring goes, and the selected document is shown
     assert text_panel.shown_text() == eset.metadata["text"][5]
+
+
+def test_export_the_selection_and_copy_its_texts(window, qtbot, tmp_path):
+    import pyarrow.parquet as pq
+    from PySide6.QtGui import QGuiApplication
+
+    eset, panel = _setup(window, qtbot)
+    window.session.select([7, 3])
+    panel.copy_texts()
+    texts = eset.metadata["text"]
+    assert QGuiApplication.clipboard().text() == f"{texts[3]}\n\n{texts[7]}"
+    path = tmp_path / "chosen.parquet"
+    panel.export(path, "selection")
+    qtbot.waitUntil(lambda: path.exists() and not window.runner.is_busy(), timeout=10000)
+    table = pq.read_table(path).to_pydict()
+    assert table["row"] == [3, 7] and table["text"] == [texts[3], texts[7]]
+    np.testing.assert_allclose(np.c_[table["x"], table["y"]], window.view.coords[[3, 7]])
+    np.testing.assert_array_equal(np.array(table["vector"], np.float32), eset.vectors[[3, 7]])
+
+
+@pytest.mark.gl
+def test_the_3d_map_fades_the_rows_a_brush_leaves_out(window, qtbot):
+    import os
+
+    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        pytest.skip("3-D view needs an X display with GLX: run under xvfb-run")
+    eset, panel = _setup(window, qtbot)
+    window.maps.three_d_action.setChecked(True)
+    view = window.maps.view3d
+    if view is None or not view.isValid():
+        pytest.skip("no OpenGL context could be created here")
+    words = eset.metadata["words"]
+    panel.histograms["words"].brush_range(10.0, 20.0)
+    passing = (words >= 10) & (words <= 20)
+    alpha = view.cloud.color[:, 3]  # the colours the GL item draws, one per row
+    assert np.allclose(alpha[passing], view.opacity) and np.allclose(alpha[~passing], 0.08)
+    # a frame that shows them: a passing dot is darker than a faded one
+    view.set_point_size(14)
+    qtbot.wait(100)
+    frame = view.grabFramebuffer()
+    on = next(i for i in range(len(words)) if passing[i])
+    off = next(i for i in range(len(words)) if not passing[i])
+    shade = [frame.pixelColor(view.screen_pos_of(r).toPoint()).lightness() for r in (on, off)]
+    assert shade[0] < shade[1]

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from embviz.gui.views.arrow_layer import HEAD_PX
 from embviz.gui.views.themes import THEMES
-from tests.gui.compare_fixtures import pixel_of, spaces
+from tests.gui.compare_fixtures import pixel_of, rotation, spaces
 from tests.gui.pixel_probe import coverage, data_area, find_dots, hover, image_array, match
 
 LIGHT = THEMES["light"]
@@ -46,7 +46,7 @@ def compared(window, qtbot):
     return window, panel, a, b, moved
 
 
-def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared):
+def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared, qtbot):
     window, panel, a, b, moved = compared
     beside = window.map_area.beside[0]
     assert window.session.views[0].eset is a and beside.state.eset is b
@@ -72,6 +72,17 @@ def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared):
     window.session.views[0].set_colour_column(column)
     assert window.view.legend.isVisible()
     assert "200" in panel.overall.text() and "procrustes" in panel.overall.text()
+    # a space of other dimensions (A projected to 50 dims): the panel says what was done
+    from embviz.core.dataset import EmbeddingSet
+
+    c = EmbeddingSet(list(a.labels), a.vectors @ rotation(a.dims, 3)[:, :50], name="C")
+    window.session.add_set(c)
+    panel.choose(a, c)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.comparison.pairing.b is c and window.is_idle(), timeout=20000)
+    said = panel.overall.text()
+    assert "384" in said and "50" in said and "PCA" in said
+    assert window.map_area.beside[0].state.eset is c and "displacement vs C" in a.metadata
 
 
 def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compared, qtbot):

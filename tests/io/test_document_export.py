@@ -62,3 +62,28 @@ def test_csv_reads_back_with_the_csv_module(tmp_path):
     assert body[0][header.index("x")] == ""  # no map given: no position
     got = np.array([[float(v) for v in r[-3:]] for r in body], dtype=np.float32)
     np.testing.assert_array_equal(got, eset.vectors)
+
+
+def test_a_corpus_exported_to_parquet_opens_again_as_an_atlas(tmp_path):
+    from embviz.core.corpus import CorpusInfo
+    from embviz.core.model import SHOWN
+    from embviz.io.atlas_parquet import AtlasFormat, read_record
+
+    eset, coords = _corpus()
+    eset.corpus = CorpusInfo("text", None, "sentence:all-MiniLM-L6-v2", {"model": "default"})
+    path = tmp_path / "atlas.parquet"
+    rows = np.array([4, 0, 3])
+    run_task(
+        export_documents_task(eset, path, rows, coords, layout={"method": "umap", "params": {}})
+    )
+    record = read_record(path)
+    assert record["kind"] == "atlas" and record["embedder_name"] == "sentence"
+    assert record["rows"] == 3 and record["projection"]["method"] == "umap"
+    back = run_task(AtlasFormat().read(path))
+    np.testing.assert_array_equal(back.vectors, eset.vectors[rows])
+    assert back.corpus.text_column == "text" and back.model is not None
+    assert back.metadata["text"].tolist() == ["seven", "one, two", "six"]
+    assert back.metadata[CLUSTER_LABEL_COLUMN].tolist() == ["dogs", "cats", "dogs"]
+    np.testing.assert_allclose(back.peek_derived(SHOWN).coords, coords[rows], rtol=1e-6)
+    # the input row of each document is kept (under a name that does not clash with the new rows)
+    assert back.metadata["row_input"].tolist() == [4, 0, 3]

@@ -271,7 +271,11 @@ class ComparePanel(QWidget):
             self.message.setText("A set was closed meanwhile; nothing was changed.")
             return
         self.comparison = comparison
-        self.message.setText(comparison.pairing.describe() + ".")
+        pairing = comparison.pairing
+        said = pairing.describe()
+        if pairing.source != "shared labels":  # the file's name; its folder is in the box above
+            said = said.replace(pairing.source, Path(pairing.source).name)
+        self.message.setText(said + ".")
         self.overall.setText(overall_text(comparison))
         self._fill_lists()
         for side, eset, other in (("a", a, b), ("b", b, a)):

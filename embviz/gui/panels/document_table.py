@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 from embviz.core.column_filters import TEXT, column_kind, histogram, range_mask, text_mask
 from embviz.core.corpus import ROW_COLUMN
 from embviz.core.dataset import EmbeddingSet
+from embviz.core.string_columns import as_arrow
+from embviz.core.view_state import ViewState
 from embviz.gui.document_model import TITLE, DocumentTableModel
 from embviz.gui.errors import show_error
 from embviz.gui.views.histogram_brush import HistogramBrush
@@ -41,6 +43,7 @@ from embviz.gui.views.histogram_brush import HistogramBrush
 MATCH = "table:match"  # the view's filter names this panel owns
 EXPORT_FILTER = "CSV table (*.csv);;Parquet table (*.parquet)"
 MATCH_DELAY_MS = 250
+MAX_RANGES = 20_000  # a selection scattered over more runs of rows is shown in part (speed)
 
 
 class DocumentTablePanel(QWidget):
@@ -51,6 +54,9 @@ class DocumentTablePanel(QWidget):
         self.model = DocumentTableModel(self)
         self.histograms: dict[str, HistogramBrush] = {}
         self._syncing = False
+        # the table's hover goes out as a view of its own, so the maps ring the row pointed at
+        # (a map does not echo its own view's hover)
+        self.hover_source = ViewState("documents table")
         self._build()
         s = self.session
         s.current_changed.connect(self._on_set)
@@ -130,14 +136,14 @@ class DocumentTablePanel(QWidget):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt naming)
         if watched is self.table.viewport() and event.type() == event.Type.Leave:
-            self.session.hover(self.session.active, None)
+            self.session.hover(self.hover_source, None)
         return super().eventFilter(watched, event)
 
     def _on_entered(self, index) -> None:
         """The pointer rests on a row: the model's hover, as on the map."""
         eset = self.model.eset
         if eset is not None and index.isValid():
-            self.session.hover(self.session.active, eset.labels[self.model.set_row(index.row())])
+            self.session.hover(self.hover_source, eset.labels[self.model.set_row(index.row())])
 
     # following the model ------------------------------------------------------------------
     def _on_set(self, eset: EmbeddingSet | None) -> None:
@@ -224,10 +230,20 @@ class DocumentTablePanel(QWidget):
         eset = self.model.eset
         if eset is None:
             return
-        columns = [self.model.values(TITLE)]
+        names = [TITLE]
         if self.model.text_column in eset.metadata:
-            columns.append(self.model.values(self.model.text_column))
+            names.append(self.model.text_column)
+        columns = [self._strings(eset, name) for name in names]
         self.session.set_filter(MATCH, text_mask(columns, self.match.text()))
+
+    def _strings(self, eset: EmbeddingSet, column: str):
+        """The column as Arrow strings, made once per set (and metadata version) and kept in
+        the set's derived cache, so each keystroke of a text match costs a C scan only."""
+        values = self.model.values(column)
+        arrow = eset.derived(
+            ("arrow-strings", column), lambda: as_arrow(values), uses_metadata=column != TITLE
+        )
+        return values if arrow is None else arrow
 
     def clear_filters(self) -> None:
         for brush in self.histograms.values():
@@ -260,7 +276,7 @@ class DocumentTablePanel(QWidget):
         positions = np.sort(positions[positions >= 0])
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for start, stop in _runs(positions):
+        for start, stop in _runs(positions)[:MAX_RANGES]:
             selection.select(self.model.index(start, 0), self.model.index(stop, last))
         self._syncing = True
         try:
@@ -315,11 +331,16 @@ class DocumentTablePanel(QWidget):
             if projection is not None and self.session.active.projection_is_current
             else None
         )
+        layout = (
+            {"method": projection.method, "params": dict(projection.params)}
+            if coords is not None and projection is not None
+            else None
+        )
         path = Path(path)
         self.main.runner.run(
             "export-documents",
             f"Exporting {len(rows):,} documents to {path.name}",
-            lambda: export_documents_task(eset, path, rows, coords, force=force),
+            lambda: export_documents_task(eset, path, rows, coords, layout=layout, force=force),
             on_result=lambda files: self.main.statusBar().showMessage(
                 f"Exported to {Path(files[0]).name}", 8000
             ),

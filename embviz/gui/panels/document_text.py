@@ -64,9 +64,10 @@ class DocumentTextPanel(QWidget):
             self.show_row(-1)
 
     def _on_hover(self, view, label: str | None) -> None:
-        """The pointer rests on ``label`` in a map or the table (None: it left every point)."""
+        """The pointer rests on ``label`` in a map or the table (None: it left every point); a
+        map beside showing another set names its documents by the same labels."""
         eset = self.session.current
-        if view is not self.session.active or eset is None:
+        if eset is None:
             return
         row = eset.index_of(label) if label is not None and label in eset else -1
         self.show_row(row if row >= 0 else self.pinned)
