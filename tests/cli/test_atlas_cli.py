@@ -192,3 +192,31 @@ def test_own_vectors_are_used_as_they_are(tmp_path, capsys):
     capsys.readouterr()
     assert main(["search", str(out), "anything"]) == 2
     assert "no model is known" in capsys.readouterr().err
+
+
+def test_input_columns_named_like_atlas_columns(tmp_path, capsys):
+    """An input column called x is kept as x_input; an atlas made again from an atlas replaces
+    the old vector/x/y/cluster columns instead of keeping two of each."""
+    vectors = np.random.default_rng(2).normal(size=(len(TEXTS), 4)).astype(np.float32)
+    source = tmp_path / "with_x.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "text": TEXTS,
+                "x": np.arange(len(TEXTS), dtype=np.float64),
+                "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            }
+        ),
+        source,
+    )
+    first = tmp_path / "first.parquet"
+    base = ["--embedder", "column", "--method", "pca"]
+    assert main(["atlas", str(source), *base, "-o", str(first)]) == 0
+    assert "'x' is written as 'x_input'" in capsys.readouterr().err
+    table = pq.read_table(first)
+    np.testing.assert_array_equal(table["x_input"].to_numpy(), np.arange(len(TEXTS)))
+    again = tmp_path / "again.parquet"
+    assert main(["atlas", str(first), *base, "-o", str(again)]) == 0
+    names = pq.read_table(again).column_names
+    assert sorted(names) == sorted(table.column_names)
+    np.testing.assert_array_equal(np.array(pq.read_table(again)["vector"].to_pylist()), vectors)

@@ -131,18 +131,19 @@ class MapController:
         """Draw the state's set and projection, then its rows (hits, selection, overlays)."""
         eset, projection = self.state.eset, self.state.projection
         self._drawn = (eset, projection)
-        if eset is None or projection is None:
-            self.view.set_points(None, [])
-        else:
-            self.view.set_points(
-                projection.coords,
-                eset.labels,
-                projection.axis_titles,
-                keep_view=bool(projection.info.get("keep_view")),  # frames of a played sequence
-                forming=projection.partial,
-            )
-            self._restore_state(self.view)
-        self._draw_topics()
+        with self.view.label_layer.held():  # the labels are placed once, at the end
+            if eset is None or projection is None:
+                self.view.set_points(None, [])
+            else:
+                self.view.set_points(
+                    projection.coords,
+                    eset.labels,
+                    projection.axis_titles,
+                    keep_view=bool(projection.info.get("keep_view")),  # a played sequence
+                    forming=projection.partial,
+                )
+                self._restore_state(self.view)
+            self._draw_topics()
         if self.view3d is not None:
             self._fill_3d()
 
