@@ -165,6 +165,11 @@ def test_cancel_leaves_the_set_as_it_was(window, qtbot):
     assert panel.report is None and "Cancelled" in panel.status.text()
     assert "k_occurrence" not in window.session.current.metadata
     assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    panel.sample.setValue(500)  # a sample, said in the report
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=60000)
+    assert "random sample of 500 of 1,762 rows" in panel.figures.text()
+    assert np.isfinite(window.session.current.metadata["k_occurrence"]).sum() == 500
 
 
 def test_weat_with_a_list_the_set_lacks_says_so(window, qtbot):

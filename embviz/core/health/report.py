@@ -124,8 +124,11 @@ class HealthReport:
 
 def _norm_words(report: HealthReport) -> tuple[str, str]:
     q = report.norms.quantiles
-    if q["max"] - q["min"] <= 1e-4 * max(q["max"], 1e-12):
-        return f"all {q['50%']:.3g}", "every vector has the same length: only directions differ"
+    if q["95%"] - q["5%"] <= 0.01 * max(q["50%"], 1e-12):  # e.g. unit vectors stored as float16
+        return (
+            f"all about {q['50%']:.3g}",
+            "the vectors have (nearly) one length: only directions differ",
+        )
     rho = report.norms.rank_spearman
     trend = "longer" if rho > 0 else "shorter"
     return (

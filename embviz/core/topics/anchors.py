@@ -90,18 +90,39 @@ def map_topics(
         parent_labels = np.asarray(metadata[level_columns(depth - 1)[0]]) if depth else None
         spots = cluster_spots(coords, labels, SPOT_FRACTIONS)
         sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0, int)
+        ids, first = np.unique(labels, return_index=True)  # a member of each cluster
+        first_member = dict(zip(ids.tolist(), first.tolist(), strict=True))
+        parents = _main_parents(labels, parent_labels) if parent_labels is not None else {}
         topics = []
         for cluster, (centre, *others) in spots.items():
             x, y = centre
-            member = int(np.argmax(labels == cluster))
+            member = first_member[cluster]
             name = str(names[member]) if names is not None else f"Cluster {cluster}"
-            parent = None
-            if parent_labels is not None:
-                inside = parent_labels[labels == cluster].astype(np.int64)
-                parent = int(np.bincount(inside + 1).argmax()) - 1
             topics.append(
-                MapTopic(depth, cluster, name, x, y, int(sizes[cluster]), parent, tuple(others))
+                MapTopic(
+                    depth,
+                    cluster,
+                    name,
+                    x,
+                    y,
+                    int(sizes[cluster]),
+                    parents.get(cluster) if parent_labels is not None else None,
+                    tuple(others),
+                )
             )
         levels.append(tuple(topics))
         depth += 1
     return tuple(levels)
+
+
+def _main_parents(labels: np.ndarray, parents: np.ndarray) -> dict[int, int]:
+    """Per cluster id >= 0, the parent label most of its members have."""
+    keep = labels >= 0
+    pairs = np.column_stack([labels[keep], np.asarray(parents, dtype=np.int64)[keep]])
+    if not len(pairs):
+        return {}
+    found, counts = np.unique(pairs, axis=0, return_counts=True)
+    order = np.lexsort((-counts, found[:, 0]))  # per cluster, its commonest parent first
+    found = found[order]
+    first = np.flatnonzero(np.r_[True, found[1:, 0] != found[:-1, 0]])
+    return {int(found[i, 0]): int(found[i, 1]) for i in first}

@@ -37,7 +37,7 @@ def find_topics_task(
     reduce_frequent_words: bool = True,
     reduction: str = "umap",
     dims: int = 5,
-    max_points: int = 50_000,
+    max_points: int = 20_000,
     seed: int = 0,
 ) -> Task[Topics]:
     """Find and name topics; a task yielding Progress (see :func:`find_topics`)."""

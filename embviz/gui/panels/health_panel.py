@@ -52,6 +52,12 @@ class HealthReportWidget(QWidget):
         self.report: HealthReport | None = None
         self.k = QSpinBox(minimum=2, maximum=100, value=10)
         self.k.setToolTip("neighbours per point for hubness, local dimension and outliers")
+        self.sample = QSpinBox(minimum=0, maximum=10_000_000, value=0, singleStep=10_000)
+        self.sample.setSpecialValueText("all rows")
+        self.sample.setToolTip(
+            "neighbour figures on a random sample of this many rows (all rows: exact up to "
+            "60,000, above that an approximate graph whose recall is measured)"
+        )
         self.reduction = QCheckBox("Hub reduction too (CSLS, mutual proximity)")
         self.reduction.setToolTip(
             "k-occurrence skewness of hub-reduced neighbour lists; takes as long again"
@@ -84,15 +90,20 @@ class HealthReportWidget(QWidget):
         options = QHBoxLayout()
         options.addWidget(QLabel("k:"))
         options.addWidget(self.k)
+        options.addWidget(QLabel("sample:"))
+        options.addWidget(self.sample)
         options.addStretch(1)
-        options.addWidget(self.run_button)
-        options.addWidget(self.cancel_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
         colours = QGridLayout()
         colours.addWidget(QLabel("Colour the map by:"), 0, 0, 1, 2)
         for i, button in enumerate(self.colour_buttons.values()):
             colours.addWidget(button, 1 + i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
+        layout.addLayout(buttons)
         layout.addWidget(self.reduction)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
@@ -109,6 +120,7 @@ class HealthReportWidget(QWidget):
         reduce = self.reduction.isChecked()
         options = HealthOptions(
             k=self.k.value(),
+            sample=self.sample.value() or None,
             hub_reduction=("csls", "mp") if reduce else (),
             analogies=(questions_words() or None) if reduce else None,
         )

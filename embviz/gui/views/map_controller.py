@@ -65,7 +65,8 @@ class MapController:
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
-        self.topic_layer = TopicLayer(self.view)  # names and contours from the topic columns
+        # names and contours from the topic columns (large sets: laid out in a worker)
+        self.topic_layer = TopicLayer(self.view, window.runner, f"topic-layer-{state.uid}")
         state.columns_changed.connect(lambda _eset: self._draw_topics())
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
@@ -130,18 +131,19 @@ class MapController:
         """Draw the state's set and projection, then its rows (hits, selection, overlays)."""
         eset, projection = self.state.eset, self.state.projection
         self._drawn = (eset, projection)
-        if eset is None or projection is None:
-            self.view.set_points(None, [])
-        else:
-            self.view.set_points(
-                projection.coords,
-                eset.labels,
-                projection.axis_titles,
-                keep_view=bool(projection.info.get("keep_view")),  # frames of a played sequence
-                forming=projection.partial,
-            )
-            self._restore_state(self.view)
-        self._draw_topics()
+        with self.view.label_layer.held():  # the labels are placed once, at the end
+            if eset is None or projection is None:
+                self.view.set_points(None, [])
+            else:
+                self.view.set_points(
+                    projection.coords,
+                    eset.labels,
+                    projection.axis_titles,
+                    keep_view=bool(projection.info.get("keep_view")),  # a played sequence
+                    forming=projection.partial,
+                )
+                self._restore_state(self.view)
+            self._draw_topics()
         if self.view3d is not None:
             self._fill_3d()
 
