@@ -222,6 +222,7 @@ def compare(
     k: int = 10,
     *,
     dims_policy: str = "pca",
+    center: bool = False,
     translate: list[str] | None = None,
     csls: bool = False,
 ) -> dict[str, Any]:
@@ -230,7 +231,8 @@ def compare(
     ``pairs``: None (shared labels), a pairs file (``source target`` per line) or a list of
     (source, target) labels. ``align``: ``"procrustes"`` (scipy's orthogonal_procrustes),
     ``"linear"`` (as gensim's TranslationMatrix) or ``"none"``; ``dims_policy`` (``"pca"`` or
-    ``"linear"``) says what happens when the dimensions differ. ``k``: neighbours for the overlap
+    ``"linear"``) says what happens when the dimensions differ; ``center=True`` subtracts each
+    set's mean unit vector before aligning. ``k``: neighbours for the overlap
     and translations per word; ``translate``: words of A to translate into B (by CSLS when
     ``csls``); without it, every source word of ``pairs`` is translated. Keys: ``shared``,
     ``align``, ``overall`` (``mean_overlap``, ``residual``, ``cka``), ``words`` and
@@ -251,7 +253,9 @@ def compare(
     if isinstance(pairs, str | Path):
         pairs = read_pairs(pairs)
     pairing = pair_sets(a, b, pairs)
-    alignment = fit(pairing, _check_text(align, "align"), _check_text(dims_policy, "dims_policy"))
+    alignment = fit(
+        pairing, _check_text(align, "align"), _check_text(dims_policy, "dims_policy"), bool(center)
+    )
     out = measure(a, b, pairing, alignment, k).to_json()
     if translate is not None:
         words = [_check_text(w, "each word to translate") for w in translate]

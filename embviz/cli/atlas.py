@@ -31,6 +31,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("table", help="CSV, TSV, JSON Lines or Parquet file, one document per row")
     p.add_argument("--text", help="column holding each document's text (default: guessed)")
     p.add_argument("--title", help="column for short titles (default: the text's first words)")
+    p.add_argument("--encoding", default="utf-8", help="of a CSV/TSV table (default utf-8)")
     p.add_argument(
         "--embedder",
         default="sentence",
@@ -124,7 +125,9 @@ def run(args: argparse.Namespace) -> int:
         raise EmbvizError(f"{args.output}: an atlas is written as .parquet.")
     started = time.perf_counter()
     report = _progress(args.json)
-    table = read_document_table(args.table, text_column=args.text, title_column=args.title)
+    table = read_document_table(
+        args.table, text_column=args.text, title_column=args.title, encoding=args.encoding
+    )
     settings: dict[str, Any] = {}
     if args.embedder == "column":
         eset = corpus_set(table)
@@ -161,6 +164,13 @@ def run(args: argparse.Namespace) -> int:
         report,
     )
     columns = topic_columns(topics)
+    if not placed.all():  # rows the layout left out (e.g. zero vectors) belong to no topic
+        from embviz.core.topics import UNCLUSTERED
+
+        for name, values in columns.items():
+            columns[name] = np.where(
+                placed, values, -1 if values.dtype.kind == "i" else UNCLUSTERED
+            )
     record = {
         "text_column": table.text_column,
         "title_column": table.title_column,

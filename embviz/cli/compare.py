@@ -1,5 +1,5 @@
 """`embviz compare A B [--pairs FILE] [--align procrustes|linear|none] [-k 10]
-[--translate w1,w2,...] [--csls] [--test-pairs FILE] --json`.
+[--center] [--translate w1,w2,...] [--csls] [--test-pairs FILE] --json`.
 
 JSON: ``{"shared": N, "align": {...}, "overall": {"mean_overlap", "residual", "cka"},
 "words": [{"label", "displacement", "neighbor_overlap"}, ...], "translations": {word: [{"label",
@@ -52,6 +52,12 @@ def add_parser(sub: Any) -> None:
         help="when A and B differ in dimensions: PCA both to the smaller size (default), or a "
         "linear map",
     )
+    p.add_argument(
+        "--center",
+        action="store_true",
+        help="subtract each set's mean unit vector (and renormalise) before aligning (MUSE's "
+        "'renorm,center,renorm'); off by default",
+    )
     p.add_argument("-k", type=int, default=10, help="neighbours for the overlap, and translations")
     p.add_argument("--translate", help="comma-separated words of A to translate into B")
     p.add_argument("--csls", action="store_true", help="rank translations by CSLS (hubs down)")
@@ -100,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         pairing.source = args.pairs
     if pairing.missing or pairing.non_finite:
         print(f"embviz: warning: {pairing.describe()}", file=sys.stderr)
-    alignment = align(pairing, args.align, args.dims_policy)
+    alignment = align(pairing, args.align, args.dims_policy, args.center)
     result = compare(a, b, pairing, alignment, args.k)
     words = _words(args, pairs, a)
     translations = translate(words, alignment, args.k, args.csls, args.csls_k) if words else {}

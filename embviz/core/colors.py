@@ -28,6 +28,8 @@ VIRIDIS_STOPS = [
     "#22A884", "#44BF70", "#7AD151", "#BDDF26", "#FDE725",
 ]  # fmt: skip
 MISSING_RGB = (150, 150, 150)
+# values that say "none": grey (embviz.core.topics names the points no cluster took "Unclustered")
+GREY_CATEGORIES = frozenset({MISSING, "Unclustered"})
 
 
 def hex_to_rgb(colour: str) -> tuple[int, int, int]:
@@ -99,10 +101,10 @@ def _categorical(column: str, values: np.ndarray) -> Colouring:
     codes = code_of[inverse]
     table = [hex_to_rgb(QUALITATIVE[i]) for i in range(len(shown))]
     entries = [(str(names[k]), table[i], int(counts[k])) for i, k in enumerate(shown)]
-    missing = [i for i, (name, _, _) in enumerate(entries) if name == MISSING]
-    for i in missing:  # missing values are grey whatever their rank
+    missing = [i for i, (name, _, _) in enumerate(entries) if name in GREY_CATEGORIES]
+    for i in missing:  # missing values (and points no topic took) are grey whatever their rank
         table[i] = MISSING_RGB
-        entries[i] = (MISSING, MISSING_RGB, entries[i][2])
+        entries[i] = (entries[i][0], MISSING_RGB, entries[i][2])
     if len(names) > len(shown):
         table.append(MISSING_RGB)
         entries.append((OTHER, MISSING_RGB, int(len(values) - counts[shown].sum())))

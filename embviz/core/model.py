@@ -37,6 +37,7 @@ FORWARDED = (  # a view's events that the model repeats while that view is the a
     ("overlays_changed", "overlays_changed"),
     ("colour_changed", "colour_changed"),
     ("focus_requested", "focus_requested"),
+    ("filter_changed", "filter_changed"),
 )
 
 
@@ -58,6 +59,7 @@ class Model:
     overlays_changed = Signal(object)  # dict[str, Overlay]
     colour_changed = Signal(object)  # str | None
     focus_requested = Signal(object)  # np.ndarray of rows
+    filter_changed = Signal(object)  # np.ndarray[bool] | None: rows passing the active filters
     # the pointer rests on a word in a map: (the ViewState, its label | None when it leaves);
     # the other maps showing that label mark it too (hover linked by label, like selection)
     hovered = Signal(object, object)
@@ -109,6 +111,13 @@ class Model:
     def set_overlay(self, name: str, overlay: Overlay | None) -> None:
         self.active.set_overlay(name, overlay)
 
+    def set_filter(self, name: str, mask: np.ndarray | None) -> None:
+        self.active.set_filter(name, mask)
+
+    @property
+    def filter_mask(self) -> np.ndarray | None:
+        return self.active.filter_mask
+
     # views ----------------------------------------------------------------------------------
     def add_view(self, name: str, eset: EmbeddingSet | None = None) -> ViewState:
         view = ViewState(name)
@@ -152,6 +161,7 @@ class Model:
         self.selection_changed.emit(view.selection)
         self.overlays_changed.emit(view.overlays)
         self.colour_changed.emit(view.colour_column)
+        self.filter_changed.emit(view.filter_mask)
         self.search_changed.emit(view.search)
 
     def _link(self, source: ViewState, rows: np.ndarray) -> None:

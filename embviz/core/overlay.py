@@ -24,6 +24,9 @@ class Overlay:
     edges: list[tuple[int, int]] = field(default_factory=list)  # row pairs joined by a line
     colour: tuple[int, int, int] = (44, 160, 44)
     caption: str = ""  # said in the map's legend / status
+    # places on the map that are no row (a search query placed among its nearest documents):
+    # (x, y, text) in the shown layout's coordinates, drawn as a star in the overlay's colour
+    marks: list[tuple[float, float, str]] = field(default_factory=list)
     # arrows in layout coordinates: each row (x0, y0, x1, y1) is drawn from (x0, y0) with its
     # head at (x1, y1)
     arrows: np.ndarray = field(default_factory=no_segments)

@@ -9,6 +9,7 @@ coordinates of another (the cause of "index 246 is out of bounds for axis 0 with
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +49,7 @@ class ViewState:
     overlays_changed = Signal(object)  # dict[str, Overlay]
     colour_changed = Signal(object)  # str | None: the metadata column that colours the points
     focus_requested = Signal(object)  # np.ndarray of rows to centre on
+    filter_changed = Signal(object)  # np.ndarray[bool] of rows passing every filter, or None
     columns_changed = Signal(object)  # EmbeddingSet: the shown set's metadata columns changed
 
     def __init__(self, name: str = "map") -> None:
@@ -61,6 +63,8 @@ class ViewState:
         self.search = SearchResult("", False, False)
         self.overlays: dict[str, Overlay] = {}
         self.colour_column: str | None = None
+        self.filters: dict[str, np.ndarray] = {}  # name -> bool mask over the rows
+        self.filter_mask: np.ndarray | None = None  # rows passing every filter (None: no filter)
         self.changing_set = False  # True while the events of a set change are emitted
 
     def __repr__(self) -> str:
@@ -80,6 +84,7 @@ class ViewState:
         self.projection_version = version if fresh else None
         self.selection = no_rows()
         self.overlays = {}
+        self.filters, self.filter_mask = {}, None
         if eset is None or self.colour_column not in eset.metadata:
             self.colour_column = None
         self.search = self._search()
@@ -89,6 +94,7 @@ class ViewState:
             self.projection_changed.emit(self.projection)
             self.selection_changed.emit(self.selection)
             self.overlays_changed.emit(self.overlays)
+            self.filter_changed.emit(self.filter_mask)
             self.colour_changed.emit(self.colour_column)
             self.search_changed.emit(self.search)
         finally:
@@ -173,6 +179,37 @@ class ViewState:
         self.colour_column = column or None
         self.colour_changed.emit(self.colour_column)
 
+    # filters --------------------------------------------------------------------------------
+    def set_filter(self, name: str, mask: np.ndarray | None) -> None:
+        """Keep only rows where ``mask`` is True, under ``name`` (None removes that filter).
+
+        Each panel or widget owns its named filters (one per histogram, one per text match);
+        the rows shown are those passing all of them. A mask must have one value per row."""
+        if mask is None:
+            if name not in self.filters:
+                return
+            self.filters.pop(name)
+        else:
+            mask = np.asarray(mask, dtype=bool)
+            n = len(self.eset) if self.eset is not None else 0
+            if mask.shape != (n,):
+                raise ValueError(f"filter {name!r} has {mask.size} values for {n} rows")
+            self.filters[name] = mask
+        self.filter_mask = combine_filters(self.filters.values())
+        self.filter_changed.emit(self.filter_mask)
+
+    def clear_filters(self) -> None:
+        if self.filters:
+            self.filters, self.filter_mask = {}, None
+            self.filter_changed.emit(None)
+
+    def passing_rows(self) -> np.ndarray:
+        """Rows that pass every filter (all rows when none is set)."""
+        n = len(self.eset) if self.eset is not None else 0
+        if self.filter_mask is None:
+            return np.arange(n, dtype=np.int64)
+        return np.flatnonzero(self.filter_mask).astype(np.int64)
+
     def selection_text(self) -> str:
         """'nothing selected', 'selected: king' or 'selected: 12 points'."""
         if self.eset is None or self.selection.size == 0:
@@ -180,3 +217,11 @@ class ViewState:
         if self.selection.size == 1:
             return f"selected: {self.eset.labels[int(self.selection[0])]}"
         return f"selected: {self.selection.size:,} points"
+
+
+def combine_filters(masks: Iterable[np.ndarray]) -> np.ndarray | None:
+    """The rows passing every mask (None when there is none)."""
+    combined: np.ndarray | None = None
+    for mask in masks:
+        combined = mask.copy() if combined is None else combined & mask
+    return combined

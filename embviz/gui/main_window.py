@@ -54,6 +54,9 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.projector = ProjectionController(self.session, self.runner, self)
         self._load_queue: list[tuple[Path, bool, dict]] = []
+        # panels that open some dropped files themselves (document tables): each takes the paths
+        # and returns those it leaves to the ordinary opener
+        self.drop_handlers: list = []
         self.last_error: QMessageBox | None = None
         self.setWindowTitle("embviz")
         self.setAcceptDrops(True)
@@ -293,7 +296,10 @@ class MainWindow(QMainWindow):
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.open_paths(paths)
+            for handler in self.drop_handlers:
+                paths = handler(paths)
+            if paths:
+                self.open_paths(paths)
 
     # session -> views ---------------------------------------------------------------------
     def _on_current_changed(self, eset: EmbeddingSet | None) -> None:

@@ -45,6 +45,10 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("appearance", base + "appearance_panel", 60),  # colour, size, theme
         PanelContribution("polysemy", base + "polysemy_panel", 70),  # polysemy lab
         PanelContribution("anatomy", base + "anatomy_panel", 80),  # model tables, tokenizer
+        PanelContribution("document_table", base + "document_table", 80),  # table + filters
+        PanelContribution("document_text", base + "document_text", 82),  # a document's text
+        PanelContribution("semantic_search", base + "semantic_search", 84),  # plain-word search
+        PanelContribution("documents_open", base + "documents_open", 86),  # File: documents
         PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
         PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
         PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT

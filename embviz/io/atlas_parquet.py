@@ -192,6 +192,7 @@ class AtlasFormat:
         return 0.99 if read_record(path) is not None else 0.0
 
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
+        from embviz.core.model import SHOWN
         from embviz.core.projection import Projection, keep_projection
         from embviz.io.corpus_set import corpus_set
         from embviz.models.documents.recorded import RecordedQueries
@@ -215,4 +216,5 @@ class AtlasFormat:
         )
         keep_projection(eset, projection, eset.version)
         eset.store_derived(ATLAS_LAYOUT_KEY, projection)
+        eset.store_derived(SHOWN, projection)  # the window opens it on the atlas's own map
         return eset

@@ -103,6 +103,17 @@ FORMATS: dict[str, dict[str, str]] = {
         "memory": "the uncompressed size in the file's metadata (twice: Arrow, then numpy) is "
         "checked against available memory before reading.",
     },
+    "atlas": {
+        "duplicates": "no row is dropped: titles are made unique, a repeated title getting its "
+        "input row appended (e.g. 'Re: help (row 12)').",
+        "empty": "a table without rows, without a text column or without the vector, x and y "
+        "columns is refused.",
+        "encoding": "text columns are read as Parquet stores them (UTF-8).",
+        "partial": "a damaged file is refused with pyarrow's reason; a file without the 'embviz' "
+        "record is not an atlas (it opens as a plain Parquet table).",
+        "memory": "three times the uncompressed size in the file's metadata is checked against "
+        "available memory before reading.",
+    },
     "projector-tsv": {
         "encoding": "tensors and metadata TSVs are read as UTF-8 (--encoding is not used); "
         "undecodable bytes become U+FFFD, said in one warning naming the file and the first line; "

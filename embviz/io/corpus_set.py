@@ -10,6 +10,7 @@ import numpy as np
 from embviz.core.corpus import ROW_COLUMN, CorpusInfo, QueryEmbedder
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
+from embviz.io.textparse import flag_nonfinite
 
 if TYPE_CHECKING:
     from embviz.io.documents import DocumentTable
@@ -59,6 +60,7 @@ def corpus_set(
         raise ValueError(f"{len(table)} documents but vectors of shape {vectors.shape}")
     metadata, renamed = metadata_of(table)
     notes = [*table.warnings, *renamed, *(warnings or [])]
+    flag_nonfinite(list(table.titles), vectors, notes)
     source = Source(str(table.path), f"documents-{table.format}", None, notes)
     eset = EmbeddingSet(list(table.titles), vectors, metadata, source=source, model=model)
     eset.corpus = CorpusInfo(

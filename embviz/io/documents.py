@@ -126,17 +126,21 @@ def read_document_table(
     title_column: str | None = None,
     vector_column: str | None = None,
     limit: int | None = None,
+    encoding: str = "utf-8",
 ) -> DocumentTable:
-    """Read a table of documents; LoadError (file, row, what, what to do) when it cannot be."""
+    """Read a table of documents; LoadError (file, row, what, what to do) when it cannot be.
+
+    ``encoding``: of a CSV/TSV file (JSON Lines and Parquet are UTF-8); bytes that are not valid
+    in it are replaced, and a warning names the first line that had some."""
     path = Path(path)
     check_regular_file(path)
     fmt = table_format(path)
-    names, arrow_columns, schema_metadata = _read_arrow(path, fmt, limit)
+    warnings: list[str] = []
+    names, arrow_columns, schema_metadata = _read_arrow(path, fmt, limit, encoding, warnings)
     if not names:
         raise LoadError(path, "the table has no columns.", hint=DOCUMENTS_HINT)
     if len(arrow_columns[0]) == 0:
         raise LoadError(path, "the table has a header but no rows.", row=1, hint=DOCUMENTS_HINT)
-    warnings: list[str] = []
     columns: dict[str, np.ndarray] = {}
     kinds: dict[str, str] = {}
     vector_columns: dict[str, np.ndarray] = {}
@@ -192,7 +196,7 @@ def table_format(path: Path) -> str:
 
 
 def _read_arrow(
-    path: Path, fmt: str, limit: int | None
+    path: Path, fmt: str, limit: int | None, encoding: str, warnings: list[str]
 ) -> tuple[list[str], list[Any], dict[str, str]]:
     """(column names, pyarrow columns, schema key/values) of the file."""
     try:
@@ -213,7 +217,10 @@ def _read_arrow(
             f"reading this {size_text(size)} table (about {TEXT_FACTOR}x its size)",
             hint="Convert it to Parquet, or split it.",
         )
-        table = _read_jsonl(path) if fmt == "jsonl" else _read_delimited(path, fmt)
+        if fmt == "jsonl":
+            table = _read_jsonl(path)
+        else:
+            table = _read_delimited(path, fmt, encoding, warnings)
     if limit:
         table = table.slice(0, limit)
     meta = {
@@ -241,7 +248,7 @@ def _read_parquet(path: Path) -> Any:
         ) from None
 
 
-def _read_delimited(path: Path, fmt: str) -> Any:
+def _read_delimited(path: Path, fmt: str, encoding: str, warnings: list[str]) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -249,6 +256,8 @@ def _read_delimited(path: Path, fmt: str) -> Any:
 
     delimiter = "\t" if fmt == "tsv" else delimiter_of(read_text_head(path))
     header = _header(path, delimiter)
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+        return _read_delimited_python(path, encoding, warnings)
     try:
         return pacsv.read_csv(
             path,
@@ -261,8 +270,22 @@ def _read_delimited(path: Path, fmt: str) -> Any:
             ),
         )
     except Exception as exc:
+        if "UTF8" in str(exc) or "UTF-8" in str(exc):  # read again, replacing what is invalid
+            return _read_delimited_python(path, encoding, warnings)
         _locate_delimited_error(path, exc)
         raise  # pragma: no cover - _locate raises
+
+
+def _read_delimited_python(path: Path, encoding: str, warnings: list[str]) -> Any:
+    """Python's csv reader: any encoding, invalid bytes replaced (and warned)."""
+    import pyarrow as pa
+
+    from embviz.io.metadata import read_delimited
+
+    header, rows = read_delimited(path, encoding=encoding, warnings=warnings)
+    return pa.table(
+        {name: pa.array([row[c] for row in rows], pa.string()) for c, name in enumerate(header)}
+    )
 
 
 def _header(path: Path, delimiter: str) -> list[str]:

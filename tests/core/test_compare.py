@@ -215,6 +215,11 @@ def test_overlap_and_displacement_equal_a_direct_computation(demo_words):
     moved = result.moved_most(3)
     assert moved[0][1] == pytest.approx(result.displacement.max())
     assert result.stable(1)[0][1] == pytest.approx(result.displacement.min())
+    by_overlap = result.moved_most(5, by="neighbor_overlap")
+    assert by_overlap[0][1] == result.neighbor_overlap.min()
+    assert result.stable(1, by="neighbor_overlap")[0][1] == result.neighbor_overlap.max()
+    with pytest.raises(EmbvizError, match="Unknown measure"):
+        result.moved_most(3, by="length")
     columns = result.columns("b")
     assert columns["displacement"][noisy.index_of(moved[0][0])] == pytest.approx(moved[0][1])
 
@@ -290,3 +295,27 @@ def test_rows_with_nan_are_left_out_and_counted(demo_words):
     assert "2 pairs left out (NaN" in pairing.describe()
     result = compare(demo_words, broken, pairing, k=5)
     assert np.isfinite(result.displacement).all() and np.isfinite(result.cka)
+
+
+def test_centering_is_renorm_center_renorm_before_procrustes(en_it):
+    a, b = en_it
+    pairing = pair_sets(a, b, PAIRS)
+    alignment = align(pairing, "procrustes", center=True)
+    assert alignment.centered and alignment.note.startswith("centred")
+
+    def prepared(eset, rows):
+        u = eset.vectors / np.linalg.norm(eset.vectors, axis=1, keepdims=True)
+        c = u - u.mean(axis=0)  # the mean of ALL the set's unit rows, not only the paired ones
+        c = c / np.linalg.norm(c, axis=1, keepdims=True)
+        return c[rows].astype(np.float64)
+
+    x, y = prepared(a, pairing.rows_a), prepared(b, pairing.rows_b)
+    w, _ = orthogonal_procrustes(x, y)
+    # 20 pairs in 300 dims: W is not unique, what it does to the paired rows is
+    np.testing.assert_allclose(x @ alignment.matrix, x @ w, atol=1e-5)
+    result = compare(a, b, pairing, alignment)
+    assert result.residual == pytest.approx(np.linalg.norm(x @ w - y), rel=1e-4)
+    mapped = x @ w
+    cos = np.sum(mapped * y, axis=1) / np.linalg.norm(mapped, axis=1) / np.linalg.norm(y, axis=1)
+    np.testing.assert_allclose(result.displacement, np.clip(1 - cos, 0, 2), atol=1e-5)
+    assert align(pairing, "linear").centered is False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from embviz.core.tasks import run_task
 from embviz.core.topics.ctfidf import (
+    ADDRESS_PATTERN,
     TOKEN_PATTERN,
     class_counts,
     count_terms,
@@ -46,17 +48,37 @@ def test_ctfidf_equals_the_hand_computation() -> None:
     assert [words[0][0] for words in best] == hand_best == ["apple", "banana", "durian"]
 
 
+def test_reduce_frequent_words_takes_the_root_of_tf() -> None:
+    # BERTopic's reduce_frequent_words: sqrt(tf(t, c)) * log(1 + A / f(t))
+    counts = sp.csr_matrix(np.array([[4.0, 0.0, 5.0], [1.0, 9.0, 0.0]]))
+    average_words = (9 + 10) / 2
+    frequency = [5.0, 9.0, 5.0]
+    hand = [
+        [math.sqrt(c / sum(row)) * math.log(1 + average_words / f) if c else 0.0
+         for c, f in zip(row, frequency, strict=True)]
+        for row in ([4, 0, 5], [1, 9, 0])
+    ]  # fmt: skip
+    scores = ctfidf(counts, reduce_frequent_words=True).toarray()
+    assert np.allclose(scores, hand, rtol=1e-12, atol=0)
+
+
 def test_word_counts_equal_countvectorizer() -> None:
     texts = [
         "The Shuttle's launch was delayed; NASA's shuttle flies in 1993!",
         "Über-große Straßen und café crème, naïve résumé",
+        "Mail jo@cs.example.edu or see https://www.example.com/space today",
         "",
         "x y z 42 foo_bar launch LAUNCH",
     ]
     stop = stop_words_for("english")
     ours = run_task(count_terms(texts, stop))
-    reference = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=sorted(stop))
+    reference = CountVectorizer(
+        token_pattern=TOKEN_PATTERN,
+        stop_words=sorted(stop),
+        preprocessor=lambda t: re.sub(ADDRESS_PATTERN, " ", t.lower()),
+    )
     counts = reference.fit_transform(texts).toarray()
+    assert not {"edu", "com", "www", "https"} & set(ours.vocabulary)
     names = list(reference.get_feature_names_out())
     assert sorted(ours.vocabulary.tolist()) == sorted(names)
     order = [list(ours.vocabulary).index(name) for name in names]
@@ -71,9 +93,9 @@ def test_max_df_drops_words_in_most_documents() -> None:
 
 
 def test_near_repeats_are_not_both_chosen() -> None:
-    vocabulary = np.array(["launch", "launches", "orbit"], dtype=object)
-    scores = sp.csr_matrix(np.array([[3.0, 2.0, 1.0]]))
-    assert [w for w, _ in top_terms(scores, vocabulary, 2)[0]] == ["launch", "orbit"]
+    vocabulary = np.array(["launch", "launches", "economy", "economic", "orbit"], dtype=object)
+    scores = sp.csr_matrix(np.array([[5.0, 4.0, 3.0, 2.0, 1.0]]))
+    assert [w for w, _ in top_terms(scores, vocabulary, 3)[0]] == ["launch", "economy", "orbit"]
 
 
 def test_stop_words_in_several_languages() -> None:

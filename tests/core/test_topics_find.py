@@ -28,8 +28,8 @@ from embviz.core.topics import (
     topic_columns,
 )
 from embviz.io.safe_write import WriteError
+from embviz.io.sample_corpora import newsgroups
 from embviz.io.topic_names import export_names
-from tests.core.newsgroups import load_mini_newsgroup
 
 COARSE_WORDS = ["fruit", "metal", "ocean"]
 FINE_WORDS = [["apple", "pear"], ["iron", "copper"], ["whale", "coral"]]
@@ -165,7 +165,10 @@ def test_newsgroup_clusters_agree_with_the_groups_and_are_named_by_them() -> Non
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    texts, groups, names = load_mini_newsgroup()
+    rows = newsgroups()  # the posts' bodies: the headers, which name the group, are left out
+    texts = [row["text"] for row in rows]
+    names = sorted({row["group"] for row in rows})
+    groups = np.array([names.index(row["group"]) for row in rows])
     tfidf = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, max_df=0.5)
     lsa = normalize(TruncatedSVD(2, random_state=0).fit_transform(tfidf.fit_transform(texts)))
     topics = find_topics(lsa, texts)
@@ -185,3 +188,22 @@ def test_newsgroup_clusters_agree_with_the_groups_and_are_named_by_them() -> Non
         assert purity > 0.9
         group = names[np.bincount(members).argmax()]
         assert typical[group] & set(topic.name.split(", ")), (group, topic.name)
+
+
+def test_vectors_are_clustered_as_unit_vectors_reduced_by_pca() -> None:
+    """space="vectors": three directions in 64-d (documents that differ in length only lie on one
+    ray), with noise; unit scaling joins each ray, PCA keeps the three groups apart."""
+    rng = np.random.default_rng(5)
+    directions = rng.normal(size=(3, 64))
+    groups = np.repeat(np.arange(3), 80)
+    lengths = rng.uniform(0.5, 5.0, len(groups))[:, None]  # scale must not matter
+    vectors = lengths * (directions[groups] + 0.15 * rng.normal(size=(len(groups), 64)))
+    texts = [f"{['alpha', 'beta', 'gamma'][g]} word{rng.integers(0, 9)}" for g in groups]
+    topics = find_topics(vectors, texts, space="vectors", reduction="pca", min_cluster_size=40)
+    top = topics.levels[0]
+    assert topics.space == "vectors" and top.n_clusters == 3
+    assert adjusted_rand_score(groups, top.labels) > 0.95
+    assert all(t.centre is None for t in top.topics)  # no layout given: no centres
+    assert {t.name.split(", ")[0] for t in top.topics if t.id >= 0} == {"alpha", "beta", "gamma"}
+    with pytest.raises(ValueError, match="reduction"):
+        find_topics(vectors, texts, space="vectors", reduction="tsne")

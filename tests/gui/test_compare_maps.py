@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from embviz.gui.views.arrow_layer import HEAD_PX
 from embviz.gui.views.themes import THEMES
-from tests.gui.compare_fixtures import pixel_of, spaces
+from tests.gui.compare_fixtures import pixel_of, rotation, spaces
 from tests.gui.pixel_probe import coverage, data_area, find_dots, hover, image_array, match
 
 LIGHT = THEMES["light"]
@@ -46,7 +46,7 @@ def compared(window, qtbot):
     return window, panel, a, b, moved
 
 
-def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared):
+def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared, qtbot):
     window, panel, a, b, moved = compared
     beside = window.map_area.beside[0]
     assert window.session.views[0].eset is a and beside.state.eset is b
@@ -72,9 +72,30 @@ def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared):
     window.session.views[0].set_colour_column(column)
     assert window.view.legend.isVisible()
     assert "200" in panel.overall.text() and "procrustes" in panel.overall.text()
+    # a space of other dimensions (A projected to 50 dims): the panel says what was done
+    from embviz.core.dataset import EmbeddingSet
+
+    c = EmbeddingSet(list(a.labels), a.vectors @ rotation(a.dims, 3)[:, :50], name="C")
+    window.session.add_set(c)
+    panel.choose(a, c)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.comparison.pairing.b is c and window.is_idle(), timeout=20000)
+    said = panel.overall.text()
+    assert "384" in said and "50" in said and "PCA" in said
+    assert window.map_area.beside[0].state.eset is c and "displacement vs C" in a.metadata
+    # Cancel: nothing of the cancelled run arrives, the comparison shown stays
+    shown = panel.comparison
+    panel.choose(a, b)
+    panel.run_button.click()
+    assert panel.cancel_button.isEnabled() and panel.bar.isVisible()
+    panel.cancel_button.click()
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    qtbot.wait(200)
+    assert panel.comparison is shown and "Cancelled" in panel.message.text()
+    assert panel.run_button.isEnabled() and not panel.bar.isVisible()
 
 
-def test_selecting_a_word_on_a_highlights_its_counterpart_on_b(compared, qtbot):
+def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compared, qtbot):
     window, panel, a, b, moved = compared
     view_a = window.view
     view_b = window.map_area.beside[0].controller.view
@@ -105,11 +126,8 @@ def test_selecting_a_word_on_a_highlights_its_counterpart_on_b(compared, qtbot):
     # the pointer leaves A: the linked hover on B goes too
     hover(qtbot, view_a.viewport(), QPoint(2, 2))
     qtbot.waitUntil(lambda: not view_b.hover_text.isVisible(), timeout=3000)
-
-
-def test_a_moved_most_entry_centres_the_map_on_that_word(compared, qtbot):
-    window, panel, a, _b, _moved = compared
-    view = window.view
+    # a click on a "moved most" entry selects that word and centres the map on it
+    view = view_a
     entry = 2
     word = panel.moved.item(entry, 0).text()
     rect = panel.moved.visualItemRect(panel.moved.item(entry, 0))
@@ -120,6 +138,17 @@ def test_a_moved_most_entry_centres_the_map_on_that_word(compared, qtbot):
     found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view))
     _, distance = match(found, np.array([centre.x(), centre.y()]))
     assert distance[0] <= 2.0, f"{word}'s dot is {distance[0]:.1f} px from the map's centre"
+    # B is centred on the counterpart as well
+    centre = data_area(window, view_b).center()
+    found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view_b))
+    _, distance = match(found, np.array([centre.x(), centre.y()]))
+    assert distance[0] <= 2.0, f"B: {word}'s dot is {distance[0]:.1f} px from the map's centre"
+    # the map beside closed: a click on a word brings B back beside A
+    window.map_area.beside[0].close_button.click()
+    qtbot.mouseClick(panel.moved.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    assert window.map_area.beside[0].state.eset is b
+    assert window.map_area.beside[0].controller.view.selected_rows.tolist() == [b.index_of(word)]
 
 
 def arrow_pixels(image, region):

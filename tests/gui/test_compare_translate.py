@@ -50,7 +50,9 @@ def csls_best(en, it, pairs, word, k=10):
     return it.labels[int(np.argmax(2 * sims[row] - r_t[row] - r_s))]
 
 
-def test_translation_matches_gensim_and_csls_shows_its_effect(window, qtbot, gensim_translations):
+def test_translation_matches_gensim_and_csls_shows_its_effect(
+    window, qtbot, gensim_translations, tmp_path
+):
     pairs, expected = gensim_translations
     en, it = embviz.load(EN), embviz.load(IT)
     en.name, it.name = "EN", "IT"
@@ -93,3 +95,13 @@ def test_translation_matches_gensim_and_csls_shows_its_effect(window, qtbot, gen
     at1 = np.mean([expected[s][0] == t for s, t in pairs])
     at5 = np.mean([t in expected[s][:5] for s, t in pairs])
     assert f"cosine: accuracy@1 <b>{at1:.1%}</b>, @5 <b>{at5:.1%}</b>" in tab.accuracy.text()
+    # a broken pairs file: the message names the file and the line; the comparison is kept
+    bad = tmp_path / "pairs.txt"
+    bad.write_text("one uno\ntwo due\nthree tre quattro\n", encoding="utf-8")
+    comparison = panel.comparison
+    panel.tabs.setCurrentIndex(0)
+    panel.pairs_path.setText(str(bad))
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: "kept" in panel.message.text(), timeout=10000)
+    assert str(bad) in panel.message.text() and "line 3" in panel.message.text()
+    assert panel.comparison is comparison and window.last_error is None

@@ -55,8 +55,11 @@ def health_window(window, qtbot):
 
 
 def _figures(panel) -> dict[str, str]:
-    t = panel.figures
-    return {t.item(r, 0).text(): t.item(r, 1).text() for r in range(t.rowCount())}
+    """figure -> value, as the panel's text shows them ("<b>name</b>: value<br>meaning")."""
+    import re
+
+    pairs = re.findall(r"<b>(.*?)</b>: (.*?)<br>", panel.figures.text())
+    return dict(pairs)
 
 
 def test_panel_figures_equal_the_direct_computation(health_window, direct):
@@ -148,3 +151,67 @@ def test_weat_and_concept_axis_from_typed_and_loaded_lists(health_window, qtbot,
     b = u[[eset.index_of(w) for w in ("home", "family", "school")]].mean(axis=0)
     direction = (a - b) / np.linalg.norm(a - b)
     np.testing.assert_allclose(eset.metadata[column], u @ direction, atol=1e-6)
+
+
+def test_cancel_leaves_the_set_as_it_was(window, qtbot):
+    window.open_paths([VECTORS])
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=30000)
+    panel = window.panels["health"].report
+    panel.run_button.click()
+    assert panel.cancel_button.isEnabled()
+    panel.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    qtbot.wait(300)  # a result arriving now would be dropped, not shown
+    assert panel.report is None and "Cancelled" in panel.status.text()
+    assert "k_occurrence" not in window.session.current.metadata
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    panel.sample.setValue(500)  # a sample, said in the report
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=60000)
+    assert "random sample of 500 of 1,762 rows" in panel.figures.text()
+    assert np.isfinite(window.session.current.metadata["k_occurrence"]).sum() == 500
+
+
+def test_weat_with_a_list_the_set_lacks_says_so(window, qtbot):
+    window.open_paths([VECTORS])
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=30000)
+    bias = window.panels["health"].bias
+    bias.lists["X"].edit.setPlainText("he, qqqzz")
+    bias.lists["Y"].edit.setPlainText("she, her")
+    bias.lists["A"].edit.setPlainText("work")
+    bias.lists["B"].edit.setPlainText("home")
+    bias.run_weat()
+    qtbot.waitUntil(lambda: "the X list has 1 word" in bias.result.text(), timeout=10000)
+    assert "qqqzz" in bias.result.text() and bias.last is None
+
+
+def test_hub_reduction_rows_equal_the_definition_and_gensims_analogies(window, qtbot):
+    from gensim.models import KeyedVectors
+
+    window.open_paths([VECTORS])
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=30000)
+    panel = window.panels["health"].report
+    panel.reduction.setChecked(True)
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=120000)
+    eset = window.session.current
+    v = eset.vectors.astype(np.float64)
+    u = v / np.linalg.norm(v, axis=1, keepdims=True)
+    sims = u @ u.T
+    np.fill_diagonal(sims, -np.inf)
+    r = np.sort(sims, axis=1)[:, -K:].mean(axis=1)
+    csls = 2 * sims - r[:, None] - r[None, :]
+    occ = np.bincount(np.argsort(-csls, axis=1)[:, :K].ravel(), minlength=len(u))
+    figures = _figures(panel)
+    assert figures["Skewness with CSLS"] == f"{stats.skew(occ):.2f}"
+    kv = KeyedVectors(eset.dims)
+    kv.add_vectors(eset.labels, eset.vectors)
+    from embviz.gui.panels.health_panel import questions_words
+
+    score, sections = kv.evaluate_word_analogies(questions_words(), restrict_vocab=len(eset))
+    total = sum(
+        len(s["correct"]) + len(s["incorrect"])
+        for s in sections
+        if s["section"] != "Total accuracy"
+    )
+    assert figures["Analogies with cosine neighbours"] == f"{score:.1%} of {total:,}"

@@ -131,6 +131,11 @@ def test_another_set_or_projection_redraws_and_nothing_stale_shows(window, qtbot
     qtbot.waitUntil(lambda: window.session.projection is not None and not window.runner.is_busy())
     qtbot.wait(30)
     assert set(layer.drawn_names()) == names
+    # a layout still forming shows no names (they would jump about)
+    forming = Projection((points * 3).astype(np.float32), "custom", {"shift": 2}, partial=True)
+    window.session.set_projection(window.session.active, eset, forming, eset.version)
+    qtbot.wait(30)
+    assert layer.drawn_names() == []
     # a new layout of the same set: the names move to the new centres
     moved = Projection((points * 2 + 100).astype(np.float32), "custom", {"shift": 1})
     window.session.set_projection(window.session.active, eset, moved, eset.version)
@@ -139,3 +144,38 @@ def test_another_set_or_projection_redraws_and_nothing_stale_shows(window, qtbot
     for topic, _name in layer.placed:
         x, y = nearest_to_mean(points * 2 + 100, ids == topic.cluster)
         assert (topic.x, topic.y) == (float(np.float32(x)), float(np.float32(y)))
+
+
+def test_a_large_set_is_laid_out_in_a_worker_and_a_late_answer_is_dropped(
+    window, qtbot, monkeypatch
+):
+    from embviz.gui.views import topic_layer
+
+    eset, points = open_corpus(window, qtbot)
+    find_topics_in_panel(window, qtbot, eset)
+    layer = window.maps.topic_layer
+    names = set(layer.drawn_names())
+    monkeypatch.setattr(topic_layer, "SYNC_ROWS", 10)  # as if the set were large
+    moved = Projection((points + 50).astype(np.float32), "custom", {"shift": 3})
+    window.session.set_projection(window.session.active, eset, moved, eset.version)
+    assert layer.drawn_names() == []  # nothing of the old layout while the worker runs
+    qtbot.waitUntil(lambda: set(layer.drawn_names()) == names, timeout=10000)
+    assert {(t.x, t.y) for t, _ in layer.placed} <= {tuple(map(float, p)) for p in moved.coords}
+    # a worker still running when another set is shown: its answer never draws
+    again = Projection((points - 50).astype(np.float32), "custom", {"shift": 4})
+    window.session.set_projection(window.session.active, eset, again, eset.version)
+    plain = EmbeddingSet(["a", "b", "c"], np.eye(3, 2, dtype=np.float32), name="plain")
+    drawn_on_plain = []
+    apply = layer._apply
+
+    def spy(kept):  # anything drawn while the plain set is shown, even for a moment
+        if window.session.current is plain and kept is not None:
+            drawn_on_plain.append(kept)
+        apply(kept)
+
+    monkeypatch.setattr(layer, "_apply", spy)
+    window.session.add_set(plain)
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    qtbot.wait(50)
+    assert window.session.current is plain and layer.drawn_names() == []
+    assert drawn_on_plain == []

@@ -81,3 +81,22 @@ def test_cancel_writes_nothing_and_bad_requests_are_said(window, qtbot):
     qtbot.waitUntil(lambda: not window.runner.is_busy("topics"), timeout=10000)
     assert "No stop words for language 'klingon'" in panel.message.text()
     assert CLUSTER_COLUMN not in eset.metadata
+
+
+def test_names_and_contours_can_be_hidden_and_landmarks_give_way(window, qtbot):
+    eset, _points = open_corpus(window, qtbot)
+    landmarks = window.view.label_layer.landmark_items
+    qtbot.waitUntil(lambda: any(item.isVisible() for item in landmarks), timeout=5000)
+    find_topics_in_panel(window, qtbot, eset)
+    panel, layer = window.panels["topics"], window.maps.topic_layer
+    assert layer.drawn_names() and not any(item.isVisible() for item in landmarks)
+    panel.names_check.setChecked(False)
+    qtbot.wait(30)
+    assert not any(item.isVisible() for item in layer.items)
+    assert any(item.isVisible() for item in landmarks)  # the point labels are back
+    assert any(curve.isVisible() for curve in layer.contours)
+    panel.density_check.setChecked(False)
+    assert not any(curve.isVisible() for curve in layer.contours)
+    panel.names_check.setChecked(True)
+    qtbot.wait(30)
+    assert len([item for item in layer.items if item.isVisible()]) == 3

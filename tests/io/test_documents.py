@@ -210,3 +210,16 @@ def test_wrong_choices_are_refused(tmp_path):
     empty.write_text("text,label\n", encoding="utf-8")
     with pytest.raises(LoadError, match="no rows"):
         read_document_table(empty)
+
+
+def test_windows_1252_text(tmp_path):
+    """A spreadsheet's CSV export in Windows-1252: read with its encoding, or with invalid
+    bytes replaced and a warning that names the line."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "text,label\nCaf\xe9 cr\xe8me \x96 tr\xe8s bon,a\nplain words,b\n".encode("latin-1")
+    )
+    docs = read_document_table(path, encoding="cp1252")
+    assert docs.texts[0] == "Café crème – très bon"
+    replaced = read_document_table(path)
+    assert replaced.texts[0].startswith("Caf\ufffd") and "line 2" in replaced.warnings[0]

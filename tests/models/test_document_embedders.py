@@ -131,6 +131,25 @@ def test_doc2vec_equals_gensim_trained_directly():
     first = result.model.embed_queries(["a funny film"])
     np.testing.assert_array_equal(first, result.model.embed_queries(["a funny film"]))
     assert first.shape == (1, 16)
+    # gensim's own infer_vector, started from the same (CRC-32 seeded) vector
+    import zlib
+
+    import gensim.models.doc2vec as gensim_doc2vec
+    from gensim.models.keyedvectors import pseudorandom_weak_vector
+
+    def crc_start(size, seed_string=None):
+        return pseudorandom_weak_vector(
+            size, seed_string, hashfxn=lambda s: zlib.crc32(s.encode("utf-8"))
+        )
+
+    original = gensim_doc2vec.pseudorandom_weak_vector
+    gensim_doc2vec.pseudorandom_weak_vector = crc_start
+    try:
+        direct.random = np.random.RandomState(11)
+        expected = direct.infer_vector(simple_preprocess("a funny film"))
+    finally:
+        gensim_doc2vec.pseudorandom_weak_vector = original
+    np.testing.assert_allclose(first[0], expected, atol=1e-6)
     again = run_task(embedder.embed(TEXTS, params))
     assert again.from_cache
     np.testing.assert_array_equal(np.asarray(again.vectors), result.vectors)

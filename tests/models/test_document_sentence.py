@@ -30,10 +30,9 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def st_model():
-    st = pytest.importorskip("sentence_transformers", reason=_NEED)
-    from embviz.models.default_model import default_model_dir
+    from tests.models.st_reference import reference_model
 
-    return st.SentenceTransformer(str(default_model_dir()), device="cpu")
+    return reference_model()
 
 
 @pytest.fixture(autouse=True)

@@ -117,3 +117,23 @@ def test_aligned_umap_wrapper_equals_umap_aligned_umap(words):
     )
     for mine, theirs in zip(ours, direct.embeddings_, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_a_sequence_linked_through_a_pairs_file():
+    """English and Italian vectors linked by gensim's EN-IT dictionary: the relation maps each
+    English row to its Italian row, and the aligned layouts come out one per language."""
+    gensim_utils = pytest.importorskip("gensim.test.utils")
+    import embviz
+    from embviz.core.compare import pair_sets
+
+    en = embviz.load(gensim_utils.datapath("EN.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt"))
+    it = embviz.load(gensim_utils.datapath("IT.1-10.cbow1_wind5_hs0_neg10_size300_smpl1e-05.txt"))
+    pairing = pair_sets(en, it, gensim_utils.datapath("OPUS_en_it_europarl_train_one2ten.txt"))
+    sequence = sequence_from_sets([en, it], pairings=[pairing])
+    relation = sequence.relations[0]
+    assert len(relation) == 20
+    assert it.labels[relation[en.index_of("dog")]] == "cane"
+    first, second = run_task(sequence.layouts("pca"))
+    assert first.shape == second.shape == (20, 2)
+    with pytest.raises(EmbvizError, match="need 1 pairings"):
+        sequence_from_sets([en, it], pairings=[])

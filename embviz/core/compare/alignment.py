@@ -14,6 +14,12 @@ When A and B have different dimensions, ``dims_policy`` says what happens, and t
 too (:attr:`Alignment.note`): ``"pca"`` (default) reduces both to the smaller size with PCA fitted
 on the paired unit rows, then aligns; ``"linear"`` fits a least-squares map D_A -> D_B instead
 (an orthogonal map between different sizes does not exist).
+
+``center=True`` (off by default, so that ``linear`` stays gensim's) subtracts each set's mean unit
+vector and renormalises ("renorm, center, renorm" as in MUSE, Conneau et al. 2018) before the fit
+and in every measure that uses the map. It helps when one space sits in a narrow cone: Word2Vec
+CBOW -> skip-gram on gensim's Lee corpus, accuracy@1 on 1,000 held-out words went from 0.008 to
+0.175 (Procrustes) and from 0.247 to 0.378 (linear).
 """
 
 from __future__ import annotations
@@ -51,6 +57,26 @@ class _Pca:
         return out
 
 
+def _prepare(vectors: np.ndarray, mean: np.ndarray | None, pca: _Pca | None) -> np.ndarray:
+    x = unit(vectors)
+    if mean is not None:
+        x = unit(x - mean)
+    return x if pca is None else pca.apply(x)
+
+
+def _mean_unit(eset: Any) -> np.ndarray:
+    """The mean unit vector of a set's rows with finite values (float32)."""
+    from embviz.core.rows import finite_rows
+
+    finite = finite_rows(eset)
+    total = np.zeros(eset.dims, dtype=np.float64)
+    for start in range(0, len(eset), 1 << 16):
+        chunk = unit(eset.vectors[start : start + (1 << 16)])
+        total += chunk[finite[start : start + (1 << 16)]].sum(axis=0, dtype=np.float64)
+    out: np.ndarray = (total / max(int(finite.sum()), 1)).astype(np.float32)
+    return out
+
+
 @dataclass
 class Alignment:
     """How A's vectors are carried into B's space: ``map_a(x) = prepare(unit(x)) @ matrix``."""
@@ -63,20 +89,23 @@ class Alignment:
     note: str  # what was done, in words
     pca_a: _Pca | None = None
     pca_b: _Pca | None = None
+    mean_a: np.ndarray | None = None  # with center=True: A's mean unit vector
+    mean_b: np.ndarray | None = None
     cache: dict[str, Any] = field(default_factory=dict, repr=False)  # e.g. CSLS's r of B
+
+    @property
+    def centered(self) -> bool:
+        return self.mean_a is not None
 
     def map_a(self, vectors: np.ndarray) -> np.ndarray:
         """Rows of A (any rows) in B's comparison space."""
-        x = unit(vectors)
-        if self.pca_a is not None:
-            x = self.pca_a.apply(x)
-        out: np.ndarray = x @ self.matrix
+        out: np.ndarray = _prepare(vectors, self.mean_a, self.pca_a) @ self.matrix
         return out
 
     def prepare_b(self, vectors: np.ndarray) -> np.ndarray:
-        """Rows of B in the comparison space (unit rows; PCA-reduced under the "pca" policy)."""
-        y = unit(vectors)
-        return y if self.pca_b is None else self.pca_b.apply(y)
+        """Rows of B in the comparison space (unit rows, centred when asked, PCA-reduced under
+        the "pca" policy)."""
+        return _prepare(vectors, self.mean_b, self.pca_b)
 
     def mapped_a(self) -> np.ndarray:
         """All of A mapped (kept: translation and CSLS use it). Rows with NaN or inf values
@@ -98,6 +127,7 @@ class Alignment:
             "method": self.method,
             "requested": self.requested,
             "dims_policy": self.dims_policy,
+            "centered": self.centered,
             "dims": [self.pairing.a.dims, self.pairing.b.dims],
             "pairs": len(self.pairing),
             "note": self.note,
@@ -140,8 +170,19 @@ def _pca_fit(x: np.ndarray, k: int) -> _Pca:
     return _Pca(mean, components)
 
 
-def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca") -> Alignment:
-    """Fit the map of A into B on all usable pairs of ``pairing``."""
+def align(
+    pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca", center: bool = False
+) -> Alignment:
+    """Fit the map of A into B on all usable pairs of ``pairing`` (``center``: see above)."""
+    alignment = _fit(pairing, method, dims_policy, center)
+    if center:
+        alignment.note = (
+            "centred (each set's mean unit vector subtracted, rows renormalised); " + alignment.note
+        )
+    return alignment
+
+
+def _fit(pairing: Pairing, method: str, dims_policy: str, center: bool) -> Alignment:
     if method not in METHODS:
         raise EmbvizError(f"Unknown alignment {method!r}: choose one of {', '.join(METHODS)}.")
     if dims_policy not in DIMS_POLICIES:
@@ -149,8 +190,9 @@ def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca"
             f"Unknown dims policy {dims_policy!r}: choose one of {', '.join(DIMS_POLICIES)}."
         )
     a, b = pairing.a, pairing.b
-    x = unit(a.vectors[pairing.rows_a])
-    y = unit(b.vectors[pairing.rows_b])
+    means = (_mean_unit(a), _mean_unit(b)) if center else (None, None)
+    x = _prepare(a.vectors[pairing.rows_a], means[0], None)
+    y = _prepare(b.vectors[pairing.rows_b], means[1], None)
     same = a.dims == b.dims
     if method == "none":
         if not same:
@@ -159,7 +201,8 @@ def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca"
                 "they cannot be compared vector to vector. Choose --align procrustes or linear."
             )
         eye = np.eye(a.dims, dtype=np.float32)
-        return Alignment(pairing, "none", "none", eye, "same", "no alignment (identity)")
+        note = "no alignment (identity)"
+        return Alignment(pairing, "none", "none", eye, "same", note, None, None, *means)
     if same:
         w = _procrustes(x, y) if method == "procrustes" else _linear(x, y)
         what = (
@@ -168,7 +211,7 @@ def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca"
             else "linear least squares (as gensim's TranslationMatrix)"
         )
         note = f"{what} on unit rows, fitted on {len(pairing):,} pairs"
-        return Alignment(pairing, method, method, w, "same", note)
+        return Alignment(pairing, method, method, w, "same", note, None, None, *means)
     dims = f"{a.dims} vs {b.dims} dimensions"
     if method == "linear" or dims_policy == "linear":
         note = (
@@ -177,7 +220,8 @@ def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca"
         )
         if method == "procrustes":
             note += "; Procrustes needs equal sizes, so a linear map was used"
-        return Alignment(pairing, "linear", method, _linear(x, y), "linear", note)
+        w = _linear(x, y)
+        return Alignment(pairing, "linear", method, w, "linear", note, None, None, *means)
     k = min(a.dims, b.dims)
     if len(pairing) < k:
         raise EmbvizError(
@@ -190,4 +234,4 @@ def align(pairing: Pairing, method: str = "procrustes", dims_policy: str = "pca"
         f"{dims}: both reduced to {k} with PCA on the paired unit rows, then orthogonal "
         f"Procrustes, fitted on {len(pairing):,} pairs"
     )
-    return Alignment(pairing, "procrustes", method, w, "pca", note, pca_a, pca_b)
+    return Alignment(pairing, "procrustes", method, w, "pca", note, pca_a, pca_b, *means)

@@ -122,16 +122,19 @@ def _approximate(unit: np.ndarray, k: int, seed: int) -> Task[np.ndarray]:
     from pynndescent import NNDescent  # heavy: imported only here
 
     nnd = NNDescent(
-        unit, metric="cosine", n_neighbors=max(k + 1, 15), random_state=seed, low_memory=True
+        unit, metric="cosine", n_neighbors=max(k + 1, 30), random_state=seed, low_memory=True
     )
     found, _ = nnd.neighbor_graph
-    out = np.empty((len(unit), k), dtype=np.int64)
-    for i, row in enumerate(found):
-        row = row[(row >= 0) & (row != i)][:k]
-        if len(row) < k:  # pynndescent may leave -1 holes on tiny or degenerate sets
-            extra = np.setdiff1d(np.arange(len(unit)), np.append(row, i))[: k - len(row)]
-            row = np.concatenate([row, extra])
-        out[i] = row
+    n = len(unit)
+    found = np.asarray(found, dtype=np.int64)
+    valid = (found >= 0) & (found != np.arange(n)[:, None])  # drop self and -1 holes
+    order = np.argsort(~valid, axis=1, kind="stable")[:, :k]  # valid entries first, in order
+    out = np.take_along_axis(found, order, axis=1)
+    kept = np.take_along_axis(valid, order, axis=1)
+    for i in np.flatnonzero(~kept.all(axis=1)):  # holes on tiny or degenerate sets: fill them
+        row = out[i][kept[i]]
+        extra = np.setdiff1d(np.arange(n), np.append(row, i))[: k - len(row)]
+        out[i] = np.concatenate([row, extra])
     return out
 
 
@@ -156,8 +159,9 @@ def measure_recall(
     rng = np.random.default_rng(seed)
     rows = np.sort(rng.choice(len(unit), size=min(queries, len(unit)), replace=False))
     hits = 0
-    for start in range(0, len(rows), 64):
-        chunk = rows[start : start + 64]
+    step = max(1, min(64, BLOCK_CELLS // len(unit)))
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
         scores = unit[chunk] @ unit.T
         scores[np.arange(len(chunk)), chunk] = -np.inf
         truth = top_k(scores, k)

@@ -71,6 +71,16 @@ class HealthReport:
             "duplicates": self.duplicates.to_json(),
             "neighbours": self.graph.describe(),
             "columns": list(self.columns),
+            "definitions": {
+                "mean_pairwise_cosine": "mean cosine over the N(N-1) ordered pairs of distinct "
+                "rows (the diagonal excluded), exact, from the sum of the unit vectors",
+                "mean_vector_share": "|mean of the vectors| / mean of |vector|, raw vectors",
+                "isoscore": "Rudman et al. 2022, Algorithm 1",
+                "twonn": "Facco et al. 2017 as skdim.id.TwoNN() (discard_fraction 0.1), "
+                "euclidean distance between unit vectors",
+                "local_dimension": "Levina-Bickel MLE on each point's k neighbours",
+                "outlier_score": "cosine distance to the k-th nearest neighbour",
+            },
             "notes": self.notes,
         }
         if self.hub_reduction is not None:
@@ -91,6 +101,7 @@ class HealthReport:
         dup = self.duplicates
         return [
             ("Mean pairwise cosine", f"{cos:.3f}", cone),
+            ("Norms", *_norm_words(self)),
             ("Mean vector share", f"{self.anisotropy['mean_vector_share']:.3f}",
              "share of the vectors' length that is one common direction"),
             ("IsoScore", f"{iso:.3f}",
@@ -109,6 +120,22 @@ class HealthReport:
             ("Outliers", f"{dup.outlier_count:,}",
              f"points far from their {dup.k}th neighbour (above Q3 + 1.5 IQR)"),
         ]  # fmt: skip
+
+
+def _norm_words(report: HealthReport) -> tuple[str, str]:
+    q = report.norms.quantiles
+    if q["95%"] - q["5%"] <= 0.01 * max(q["50%"], 1e-12):  # e.g. unit vectors stored as float16
+        return (
+            f"all about {q['50%']:.3g}",
+            "the vectors have (nearly) one length: only directions differ",
+        )
+    rho = report.norms.rank_spearman
+    trend = "longer" if rho > 0 else "shorter"
+    return (
+        f"median {q['50%']:.3g} ({q['25%']:.3g}-{q['75%']:.3g})",
+        f"Spearman {rho:+.2f} with the row number: if rows are by frequency (word2vec, GloVe "
+        f"files), rarer words have {trend} vectors",
+    )
 
 
 def _subset(eset: EmbeddingSet, rows: np.ndarray) -> EmbeddingSet:

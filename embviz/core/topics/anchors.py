@@ -24,10 +24,25 @@ class MapTopic:
     y: float
     size: int
     parent: int | None  # the coarser level's cluster (None at level 0)
+    spots: tuple[tuple[float, float], ...] = ()  # other members to put the name on, nearest first
 
 
-def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, tuple[float, float]]:
-    """Per cluster id >= 0, the member nearest the members' mean (finite coordinates only)."""
+SPOT_FRACTIONS = (
+    0.15,
+    0.3,
+    0.45,
+    0.6,
+    0.75,
+    0.9,
+)  # other places for a name whose centre is covered
+
+
+def cluster_spots(
+    coords: np.ndarray, labels: np.ndarray, fractions: tuple[float, ...] = ()
+) -> dict[int, list[tuple[float, float]]]:
+    """Per cluster id >= 0: the member nearest the members' mean, then for each of ``fractions``
+    the member that far down the members ordered by distance from the mean (finite coordinates
+    only): places on the cluster, nearest first."""
     xy = np.asarray(coords, dtype=np.float64)[:, :2]
     labels = np.asarray(labels, dtype=np.int64)
     keep = (labels >= 0) & np.isfinite(xy).all(axis=1)
@@ -43,9 +58,18 @@ def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, tuple[f
     )
     distance = ((xy[rows] - means[ids]) ** 2).sum(axis=1)
     order = np.lexsort((distance, ids))
-    present, first = np.unique(ids[order], return_index=True)
-    best = rows[order[first]]
-    return {int(c): (float(xy[r, 0]), float(xy[r, 1])) for c, r in zip(present, best, strict=True)}
+    present, first, sizes = np.unique(ids[order], return_index=True, return_counts=True)
+    spots: dict[int, list[tuple[float, float]]] = {}
+    for cluster, start, size in zip(present.tolist(), first.tolist(), sizes.tolist(), strict=True):
+        offsets = [0, *(int(f * (size - 1)) for f in fractions)]
+        picked = rows[order[start + np.unique(offsets)]]
+        spots[cluster] = [(float(xy[r, 0]), float(xy[r, 1])) for r in picked]
+    return spots
+
+
+def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Per cluster id >= 0, the member nearest the members' mean (finite coordinates only)."""
+    return {cluster: spots[0] for cluster, spots in cluster_spots(coords, labels).items()}
 
 
 def map_topics(
@@ -64,17 +88,41 @@ def map_topics(
         labels = labels.astype(np.int64)
         names = metadata.get(name_column)
         parent_labels = np.asarray(metadata[level_columns(depth - 1)[0]]) if depth else None
-        centres = cluster_centres(coords, labels)
+        spots = cluster_spots(coords, labels, SPOT_FRACTIONS)
         sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0, int)
+        ids, first = np.unique(labels, return_index=True)  # a member of each cluster
+        first_member = dict(zip(ids.tolist(), first.tolist(), strict=True))
+        parents = _main_parents(labels, parent_labels) if parent_labels is not None else {}
         topics = []
-        for cluster, (x, y) in centres.items():
-            member = int(np.argmax(labels == cluster))
+        for cluster, (centre, *others) in spots.items():
+            x, y = centre
+            member = first_member[cluster]
             name = str(names[member]) if names is not None else f"Cluster {cluster}"
-            parent = None
-            if parent_labels is not None:
-                inside = parent_labels[labels == cluster].astype(np.int64)
-                parent = int(np.bincount(inside + 1).argmax()) - 1
-            topics.append(MapTopic(depth, cluster, name, x, y, int(sizes[cluster]), parent))
+            topics.append(
+                MapTopic(
+                    depth,
+                    cluster,
+                    name,
+                    x,
+                    y,
+                    int(sizes[cluster]),
+                    parents.get(cluster) if parent_labels is not None else None,
+                    tuple(others),
+                )
+            )
         levels.append(tuple(topics))
         depth += 1
     return tuple(levels)
+
+
+def _main_parents(labels: np.ndarray, parents: np.ndarray) -> dict[int, int]:
+    """Per cluster id >= 0, the parent label most of its members have."""
+    keep = labels >= 0
+    pairs = np.column_stack([labels[keep], np.asarray(parents, dtype=np.int64)[keep]])
+    if not len(pairs):
+        return {}
+    found, counts = np.unique(pairs, axis=0, return_counts=True)
+    order = np.lexsort((-counts, found[:, 0]))  # per cluster, its commonest parent first
+    found = found[order]
+    first = np.flatnonzero(np.r_[True, found[1:, 0] != found[:-1, 0]])
+    return {int(found[i, 0]): int(found[i, 1]) for i in first}

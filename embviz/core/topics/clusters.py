@@ -20,8 +20,11 @@ What is clustered:
   against the newsgroups); it runs in embviz's UMAP process, which Cancel can end.
   ``reduction="pca"`` is fast and deterministic but keeps only the directions of largest spread.
 
-Above ``max_points`` points HDBSCAN runs on a random sample (its cost grows faster than linearly)
-and every other point takes the cluster of its nearest sampled neighbour (noise stays noise).
+Above ``max_points`` (20,000) points HDBSCAN runs on a random sample (its cost grows faster than
+linearly) and every other point takes the cluster of its nearest sampled neighbour (noise stays
+noise); the sample's minimum cluster size shrinks in proportion. On 100,000 points in 40 blobs
+(2-d) a 20,000 sample takes 3.5 s instead of 24 s for 50,000, and the two agree (adjusted Rand
+0.96); HDBSCAN itself cannot be interrupted, so Cancel waits for it.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ class ClusterSettings:
     min_samples: int | None = None  # None: min(min_cluster_size, 10)
     levels: int = 2
     shrink: int = 5  # each finer level's min_cluster_size = the coarser one's // shrink
-    max_points: int = 50_000  # above this, cluster a sample and assign the rest by 1-NN
+    max_points: int = 20_000  # above this, cluster a sample and assign the rest by 1-NN
     seed: int = 0
 
 
@@ -64,7 +67,7 @@ def level_sizes(n_points: int, settings: ClusterSettings) -> list[int]:
         raise ValueError(f"min_cluster_size must be 2 or more, got {coarse}")
     sizes = [int(coarse)]
     for _ in range(settings.levels - 1):
-        sizes.append(max(3, sizes[-1] // settings.shrink))
+        sizes.append(max(5, sizes[-1] // settings.shrink))  # below 5, a "topic" is noise
     return sizes
 
 

@@ -17,6 +17,7 @@ product, not another pass over the text.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,9 @@ from embviz.core.tasks import Progress
 
 # Words of two or more letters (no digits, no underscores): numbers and codes name nothing.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+# E-mail addresses and web addresses are removed before counting: their pieces ("edu", "com",
+# "www", a host name) would otherwise name every cluster of mail, forum posts or web pages.
+ADDRESS_PATTERN = r"\S+@\S+|\bhttps?://\S+|\bwww\.\S+"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ def count_terms(
 ) -> Generator[Progress, None, DocumentTerms]:
     """Lower-cased word counts per document, stop words removed (a task: yields per chunk).
 
-    The same tokens as scikit-learn's ``CountVectorizer(token_pattern=TOKEN_PATTERN)``; counted
+    The same tokens as scikit-learn's ``CountVectorizer(token_pattern=TOKEN_PATTERN)`` once
+    addresses (:data:`ADDRESS_PATTERN`) are blanked out; counted
     here in chunks so that a long run can be cancelled between them. ``max_df``: words found in
     more than this fraction of the documents are dropped (as CountVectorizer's ``max_df``): they
     describe the whole corpus (a newsgroup's "writes", "article", "edu"), not one topic.
@@ -55,6 +60,7 @@ def count_terms(
     import re
 
     find_words = re.compile(TOKEN_PATTERN).findall
+    blank_addresses = re.compile(ADDRESS_PATTERN).sub
     stop = frozenset(stop_words)
     vocabulary: dict[str, int] = {}
     index = vocabulary.setdefault
@@ -64,7 +70,7 @@ def count_terms(
     n = len(texts)
     for start in range(0, n, chunk):
         for text in texts[start : start + chunk]:
-            counted = Counter(find_words(str(text).lower()))
+            counted = Counter(find_words(blank_addresses(" ", str(text).lower())))
             for word, count in counted.items():
                 if word not in stop:
                     columns.append(index(word, len(vocabulary)))
@@ -98,8 +104,12 @@ def class_counts(counts: sp.csr_matrix, classes: np.ndarray) -> tuple[np.ndarray
     return ids, summed
 
 
-def ctfidf(class_term_counts: sp.spmatrix) -> sp.csr_matrix:
-    """W(t, c) = tf(t, c) * log(1 + A / f(t)) for a classes x terms count matrix."""
+def ctfidf(class_term_counts: sp.spmatrix, *, reduce_frequent_words: bool = False) -> sp.csr_matrix:
+    """W(t, c) = tf(t, c) * log(1 + A / f(t)) for a classes x terms count matrix.
+
+    ``reduce_frequent_words``: BERTopic's option of the same name, the square root of tf, which
+    keeps words frequent in every class of a corpus ("said" in news) from naming its topics.
+    """
     counts = sp.csr_matrix(class_term_counts, dtype=np.float64)
     words_per_class = np.asarray(counts.sum(axis=1)).ravel()
     term_frequency = np.asarray(counts.sum(axis=0)).ravel()
@@ -107,13 +117,23 @@ def ctfidf(class_term_counts: sp.spmatrix) -> sp.csr_matrix:
     with np.errstate(divide="ignore", invalid="ignore"):
         idf = np.where(term_frequency > 0, np.log1p(average_words / term_frequency), 0.0)
         row_scale = np.where(words_per_class > 0, 1.0 / words_per_class, 0.0)
-    scores: sp.csr_matrix = sp.csr_matrix(sp.diags(row_scale) @ counts @ sp.diags(idf))
+    tf = sp.csr_matrix(sp.diags(row_scale) @ counts)
+    if reduce_frequent_words:
+        tf.data = np.sqrt(tf.data)
+    scores: sp.csr_matrix = sp.csr_matrix(tf @ sp.diags(idf))
     return scores
 
 
 def _too_close(word: str, chosen: list[str]) -> bool:
-    """A word that repeats one already chosen ("launch", "launches"; "god", "gods")."""
-    return any(word.startswith(c) or c.startswith(word) for c in chosen)
+    """A word that repeats one already chosen: one begins the other ("launch", "launches"), or
+    they share most of a long beginning ("economy", "economic"; "detainees", "detained")."""
+    for other in chosen:
+        if word.startswith(other) or other.startswith(word):
+            return True
+        shared = len(os.path.commonprefix([word, other]))
+        if shared >= max(5, 0.8 * min(len(word), len(other))):
+            return True
+    return False
 
 
 def top_terms(

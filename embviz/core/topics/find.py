@@ -34,9 +34,10 @@ def find_topics_task(
     space: str | None = None,
     n_words: int = 3,
     max_df: float = 0.5,
+    reduce_frequent_words: bool = True,
     reduction: str = "umap",
     dims: int = 5,
-    max_points: int = 50_000,
+    max_points: int = 20_000,
     seed: int = 0,
 ) -> Task[Topics]:
     """Find and name topics; a task yielding Progress (see :func:`find_topics`)."""
@@ -64,7 +65,14 @@ def find_topics_task(
         parent = labels[depth - 1] if depth else None
         built.append(
             _name_level(
-                level_name(depth), level_labels, sizes[depth], terms, n_words, centres_from, parent
+                level_name(depth),
+                level_labels,
+                sizes[depth],
+                terms,
+                centres_from,
+                parent,
+                n_words=n_words,
+                reduce_frequent_words=reduce_frequent_words,
             )
         )
     return Topics(
@@ -81,6 +89,7 @@ def find_topics_task(
             "language": language,
             "n_words": n_words,
             "max_df": max_df,
+            "reduce_frequent_words": reduce_frequent_words,
         },
     )
 
@@ -94,7 +103,7 @@ def find_topics(points: np.ndarray, texts: Sequence[str], **options: object) -> 
     :mod:`embviz.core.topics.clusters`). ``layout``: 2-D coordinates for the clusters' centres
     (default: ``points`` when they are 2-D). ``language``: stop words ("english", "german", an
     ISO code, or "none"). ``max_df``: words in more than this fraction of all documents name no
-    topic. Cluster -1 is named "Unclustered".
+    topic. ``reduce_frequent_words``: the square root of tf (BERTopic's option of that name). Cluster -1 is named "Unclustered".
     """
     return run_task(find_topics_task(points, texts, **options))  # type: ignore[arg-type]
 
@@ -131,12 +140,15 @@ def _name_level(
     labels: np.ndarray,
     min_cluster_size: int,
     terms: DocumentTerms,
-    n_words: int,
     layout: np.ndarray | None,
     parent: np.ndarray | None,
+    *,
+    n_words: int,
+    reduce_frequent_words: bool,
 ) -> TopicLevel:
     ids, counts = class_counts(terms.counts, labels)
-    keywords = top_terms(ctfidf(counts), terms.vocabulary, n_words)
+    scores = ctfidf(counts, reduce_frequent_words=reduce_frequent_words)
+    keywords = top_terms(scores, terms.vocabulary, n_words)
     sizes = np.bincount(labels + 1, minlength=int(labels.max()) + 2)
     centres = cluster_centres(layout, labels) if layout is not None else {}
     topics: list[Topic] = []

@@ -3,8 +3,9 @@
 Qt-free: it works in screen pixels given each name's anchor (the cluster centre mapped through the
 view) and text size. Greedy by priority (cluster size): the biggest cluster's name is placed
 first, at its centre; each next name tries its centre, then small nudges up, down, left and right
-(at most ``max_nudge`` of its own height or width); a name that still collides, or would leave the
-visible area, is not drawn at this zoom. Zooming in spreads the centres apart, so more names fit.
+(at most 1.2 of its height or half its width), then the same at other places on its cluster
+(members farther from the centre); a name that still collides, or would leave the visible area, is not
+drawn at this zoom. Zooming in spreads the centres apart, so more names fit.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ NUDGES = (
     (-0.35, -0.6),
     (0.35, 0.6),
     (-0.35, 0.6),
+    (0.5, 0.0),  # the name beside its point, just touching it
+    (-0.5, 0.0),
 )
 
 
@@ -65,10 +68,13 @@ def place_names(
     gap: float = 2.0,
     max_nudge: int = len(NUDGES),
     taken: Sequence[tuple[float, float, float, float]] = (),
+    spots: Sequence[np.ndarray] | None = None,
 ) -> list[PlacedName]:
     """Names to draw and where: ``anchors`` (N x 2 pixels), ``sizes`` (N x 2: width, height in
     pixels), higher ``priority`` first; ``viewport`` (x0, y0, x1, y1) in pixels; ``taken``: boxes
-    already occupied (e.g. names of another level). Returns the placed names, by priority."""
+    already occupied (a legend over the map). ``spots``: per name, other places on its cluster
+    (K x 2 pixels), tried in order when the centre and its nudges are all taken. Returns the
+    placed names, by priority."""
     anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
     sizes = np.asarray(sizes, dtype=np.float64).reshape(-1, 2)
     order = np.argsort(-np.asarray(priority, dtype=np.float64), kind="stable")
@@ -79,8 +85,13 @@ def place_names(
         (ax, ay), (width, height) = anchors[index], sizes[index]
         if not np.isfinite([ax, ay]).all() or not (vx0 <= ax <= vx1 and vy0 <= ay <= vy1):
             continue  # its cluster's centre is out of view
-        for dx, dy in ((0.0, 0.0), *NUDGES[:max_nudge]):
-            name = PlacedName(index, ax + dx * width, ay + dy * height, width, height)
+        places = [(float(ax), float(ay))]
+        if spots is not None:
+            places += [(float(x), float(y)) for x, y in np.asarray(spots[index]).reshape(-1, 2)]
+        moves = ((0.0, 0.0), *NUDGES[:max_nudge])
+        tries = [(px + dx * width, py + dy * height) for px, py in places for dx, dy in moves]
+        for x, y in tries:
+            name = PlacedName(index, x, y, width, height)
             box = name.box
             inside = box[0] >= vx0 and box[1] >= vy0 and box[2] <= vx1 and box[3] <= vy1
             if inside and not any(boxes_overlap(box, other, gap) for other in occupied):

@@ -30,7 +30,6 @@ class CosineHeatmap(QWidget):
         item = self.plot.getPlotItem()
         item.setTitle(title, color="#222", size="10pt")
         item.setMenuEnabled(False)
-        item.setAspectLocked(True)
         item.invertY(True)  # row 0 at the top, as a matrix is read
         item.setLabel("bottom", "position j")
         item.setLabel("left", "position i")
@@ -59,10 +58,13 @@ class CosineHeatmap(QWidget):
         """Show ``matrix`` (n x n cosines); the view fits it."""
         self.matrix = np.asarray(matrix, dtype=np.float32)
         n = self.matrix.shape[0]
+        if not self.matrix.size:
+            self.image.clear()
+            return
         self.image.setImage(self.matrix, autoLevels=False, levels=LEVELS)
         self.image.setRect(-0.5, -0.5, float(self.matrix.shape[1]), float(n))
         self.plot.getPlotItem().vb.setRange(
-            xRange=(-0.5, self.matrix.shape[1] - 0.5), yRange=(-0.5, n - 0.5), padding=0.01
+            xRange=(-0.5, self.matrix.shape[1] - 0.5), yRange=(-0.5, n - 0.5), padding=0
         )
 
     def cell_at(self, scene_pos: QPointF) -> tuple[int, int] | None:

@@ -32,7 +32,7 @@ class PiecesView(QListWidget):
         self.setSpacing(3)
         self.setUniformItemSizes(False)
         self.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
-        self.setMinimumHeight(70)
+        self.setMinimumHeight(110)
         self.setStyleSheet(
             "QListWidget { background: palette(base); }"
             "QListWidget::item { border: 1px solid #999; border-radius: 6px; padding: 2px 5px;"
@@ -41,7 +41,7 @@ class PiecesView(QListWidget):
         )
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt naming
-        return QSize(260, 90)
+        return QSize(260, 120)
 
     def show_pieces(
         self,

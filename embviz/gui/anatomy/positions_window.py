@@ -37,16 +37,20 @@ class PositionsWindow(QWidget):
         self, model_name: str, learned: np.ndarray, sinusoidal: np.ndarray | None
     ) -> None:
         n = learned.shape[0]
+        self.learned.setVisible(n > 0)  # rotary or relative positions: no learned table
         self.learned.plot.getPlotItem().setTitle(
             f"{model_name}: learned positions ({n})", color="#222", size="10pt"
         )
         self.learned.set_matrix(learned)
         self.sinusoidal.setVisible(sinusoidal is not None)
         if sinusoidal is not None:
+            self.sinusoidal.plot.getPlotItem().setTitle(
+                f"sinusoidal, Vaswani et al. ({sinusoidal.shape[0]})", color="#222", size="10pt"
+            )
             self.sinusoidal.set_matrix(sinusoidal)
         self.note.setText(
-            "Cell (i, j): the cosine between the embeddings of positions i and j. Learned "
-            "positions that were rarely seen in training (beyond the lengths the model was "
-            "trained on) stand out as bands of their own; the sinusoidal table is the same "
-            "at every length."
+            "Cell (i, j): the cosine between the embeddings of positions i and j (point at a cell "
+            "to read it). The sinusoidal table's cosine depends only on the distance i − j, so "
+            "every stripe runs parallel to the diagonal; the learned table shows what training "
+            "made of the positions instead."
         )

@@ -121,13 +121,16 @@ class TablesSection(qw.QGroupBox):
     def _on_tables(self, tables: ModelTables) -> None:
         session = self.window_.session
         self.heatmaps = (tables.title, tables.position_cosines, tables.sinusoidal_cosines)
-        for eset in tables.sets():
+        # the token table last: each set opened is shown once, and it is the one left shown
+        for eset in [s for s in tables.sets() if s is not tables.tokens] + [tables.tokens]:
             session.add_set(eset)
-        session.show(tables.tokens)
         session.active.set_colour_column(KIND_COLUMN)
-        self.heatmap_button.setEnabled(tables.position_cosines.size > 0)
-        opened = ", ".join(f"{s.name} ({len(s):,} × {s.dims})" for s in tables.sets())
-        self.say(f"Opened {opened}." + "".join(f" {note}" for note in tables.notes))
+        self.heatmap_button.setEnabled(True)
+        opened = ", ".join(f"{_short(s.name)} ({len(s):,} × {s.dims})" for s in tables.sets())
+        self.say(
+            f"{tables.title}: opened {opened}; the token table is coloured by piece kind."
+            + "".join(f" {note}" for note in tables.notes)
+        )
         self.opened.emit(tables)
 
     def _on_error(self, exc: BaseException) -> None:
@@ -141,7 +144,7 @@ class TablesSection(qw.QGroupBox):
 
     # the heatmaps ---------------------------------------------------------------------------
     def show_positions(self) -> PositionsWindow | None:
-        if self.heatmaps is None or not self.heatmaps[1].size:
+        if self.heatmaps is None:
             return None
         if self.positions_window is None:
             self.positions_window = PositionsWindow(self.window_)
@@ -149,3 +152,9 @@ class TablesSection(qw.QGroupBox):
         self.positions_window.show()
         self.positions_window.raise_()
         return self.positions_window
+
+
+def _short(name: str) -> str:
+    """A table's name without the model's title and the count in brackets."""
+    name = name.split(": ", 1)[-1]
+    return name.split(" (", 1)[0]

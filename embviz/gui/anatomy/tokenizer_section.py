@@ -44,7 +44,7 @@ class TokenizerSection(qw.QGroupBox):
         self.text.setClearButtonEnabled(True)
         self.chips = PiecesView()
         self.chips.itemClicked.connect(self._focus_piece)
-        self.summary = qw.QLabel("")
+        self.summary = qw.QLabel("Edit the text (or open the model's tables) to see its pieces.")
         self.summary.setWordWrap(True)
         self.locate_button = qw.QPushButton("Show on the token map")
         self.locate_button.setToolTip(

@@ -77,6 +77,9 @@ class JointLayout(QWidget):
         if comparison is None:
             return
         a, b = comparison.pairing.a, comparison.pairing.b
+        if not self.maps.showing():  # a map was closed or shows another set: A and B again
+            pairing = comparison.pairing
+            self.maps.show(a, b, None if pairing.source == "shared labels" else pairing.pairs())
         method = self.method.currentData()
         versions = (a.version, b.version)
         self.status.setText(f"{METHOD_TITLES[method]} of {a.name} and {b.name}…")

@@ -55,6 +55,13 @@ def column_names(k: int, other: str) -> dict[str, str]:
     }
 
 
+def is_compare_column(column: str, other: str) -> bool:
+    """A column a comparison with ``other`` added."""
+    return column == f"displacement vs {other}" or (
+        column.startswith("neighbour overlap@") and column.endswith(f" vs {other}")
+    )
+
+
 class ComparePanel(QWidget):
     def __init__(self, window) -> None:
         super().__init__(window)
@@ -264,7 +271,11 @@ class ComparePanel(QWidget):
             self.message.setText("A set was closed meanwhile; nothing was changed.")
             return
         self.comparison = comparison
-        self.message.setText(comparison.pairing.describe() + ".")
+        pairing = comparison.pairing
+        said = pairing.describe()
+        if pairing.source != "shared labels":  # the file's name; its folder is in the box above
+            said = said.replace(pairing.source, Path(pairing.source).name)
+        self.message.setText(said + ".")
         self.overall.setText(overall_text(comparison))
         self._fill_lists()
         for side, eset, other in (("a", a, b), ("b", b, a)):
@@ -272,7 +283,12 @@ class ComparePanel(QWidget):
                 break
             names = column_names(comparison.k, other.name)
             added = {names[key]: values for key, values in comparison.columns(side).items()}
-            self.session.set_metadata(eset, {**eset.metadata, **added})
+            kept = {  # an earlier comparison with the same set (another k) is replaced
+                column: values
+                for column, values in eset.metadata.items()
+                if not is_compare_column(column, other.name)
+            }
+            self.session.set_metadata(eset, {**kept, **added})
         pairs = None if comparison.pairing.source == "shared labels" else comparison.pairing.pairs()
         self.maps.show(a, b, pairs)
         self.translate_tab.comparison_changed(comparison)

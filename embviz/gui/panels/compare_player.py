@@ -93,6 +93,7 @@ class SequencePlayer(QWidget):
             return
         self._from = self.shown if self.shown is not None else self.steps[step]
         self._to, self._frame = step, 0
+        self.step_label.setText(f"To step {step + 1} of {len(self.steps)}: {self.names[step]}…")
         self._hold.stop()
         self._glide.start()
 

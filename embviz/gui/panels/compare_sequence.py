@@ -1,7 +1,8 @@
 """Sequence tab: several sets (files, layers, training epochs) laid out in aligned layouts and
 played on one map, the points gliding from one step's layout to the next.
 
-The sets are ticked in the list (in the order shown) and linked step to step by their shared
+The sets are ticked in the list (in the order shown), or are the epochs a training run in the
+window kept (Tools > Compute embeddings, gensim), and are linked step to step by their shared
 labels. The map shows the first set; each step moves its points to where the same words sit in
 that step's layout (a word the step lacks stays where it last was).
 """
@@ -30,8 +31,11 @@ from embviz.gui.errors import show_error
 from embviz.gui.panels.compare_layout import JOINT, METHOD_TITLES
 from embviz.gui.panels.compare_maps import map_of
 from embviz.gui.panels.compare_player import SequencePlayer
+from embviz.gui.views.point_motion import move_points
+from embviz.models.epoch_snapshots import snapshots_of
 
 CHANNEL = "compare-sequence"
+METHOD = "aligned-sequence"  # the projection method of a sequence's steps
 
 
 def steps_on(shown: EmbeddingSet, sets: list[EmbeddingSet], layouts: list[np.ndarray]):
@@ -61,6 +65,8 @@ class SequenceTab(QWidget):
         self.shown: EmbeddingSet | None = None  # the set the sequence is played on
         self.shown_vectors = -1  # its vectors' version when laid out
         self.view: ViewState | None = None  # the map it is played on
+        self.source = QComboBox()
+        self.source.setToolTip("Open sets ticked below, or the epochs kept by a training run")
         self.sets_list = QListWidget()
         self.sets_list.setToolTip("Tick the sets of the sequence, in order (drag to reorder)")
         self.sets_list.setDragDropMode(QListWidget.DragDropMode.InternalMove)
@@ -78,12 +84,14 @@ class SequenceTab(QWidget):
         row.addWidget(self.run_button, 1)
         row.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.source)
         layout.addWidget(QLabel("Sets, in order:"))
         layout.addWidget(self.sets_list, 1)
         layout.addWidget(self.method)
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.player)
+        self.source.currentIndexChanged.connect(lambda _i: self._on_source())
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.session.sets_changed.connect(self._fill)
@@ -92,6 +100,18 @@ class SequenceTab(QWidget):
 
     # the list of sets -----------------------------------------------------------------------
     def _fill(self) -> None:
+        chosen = self.source.currentData()
+        self.source.blockSignals(True)
+        self.source.clear()
+        self.source.addItem("Open sets, ticked below", None)
+        for eset in self.session.sets:
+            snapshots = snapshots_of(eset)
+            if snapshots is not None and len(snapshots.kept) > 1:
+                self.source.addItem(f"Epochs of {eset.name} ({len(snapshots.kept)})", eset.uid)
+        found = self.source.findData(chosen) if chosen is not None else 0
+        self.source.setCurrentIndex(max(found, 0))
+        self.source.blockSignals(False)
+        self._on_source()
         ticked = set(self.ticked_uids())
         order = [
             self.sets_list.item(i).data(Qt.ItemDataRole.UserRole)
@@ -110,6 +130,9 @@ class SequenceTab(QWidget):
                 Qt.CheckState.Checked if eset.uid in ticked else Qt.CheckState.Unchecked
             )
             self.sets_list.addItem(item)
+
+    def _on_source(self) -> None:
+        self.sets_list.setEnabled(self.source.currentData() is None)
 
     def ticked_uids(self) -> list[int]:
         out = []
@@ -142,24 +165,42 @@ class SequenceTab(QWidget):
             self.status.setText(f"{eset.name} was closed; lay the sequence out again.")
 
     # laying out -----------------------------------------------------------------------------
-    def start(self) -> None:
+    def chosen(self):
+        """(the set the steps are shown on, the steps' sets, the open sets they come from), or
+        a sentence saying what is missing."""
         by_uid = {s.uid: s for s in self.session.sets}
+        source = self.source.currentData()
+        if source is not None:  # the epochs of a training run
+            trained = by_uid.get(source)
+            snapshots = snapshots_of(trained) if trained is not None else None
+            if trained is None or snapshots is None or len(snapshots.kept) < 2:
+                return "That training run kept fewer than two epochs."
+            return trained, snapshots.sets("epoch"), [trained]
         sets = [by_uid[uid] for uid in self.ticked_uids() if uid in by_uid]
         if len(sets) < 2:
-            self.status.setText("Tick at least two sets for a sequence.")
+            return "Tick at least two sets for a sequence."
+        return sets[0], sets, sets
+
+    def start(self) -> None:
+        chosen = self.chosen()
+        if isinstance(chosen, str):
+            self.status.setText(chosen)
             return
+        shown, sets, sources = chosen
         method = self.method.currentData()
         try:
             sequence = sequence_from_sets(sets)
         except EmbvizError as exc:
             self.status.setText(str(exc))
             return
-        versions = [s.vectors_version for s in sets]
+        versions = [s.vectors_version for s in sources]
         self.status.setText(f"Laying out {len(sets)} sets ({METHOD_TITLES[method]})…")
         handle = self.window_.runner.run(
             CHANNEL, f"Aligned layouts of {len(sets)} sets",
             lambda: sequence.layouts(method),
-            on_result=lambda layouts: self._on_result(sets, versions, method, layouts),
+            on_result=lambda layouts: self._on_result(
+                shown, sets, (sources, versions), method, layouts
+            ),
             on_error=self._on_error,
         )  # fmt: skip
         handle.progressed.connect(self._on_progress)
@@ -185,14 +226,14 @@ class SequenceTab(QWidget):
             self.status.setText("")
             show_error(self, "Sequence", exc, "Laying out the sequence")
 
-    def _on_result(self, sets, versions, method: str, layouts: list[np.ndarray]) -> None:
+    def _on_result(self, shown, sets, sources, method: str, layouts: list[np.ndarray]) -> None:
+        opened, versions = sources
         if (
-            any(s not in self.session.sets for s in sets)
-            or [s.vectors_version for s in sets] != versions
+            any(s not in self.session.sets for s in opened)
+            or [s.vectors_version for s in opened] != versions
         ):
             self.status.setText("A set of the sequence changed or was closed; lay it out again.")
             return
-        shown = sets[0]
         self.view = self.session.views[0]
         self.session.show(shown, self.view)
         self.window_.projector.cancel(self.view)  # its default layout would replace the steps
@@ -216,6 +257,8 @@ class SequenceTab(QWidget):
         controller.view.plotItem.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.04)
 
     def show_frame(self, coords: np.ndarray, step: int) -> None:
+        """A step's layout becomes the map's layout; a frame between steps only moves the
+        points drawn (the model keeps the step's layout meanwhile)."""
         eset, view = self.shown, self.view
         if eset is None or view is None or view not in self.session.views or view.eset is not eset:
             self.player.stop()
@@ -224,7 +267,12 @@ class SequenceTab(QWidget):
             self.player.stop()
             self.status.setText(f"{eset.name}'s vectors changed; lay the sequence out again.")
             return
+        controller = map_of(self.window_, view)
+        shown = view.projection
+        if step < 0 and controller is not None and shown is not None and shown.method == METHOD:
+            move_points(controller.view, coords)
+            return
         titles = (f"{self.method_title} 1 (aligned)", f"{self.method_title} 2 (aligned)")
         info = {"keep_view": True, "axis_titles": titles}  # _fit framed every step at once
-        projection = Projection(coords, "aligned-sequence", {"step": step}, info)
+        projection = Projection(coords, METHOD, {"step": step}, info)
         view.set_projection(projection, eset.version)

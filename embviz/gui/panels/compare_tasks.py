@@ -1,12 +1,20 @@
-"""The compare panel's work as generator tasks (run by ``window.runner``): each step is a call
-into :mod:`embviz.core.compare`, with a Progress between steps so Cancel takes effect there."""
+"""The compare panel's work as generator tasks (run by ``window.runner``): calls into
+:mod:`embviz.core.compare`, with Progress between steps so Cancel takes effect there."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from embviz.core.compare import Comparison, accuracy, align, compare, pair_sets, translate
+from embviz.core.compare import (
+    Comparison,
+    accuracy,
+    align,
+    compare_task,
+    pair_sets,
+    prepare_csls_task,
+    translate,
+)
 from embviz.core.compare.pairing import read_pairs
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.tasks import Progress, Task
@@ -17,17 +25,16 @@ def comparison_task(
 ) -> Task[Comparison]:
     yield Progress(0.0, "Pairing the words…")
     pairing = pair_sets(a, b, pairs)
-    yield Progress(0.2, f"Aligning {len(pairing):,} pairs ({method})…")
+    yield Progress(None, f"Aligning {len(pairing):,} pairs ({method})…")
     alignment = align(pairing, method)
-    yield Progress(0.5, "Measuring displacement and neighbour overlap…")
-    return compare(a, b, pairing, alignment, k)
+    return (yield from compare_task(a, b, pairing, alignment, k))
 
 
 def translation_task(comparison: Comparison, word: str, k: int) -> Task[dict[str, Any]]:
     """The nearest words of B for ``word`` of A, by cosine and by CSLS (to show its effect)."""
     yield Progress(None, f"Translating {word}…")
     plain = translate([word], comparison, k)[word]
-    yield Progress(0.5, "CSLS…")
+    yield from prepare_csls_task(comparison)  # CSLS's hub penalties of B, once per alignment
     csls = translate([word], comparison, k, csls=True)[word]
     return {"word": word, "cosine": plain, "csls": csls}
 
@@ -36,8 +43,8 @@ def accuracy_task(comparison: Comparison, path: str | Path) -> Task[dict[str, An
     """Accuracy@1 and @5 on a test dictionary, by cosine and by CSLS."""
     yield Progress(None, "Reading the test dictionary…")
     pairs = read_pairs(path)
-    yield Progress(0.2, f"Translating {len(pairs):,} test pairs…")
+    yield Progress(None, f"Translating {len(pairs):,} test pairs…")
     plain = accuracy(comparison, pairs, (1, 5))
-    yield Progress(0.6, "The same with CSLS…")
+    yield from prepare_csls_task(comparison)
     csls = accuracy(comparison, pairs, (1, 5), csls=True)
     return {"path": str(path), "cosine": plain, "csls": csls}

@@ -20,6 +20,8 @@ from embviz.core.params import ParamSpec, make_params
 from embviz.gui.errors import show_error
 from embviz.gui.forms import ParamsForm
 from embviz.models import adapters
+from embviz.models.epoch_snapshots import KEY as SNAPSHOTS
+from embviz.models.epoch_snapshots import snapshots_of
 from embviz.models.text_input import read_lines
 
 CHANNEL = "compute"
@@ -251,6 +253,9 @@ class ComputeDialog(qw.QDialog):
         live, self.live_set = self.live_set, None
         if live is not None and live in self.window_.session.sets and live.labels == eset.labels:
             self._replace_vectors(live, eset)
+            snapshots = snapshots_of(eset)  # the epochs, for an aligned sequence (Compare)
+            if snapshots is not None:
+                live.store_derived(SNAPSHOTS, snapshots, version=live.version)
             self.window_.session.rename_set(live, eset.name)
         else:
             self.window_.session.add_set(eset)

@@ -8,7 +8,11 @@ button each) and tables show them. The bias tab holds concept axes and WEAT.
 
 from __future__ import annotations
 
+from html import escape
+from pathlib import Path
+
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -48,7 +52,16 @@ class HealthReportWidget(QWidget):
         self.report: HealthReport | None = None
         self.k = QSpinBox(minimum=2, maximum=100, value=10)
         self.k.setToolTip("neighbours per point for hubness, local dimension and outliers")
-        self.reduction = QCheckBox("Also hub-reduced neighbours (CSLS, mutual proximity)")
+        self.sample = QSpinBox(minimum=0, maximum=10_000_000, value=0, singleStep=10_000)
+        self.sample.setSpecialValueText("all rows")
+        self.sample.setToolTip(
+            "neighbour figures on a random sample of this many rows (all rows: exact up to "
+            "60,000, above that an approximate graph whose recall is measured)"
+        )
+        self.reduction = QCheckBox("Hub reduction too (CSLS, mutual proximity)")
+        self.reduction.setToolTip(
+            "k-occurrence skewness of hub-reduced neighbour lists; takes as long again"
+        )
         self.run_button = QPushButton("Run health report")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
@@ -56,7 +69,9 @@ class HealthReportWidget(QWidget):
         self.bar.setRange(0, 1000)
         self.status = QLabel("Anisotropy, hubness, intrinsic dimension, duplicates and outliers.")
         self.status.setWordWrap(True)
-        self.figures = table(["figure", "value", "what it means for the map"])
+        self.figures = QLabel("")  # one paragraph per figure: name, value, what it means
+        self.figures.setWordWrap(True)
+        self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.hubs = table(["top hub", "k-occurrence"])
         self.colour_buttons: dict[str, QPushButton] = {}
         for column, text, tip in SCORES:
@@ -75,19 +90,24 @@ class HealthReportWidget(QWidget):
         options = QHBoxLayout()
         options.addWidget(QLabel("k:"))
         options.addWidget(self.k)
+        options.addWidget(QLabel("sample:"))
+        options.addWidget(self.sample)
         options.addStretch(1)
-        options.addWidget(self.run_button)
-        options.addWidget(self.cancel_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
         colours = QGridLayout()
-        colours.addWidget(QLabel("Colour the map by:"), 0, 0, 1, 3)
+        colours.addWidget(QLabel("Colour the map by:"), 0, 0, 1, 2)
         for i, button in enumerate(self.colour_buttons.values()):
-            colours.addWidget(button, 1 + i // 3, i % 3)
+            colours.addWidget(button, 1 + i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.addLayout(options)
+        layout.addLayout(buttons)
         layout.addWidget(self.reduction)
         layout.addWidget(self.bar)
         layout.addWidget(self.status)
-        layout.addWidget(self.figures, 3)
+        layout.addWidget(self.figures)
         layout.addLayout(colours)
         layout.addWidget(self.hubs, 2)
 
@@ -97,8 +117,12 @@ class HealthReportWidget(QWidget):
         if eset is None:
             self.status.setText("Open a set first.")
             return
+        reduce = self.reduction.isChecked()
         options = HealthOptions(
-            k=self.k.value(), hub_reduction=("csls", "mp") if self.reduction.isChecked() else ()
+            k=self.k.value(),
+            sample=self.sample.value() or None,
+            hub_reduction=("csls", "mp") if reduce else (),
+            analogies=(questions_words() or None) if reduce else None,
         )
         version = eset.version
         self.run_button.setEnabled(False)
@@ -140,13 +164,21 @@ class HealthReportWidget(QWidget):
         if eset not in self.session.sets or eset.version[:2] != version[:2]:
             return  # the set was closed, or its vectors changed, while the report ran
         self.report = report
-        rows = [list(row) for row in report.explanations()]
+        rows: list[tuple[str, str, str]] = list(report.explanations())
         if report.hub_reduction:
             for method, skew in report.hub_reduction["skewness"].items():
-                rows.append([f"Skewness with {method.upper()}", f"{skew:.2f}",
-                             "hubness after hub reduction (lower: more even lists)"])  # fmt: skip
-        rows += [["Note", "", note] for note in report.notes]
-        fill(self.figures, rows)
+                rows.append((f"Skewness with {method.upper()}", f"{skew:.2f}",
+                             "hubness after hub reduction (lower: more even lists)"))  # fmt: skip
+            analogy = report.hub_reduction.get("analogy", {})
+            for method in ("cosine", "csls", "mp"):
+                if method in analogy:
+                    acc = analogy[method]
+                    rows.append((f"Analogies with {method} neighbours",
+                                 f"{acc['accuracy']:.1%} of {acc['total']:,}",
+                                 "questions-words.txt, 3CosAdd as gensim, first "
+                                 f"{analogy['restrict_vocab']:,} rows"))  # fmt: skip
+        rows += [("Note", "", note) for note in report.notes]
+        self.figures.setText(figures_html(rows))
         fill(self.hubs, [[label, n] for label, n in report.hubness.hubs])
         columns = dict(report.columns)
         quality = self._quality(eset)
@@ -183,10 +215,30 @@ class HealthReportWidget(QWidget):
     def _on_current(self, eset: EmbeddingSet | None) -> None:
         if self.report is not None and (eset is None or eset.name != self.report.name):
             self.report = None
-            self.figures.setRowCount(0)
+            self.figures.setText("")
             self.hubs.setRowCount(0)
         for column, button in self.colour_buttons.items():
             button.setEnabled(eset is not None and column in eset.metadata)
+
+
+def questions_words() -> str:
+    """gensim's bundled questions-words.txt, found without importing gensim ('' if absent)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        return ""
+    path = Path(spec.submodule_search_locations[0]) / "test" / "test_data" / "questions-words.txt"
+    return str(path) if path.is_file() else ""
+
+
+def figures_html(rows: list[tuple[str, str, str]]) -> str:
+    """Each figure as a short paragraph: <b>name</b>: value, then what it means, in grey."""
+    return "".join(
+        f"<p style='margin:0 0 6px 0'><b>{escape(name)}</b>: {escape(value)}<br>"
+        f"<span style='color:#666'>{escape(meaning)}</span></p>"
+        for name, value, meaning in rows
+    )
 
 
 class HealthPanel(QTabWidget):

@@ -257,6 +257,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
 
     def cancel(self) -> None:
         self.window_.runner.cancel(CHANNEL)
+        self.cancel_aligned()
         self.cancel_button.setEnabled(False)
         self._say("Cancelled; what was shown stays.")
 

@@ -24,6 +24,10 @@ ANIMATION_MS = 250
 FRAME_MS = 25
 
 
+def aligned_channel(word: str) -> str:
+    return f"polysemy-aligned-{word}"
+
+
 def extent_of(maps: dict[int, PolysemyMap]) -> np.ndarray:
     """Every layer's points and static markers: what an aligned view fits."""
     parts = [np.asarray(m.coords, dtype=float)[:, :2] for m in maps.values()]
@@ -142,13 +146,31 @@ class LabAligned:
         def done(maps: dict[int, PolysemyMap]) -> None:
             self._aligned_runs.discard((word, method))
             if self.layouts.keep_aligned(word, method, result, maps):
+                self._say(f"{word}: every layer's map aligned ({method}); the slider moves it.")
+                self.progress.setRange(0, 1000)  # type: ignore[attr-defined]
+                self.progress.setValue(1000)  # type: ignore[attr-defined]
                 self.show_layer()  # type: ignore[attr-defined]
 
         handle = self.window_.runner.run(
-            f"polysemy-aligned-{word}",
+            aligned_channel(word),
             f"Polysemy lab: {word}, layers aligned ({method})",
             task,
             done,
             self._on_error,
         )
-        handle.ended.connect(lambda _ok: self._aligned_runs.discard((word, method)))
+        # AlignedUMAP takes a while the first time (numba compiles it): say how far, allow Cancel
+        handle.progressed.connect(self._on_progress)  # type: ignore[attr-defined]
+        self.cancel_button.setEnabled(True)  # type: ignore[attr-defined]
+
+        def ended(_ok: bool) -> None:
+            self._aligned_runs.discard((word, method))
+            if not self._aligned_runs and not self.window_.runner.is_busy("polysemy"):
+                self.cancel_button.setEnabled(False)  # type: ignore[attr-defined]
+
+        handle.ended.connect(ended)
+
+    def cancel_aligned(self) -> None:
+        """Stop the aligned layouts being computed (the maps shown stay)."""
+        for word, _method in list(self._aligned_runs):
+            self.window_.runner.cancel(aligned_channel(word))
+        self._aligned_runs.clear()

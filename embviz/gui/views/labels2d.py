@@ -7,6 +7,9 @@ TextItems and moves them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
@@ -33,6 +36,22 @@ class LabelLayer:
         self.fill = (255, 255, 255)
         self.dot_radius = 4.0  # px: the largest dot drawn (a search hit); labels keep clear of it
         self.aside = -1  # the hovered row, whose own label steps aside for the hover label
+        self.landmarks_on = True  # off while topic names label the map (topic_layer)
+        self._held = 0
+        self._pending: tuple | None = None  # the last update asked while held
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Place the labels once, after a run of changes (a new layout, then its selection,
+        hits, overlays and colours each asking again), with the state they end in."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._pending is not None:
+                args, self._pending = self._pending, None
+                self.update(*args)
 
     def set_font_size(self, size: int) -> None:
         self.font_size = int(size)
@@ -86,6 +105,9 @@ class LabelLayer:
 
     def update(self, coords, labels, focus: np.ndarray, dimmed: bool, shown=None) -> None:
         """Place labels for ``focus`` rows (in priority order), then landmarks among ``shown``."""
+        if self._held:
+            self._pending = (coords, labels, focus, dimmed, shown)
+            return
         vb = self.plot.vb
         if vb is None:  # the view is being deleted
             return
@@ -109,6 +131,8 @@ class LabelLayer:
         )
         if shown is not None:
             candidates = shown[candidates]
+        if not self.landmarks_on:
+            candidates = candidates[:0]
         candidates = np.setdiff1d(candidates, focus)
         rows = np.concatenate([focus, candidates]).astype(np.int64)
         metrics = QFontMetricsF(self._font(True))

@@ -65,7 +65,8 @@ class MapController:
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
-        self.topic_layer = TopicLayer(self.view)  # names and contours from the topic columns
+        # names and contours from the topic columns (large sets: laid out in a worker)
+        self.topic_layer = TopicLayer(self.view, window.runner, f"topic-layer-{state.uid}")
         state.columns_changed.connect(lambda _eset: self._draw_topics())
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
@@ -73,8 +74,10 @@ class MapController:
         state.search_changed.connect(lambda _r: self._each("set_hits", self._hits()))
         state.overlays_changed.connect(self._on_overlays)
         state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
+        state.colour_changed.connect(lambda _c: self.topic_layer.place())  # names avoid a legend
         state.quality_changed.connect(self._on_quality)
         state.focus_requested.connect(lambda rows: self.current_view().centre_on(rows))
+        state.filter_changed.connect(lambda _m: self._each_filter())
         window.projector.layoutCached.connect(self._on_layout_cached)
         self.view.selectionDrawn.connect(self.select_rows)
         self.view.pointClicked.connect(self._on_clicked)
@@ -128,18 +131,19 @@ class MapController:
         """Draw the state's set and projection, then its rows (hits, selection, overlays)."""
         eset, projection = self.state.eset, self.state.projection
         self._drawn = (eset, projection)
-        if eset is None or projection is None:
-            self.view.set_points(None, [])
-        else:
-            self.view.set_points(
-                projection.coords,
-                eset.labels,
-                projection.axis_titles,
-                keep_view=bool(projection.info.get("keep_view")),  # frames of a played sequence
-                forming=projection.partial,
-            )
-            self._restore_state(self.view)
-        self._draw_topics()
+        with self.view.label_layer.held():  # the labels are placed once, at the end
+            if eset is None or projection is None:
+                self.view.set_points(None, [])
+            else:
+                self.view.set_points(
+                    projection.coords,
+                    eset.labels,
+                    projection.axis_titles,
+                    keep_view=bool(projection.info.get("keep_view")),  # a played sequence
+                    forming=projection.partial,
+                )
+                self._restore_state(self.view)
+            self._draw_topics()
         if self.view3d is not None:
             self._fill_3d()
 
@@ -185,6 +189,8 @@ class MapController:
         view.set_selection(state.selection)
         if hasattr(view, "set_overlays"):
             view.set_overlays(state.overlays)
+        if hasattr(view, "set_filter"):  # the 2-D map fades rows a filter leaves out
+            view.set_filter(state.filter_mask)
         view.set_point_size(self.view.point_size)
         view.set_opacity(self.view.opacity)
 
@@ -208,6 +214,12 @@ class MapController:
         elif op == "remove":
             rows = np.setdiff1d(current, rows)
         self.state.select(rows)
+
+    def _each_filter(self) -> None:
+        if self._drawn_here():
+            for view in self.views():
+                if hasattr(view, "set_filter"):
+                    view.set_filter(self.state.filter_mask)
 
     def _on_clicked(self, row: int) -> None:
         if self.view.map_box.tool == "pan" or row >= 0:

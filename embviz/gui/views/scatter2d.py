@@ -20,6 +20,7 @@ from embviz.gui.views.arrow_layer import ArrowItem
 from embviz.gui.views.labels2d import LabelLayer
 from embviz.gui.views.legend import Legend
 from embviz.gui.views.map_viewbox import MapViewBox
+from embviz.gui.views.marks2d import MarkLayer
 from embviz.gui.views.point_layer import PointCloudItem
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -28,6 +29,9 @@ MAX_RINGS = 500
 MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks hide while moving
 SETTLE_MS = 120  # after the last pan/zoom step, draw every point again
 EMPTY = np.empty(0, dtype=np.int64)
+# Rows a filter leaves out stay on the map, faded: the map keeps its shape, so a person sees where
+# the rows that pass sit among the rest (as cross-filtering atlases do). They are not picked.
+FADED_OPACITY = 0.08
 
 
 class ScatterView(pg.PlotWidget):
@@ -44,6 +48,7 @@ class ScatterView(pg.PlotWidget):
         for axis in ("left", "bottom"):
             self.plotItem.getAxis(axis).enableAutoSIPrefix(False)
         self.cloud = PointCloudItem(5, 0.7)
+        self.faded_cloud = PointCloudItem(5, FADED_OPACITY)  # rows a filter leaves out
         self.hit_cloud = PointCloudItem(8, 0.95)
         self.selected_cloud = PointCloudItem(7, 0.95)
         self.rings = pg.ScatterPlotItem(pxMode=True, size=14, brush=None)
@@ -53,8 +58,8 @@ class ScatterView(pg.PlotWidget):
         self.overlay_points = pg.ScatterPlotItem(pxMode=True, size=10, pen=pg.mkPen("w", width=1))
         # drawing order; overlay lines (one item per panel, added later) sit at 4
         layers = (self.cloud, self.hit_cloud, self.selected_cloud, self.rings)
-        items = (*layers, self.overlay_points, self.hover_marker)
-        for item, z in zip(items, (0, 1, 2, 3, 5, 6), strict=True):
+        items = (*layers, self.overlay_points, self.hover_marker, self.faded_cloud)
+        for item, z in zip(items, (0, 1, 2, 3, 5, 6, -1), strict=True):
             item.setZValue(z)
             self.addItem(item)
         self.hover_text = pg.TextItem("", anchor=(0, 1))
@@ -62,6 +67,7 @@ class ScatterView(pg.PlotWidget):
         self.hover_text.hide()
         self.addItem(self.hover_text, ignoreBounds=True)
         self.label_layer = LabelLayer(self.plotItem)
+        self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
         self.labels: list[str] = []
@@ -71,6 +77,7 @@ class ScatterView(pg.PlotWidget):
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
         self.hovered_row = self.linked_row = -1
         self.hit_rows = self.selected_rows = self.overlay_rows = EMPTY
+        self.filter_mask: np.ndarray | None = None  # rows passing the view's filters
         self.overlays: dict = {}
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.viewport().installEventFilter(self)  # the pointer leaving the map ends the hover
@@ -128,6 +135,7 @@ class ScatterView(pg.PlotWidget):
         self.hit_rows = self.selected_rows = EMPTY
         self.rings.clear()  # the old layout's rings would stretch the range to fit
         self.isolated = False
+        self.filter_mask = None
         self.set_overlays({})
         self._draw_layers()
         if not keep_view and not (follow and self.moved_by_person):
@@ -156,13 +164,37 @@ class ScatterView(pg.PlotWidget):
             self.moved_by_person = True
 
     def shown_rows(self) -> np.ndarray | None:
-        """Rows drawn (None: all of them); isolating the selection draws only it."""
-        return self.selected_rows if self.isolated else None
+        """Rows drawn in full (None: all of them); isolating the selection draws only it, a
+        filter only the rows passing it."""
+        shown = self.selected_rows if self.isolated else None
+        if self.filter_mask is not None:
+            passing = np.flatnonzero(self.filter_mask)
+            shown = passing if shown is None else np.intersect1d(shown, passing)
+        return shown
+
+    def faded_rows(self) -> np.ndarray:
+        """Rows a filter leaves out (drawn faded, not picked)."""
+        if self.filter_mask is None:
+            return EMPTY
+        out = np.flatnonzero(~self.filter_mask)
+        return np.intersect1d(out, self.selected_rows) if self.isolated else out
+
+    def set_filter(self, mask: np.ndarray | None) -> None:
+        """Draw only the rows where ``mask`` is True in full; the others faded."""
+        mask = None if mask is None else np.asarray(mask, dtype=bool)
+        self.filter_mask = mask if mask is not None and mask.shape == (len(self.coords),) else None
+        self._draw_layers()
+        self._update_labels()
 
     def _draw_layers(self) -> None:
         shown = self.shown_rows()
         self.cloud.set_points(self.coords, shown)
-        hits = self.hit_rows if shown is None else np.intersect1d(self.hit_rows, shown)
+        self.faded_cloud.set_points(self.coords, self.faded_rows())
+        hits = self.hit_rows
+        if shown is not None and hits.size:  # a mask, not intersect1d: no sort of the shown rows
+            drawn = np.zeros(len(self.coords), dtype=bool)
+            drawn[shown] = True
+            hits = hits[drawn[hits]]
         self.hit_cloud.set_points(self.coords, hits)
         self.selected_cloud.set_points(self.coords, self.selected_rows)
         self._recolour()
@@ -170,6 +202,7 @@ class ScatterView(pg.PlotWidget):
     def _recolour(self) -> None:
         c = self.colouring
         self.cloud.set_colours(c.codes, c.table)
+        self.faded_cloud.set_colours(c.codes, c.table)
         if c.kind == "single":
             self.hit_cloud.set_colours(
                 np.zeros(len(self.coords), np.uint8), np.array([self.theme.hit], np.uint8)
@@ -184,6 +217,7 @@ class ScatterView(pg.PlotWidget):
     def _restyle(self) -> None:
         dim = 0.25 if self.hit_rows.size else 1.0
         self.cloud.set_style(self.point_size, self.opacity * dim)
+        self.faded_cloud.set_style(self.point_size, FADED_OPACITY)
         self.hit_cloud.set_style(self.point_size + 3, min(1.0, self.opacity + 0.3))
         self.selected_cloud.set_style(self.point_size + 2, 0.95)
         self.rings.setSize(self.point_size + 9)
@@ -258,6 +292,7 @@ class ScatterView(pg.PlotWidget):
         self.overlay_rows = np.asarray(rows, dtype=np.int64)
         xy = self.coords[self.overlay_rows]
         self.overlay_points.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes)
+        self.marks.draw(self.overlays, self.theme.text, self.theme.label_fill)
         self._update_labels()
 
     def _draw_arrows(self) -> None:
@@ -310,6 +345,8 @@ class ScatterView(pg.PlotWidget):
         row = self.index.nearest(point.x(), point.y(), radius)
         if row is None or (self.isolated and not np.isin(row, self.selected_rows)):
             return -1
+        if self.filter_mask is not None and not self.filter_mask[row]:
+            return -1  # faded: left out by a filter
         return row
 
     def rows_in_shape(self, kind: str, shape: np.ndarray) -> np.ndarray:
@@ -420,7 +457,7 @@ class ScatterView(pg.PlotWidget):
     # level of detail while moving ----------------------------------------------------------
     def _moving(self, *_args) -> None:
         """While the view moves, big layers draw a subsample and landmark words wait."""
-        for layer in (self.cloud, self.hit_cloud, self.selected_cloud):
+        for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = True
         if len(self.coords) > MOVING_LABELS_LIMIT:
             for item in self.label_layer.landmark_items:
@@ -428,9 +465,11 @@ class ScatterView(pg.PlotWidget):
         self._settle.start()
 
     def _settled(self) -> None:
-        for layer in (self.cloud, self.hit_cloud, self.selected_cloud):
+        for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
             layer.moving = False
             layer.update()
+        if self.index is None:  # points moved frame by frame (point_motion): pick them again
+            self.index = PointIndex(self.coords, background=True)
         self._update_labels()
 
     # labels -------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.labels3d import paint_labels, plan_labels
+from embviz.gui.views.scatter2d import FADED_OPACITY
 from embviz.gui.views.themes import THEMES, Theme
 
 HOVER_RADIUS_PX = 8
@@ -81,6 +82,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
+        self.filter_mask: np.ndarray | None = None  # rows passing the view's filters
         self.hit_rows = self.selected_rows = EMPTY
         self.hovered_row = -1
         self._projected: tuple | None = None
@@ -101,6 +103,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.hit_rows = self.selected_rows = EMPTY
         self.hovered_row = -1
         self.isolated = False
+        self.filter_mask = None
         self.reset_camera()
         self._draw()
 
@@ -135,9 +138,12 @@ class Scatter3DView(gl.GLViewWidget):
             (self.selected_layer, self.selected_rows),
         ):
             layer.setVisible(bool(len(rows)))  # an empty GL item fails to draw
+        alpha: float | np.ndarray = self.opacity * dim
+        if self.filter_mask is not None:  # rows a filter leaves out: faded, as on the 2-D map
+            alpha = np.where(self.filter_mask[shown], alpha, FADED_OPACITY)
         self.cloud.setData(
             pos=self.coords[shown],
-            color=self._rgba(shown, c.table, c.codes, self.opacity * dim),
+            color=self._rgba(shown, c.table, c.codes, alpha),
             size=self.point_size,
         )
         hits = np.intersect1d(self.hit_rows, shown)
@@ -199,6 +205,12 @@ class Scatter3DView(gl.GLViewWidget):
 
     def set_point_size(self, size: float) -> None:
         self.point_size = float(size)
+        self._draw()
+
+    def set_filter(self, mask: np.ndarray | None) -> None:
+        """Fade the rows where ``mask`` is False (None: no filter)."""
+        mask = None if mask is None else np.asarray(mask, dtype=bool)
+        self.filter_mask = mask if mask is not None and mask.shape == (len(self.coords),) else None
         self._draw()
 
     def set_opacity(self, opacity: float) -> None:

@@ -9,30 +9,42 @@ A layout still forming shows no names (they would jump about).
 Zoomed out, the coarse level's names show; once at most half the layout's width or height is in
 view (about 2x zoom), the fine level's. Names are placed in pixels by
 :func:`embviz.core.topics.placement.place_names` (never overlapping) each time the view moves.
+While topic names are shown, the map's landmark words (point labels) give way to them; labels of
+the selection, search hits and the hover label stay.
 """
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont
+from shiboken6 import isValid
 
 from embviz.core.corpus import CLUSTER_COLUMN
+from embviz.core.tasks import Progress, Task
 from embviz.core.topics.anchors import MapTopic, map_topics
 from embviz.core.topics.density import DensityGrid, density_grid
 from embviz.core.topics.placement import PlacedName, place_names
 
+log = logging.getLogger(__name__)
+SYNC_ROWS = 50_000  # up to this many points, anchors and density are computed at once (< 0.2 s)
 FINE_BELOW = 0.5  # show the fine level once the view holds at most this share of the layout
 TEXT_MARGIN = 3
 Z_CONTOURS = -1  # under the points
 Z_NAMES = 40  # over the points and landmark words, under the selection's labels (50)
 FONT_SIZES = (12, 10)  # coarse, fine (points)
+SHOWS = 0  # QGraphicsItem data key: (level, name, colour) an item shows now
 NAME_FILL_ALPHA = 225  # nearly opaque: a point's label under a topic name does not show through
 
 
 class TopicLayer:
-    def __init__(self, view) -> None:
+    def __init__(self, view, runner=None, channel: str = "topic-layer") -> None:
         self.view = view
+        self.runner = runner  # a TaskRunner: large sets are laid out in a worker
+        self.channel = channel
+        self._asked: tuple | None = None  # (set, coords, version) a worker computes for
         self.plot: pg.PlotItem = view.plotItem
         self.items: list[pg.TextItem] = []
         self.contours: list[pg.PlotCurveItem] = []
@@ -44,30 +56,73 @@ class TopicLayer:
         self.placed: list[tuple[MapTopic, PlacedName]] = []
         self.text_colour = QColor(20, 20, 20)
         self.fill = (255, 255, 255)
+        self._anchors: list[np.ndarray] = []  # per level: N x 2 centres, in data units
+        self._spots: list[list[np.ndarray]] = []  # per level and topic: other places (K x 2)
+        self._sizes: dict[tuple[int, str], tuple[float, float]] = {}
+        self._ruler = pg.TextItem("", anchor=(0.5, 0.5))  # measures names; never drawn
+        self._ruler.textItem.document().setDocumentMargin(TEXT_MARGIN)
         self.plot.vb.sigRangeChanged.connect(self._on_range)
 
     # what to draw -----------------------------------------------------------------------------
     def show(self, eset, projection) -> None:
-        """Draw the topics of ``eset`` on ``projection`` (nothing when it has no topic columns)."""
-        self.levels, self.grid, self.extent = (), None, None
+        """Draw the topics of ``eset`` on ``projection`` (nothing when it has no topic columns).
+
+        Anchors and density are computed at once for small sets; above :data:`SYNC_ROWS` rows in
+        a worker, meanwhile nothing is drawn (never an older set's or layout's names)."""
+        self._asked = None
         if (
-            eset is not None
-            and projection is not None
-            and not projection.partial
-            and CLUSTER_COLUMN in eset.metadata
-            and len(projection.coords) == len(eset)
+            eset is None
+            or projection is None
+            or projection.partial
+            or CLUSTER_COLUMN not in eset.metadata
+            or len(projection.coords) != len(eset)
         ):
-            coords = projection.coords
-            key = ("topic-map", *projection.key())
-            kept = eset.peek_derived(key)
-            if kept is None or kept[0] is not coords:  # another layout under the same key
-                kept = (coords, map_topics(coords, eset.metadata), density_grid(coords))
-                eset.store_derived(key, kept, version=eset.version, uses_metadata=True)
-            _, self.levels, self.grid = kept
-            finite = coords[np.isfinite(coords[:, :2]).all(axis=1), :2]
-            if len(finite):
-                (x0, y0), (x1, y1) = finite.min(axis=0), finite.max(axis=0)
-                self.extent = (float(x0), float(x1), float(y0), float(y1))
+            self._apply(None)
+            return
+        coords = projection.coords
+        key = ("topic-map", *projection.key())
+        kept = eset.peek_derived(key)
+        if kept is not None and kept[0] is coords:  # (not another layout under the same key)
+            self._apply(kept)
+            return
+        version, metadata = eset.version, dict(eset.metadata)
+        if self.runner is None or len(coords) <= SYNC_ROWS:
+            kept = topic_map(coords, metadata)
+            eset.store_derived(key, kept, version=version, uses_metadata=True)
+            self._apply(kept)
+            return
+        self._apply(None)
+        asked = self._asked = (eset, coords, version)
+
+        def arrived(result) -> None:
+            if not isValid(self.view):  # the map was closed meanwhile
+                return
+            if self._asked is asked and eset.version == version:
+                eset.store_derived(key, result, version=version, uses_metadata=True)
+                self._apply(result)
+
+        self.runner.run(
+            self.channel,
+            "Placing topic names",
+            lambda: topic_map_task(coords, metadata),
+            on_result=arrived,
+            on_error=lambda exc: log.warning("topic names not drawn: %s", exc),
+        )
+
+    def _apply(self, kept) -> None:
+        """Draw what :func:`topic_map` found (None: nothing)."""
+        if kept is None:
+            self.levels, self.grid, self.extent = (), None, None
+        else:
+            _, self.levels, self.grid, self.extent = kept
+        self._anchors = [
+            np.array([[t.x, t.y] for t in level], dtype=np.float64).reshape(-1, 2)
+            for level in self.levels
+        ]
+        self._spots = [
+            [np.asarray(t.spots, dtype=np.float64).reshape(-1, 2) for t in level]
+            for level in self.levels
+        ]
         self._draw_contours()
         self.place()
 
@@ -118,11 +173,23 @@ class TopicLayer:
         font.setBold(level == 0)
         return font
 
+    def _size(self, level: int, name: str) -> tuple[float, float]:
+        """A name's box in pixels as an item draws it, measured once per level and name."""
+        key = (level, name)
+        size = self._sizes.get(key)
+        if size is None:
+            self._ruler.setFont(self._font(level))
+            self._ruler.setText(name)
+            rect = self._ruler.textItem.boundingRect()
+            size = self._sizes[key] = (rect.width(), rect.height())
+        return size
+
     def place(self) -> None:
         """Choose the level for this zoom and place its names so that none overlap."""
         vb = self.plot.vb
         level = self.level_for_view() if self.show_names else None
         self.level_shown, self.placed = level, []
+        self._landmarks(level is None)
         if vb is None or level is None:
             for item in self.items:
                 item.hide()
@@ -130,31 +197,55 @@ class TopicLayer:
         topics = self.levels[level]
         (x0, x1), (y0, y1) = vb.viewRange()
         width, height = max(vb.width(), 1.0), max(vb.height(), 1.0)
-        font = self._font(level)
-        sizes = np.zeros((len(topics), 2))
-        for i, topic in enumerate(topics):  # each name in its own item, measured as drawn
-            item = self._item(i)
-            item.setFont(font)
-            item.setText(topic.name, color=self.text_colour)
-            rect = item.textItem.boundingRect()
-            sizes[i] = (rect.width(), rect.height())
-        anchors = np.array([[t.x, t.y] for t in topics], dtype=np.float64).reshape(-1, 2)
-        pixels = np.column_stack(
-            [(anchors[:, 0] - x0) / (x1 - x0) * width, (y1 - anchors[:, 1]) / (y1 - y0) * height]
+
+        def to_pixels(xy: np.ndarray) -> np.ndarray:
+            return np.column_stack(
+                [(xy[:, 0] - x0) / (x1 - x0) * width, (y1 - xy[:, 1]) / (y1 - y0) * height]
+            )
+
+        anchors = to_pixels(self._anchors[level])
+        inside = (anchors[:, 0] >= 0) & (anchors[:, 0] <= width)
+        inside &= (anchors[:, 1] >= 0) & (anchors[:, 1] <= height)
+        seen = np.flatnonzero(inside)  # only names whose centre is in view are considered
+        placed = place_names(
+            anchors[seen],
+            np.array([self._size(level, topics[i].name) for i in seen]).reshape(-1, 2),
+            [topics[i].size for i in seen],
+            (0, 0, width, height),
+            taken=self._covered(),
+            spots=[to_pixels(self._spots[level][i]) for i in seen],
         )
-        placed = place_names(pixels, sizes, [t.size for t in topics], (0, 0, width, height))
-        shown = {name.index: name for name in placed}
-        for i, topic in enumerate(topics):
-            item = self.items[i]
-            name = shown.get(i)
-            if name is None:
-                item.hide()
-                continue
+        font = self._font(level)
+        for j, name in enumerate(placed):
+            topic = topics[int(seen[name.index])]
+            item = self._item(j)
+            shows = (level, topic.name, self.text_colour.rgba())
+            if item.data(SHOWS) != shows:  # text and font change only when another name moves in
+                item.setFont(font)
+                item.setText(topic.name, color=self.text_colour)
+                item.setData(SHOWS, shows)
             item.setPos(x0 + name.x / width * (x1 - x0), y1 - name.y / height * (y1 - y0))
             item.show()
             self.placed.append((topic, name))
-        for item in self.items[len(topics) :]:
-            item.hide()
+        for item in self.items[len(placed) :]:
+            if item.isVisible():
+                item.hide()
+
+    def _covered(self) -> list[tuple[float, float, float, float]]:
+        """Boxes (view box pixels) that widgets over the map hide: the colour legend."""
+        legend = getattr(self.view, "legend", None)
+        if legend is None or not legend.isVisible():
+            return []
+        rect = self.view.mapToScene(legend.geometry()).boundingRect()
+        box = self.plot.vb.mapFromScene(rect).boundingRect()
+        return [(box.left(), box.top(), box.right(), box.bottom())]
+
+    def _landmarks(self, on: bool) -> None:
+        """Point labels (landmarks) give way while topic names label the map."""
+        labels = getattr(self.view, "label_layer", None)
+        if labels is not None and labels.landmarks_on != on:
+            labels.landmarks_on = on
+            self.view._update_labels()
 
     def drawn_names(self) -> list[str]:
         """The names drawn now, biggest cluster first (for tests and the panel)."""
@@ -181,6 +272,21 @@ class TopicLayer:
             curve.setPen(pg.mkPen(colour, width=1))
             curve.setData(xs, ys)
             curve.show()
+
+
+def topic_map(coords: np.ndarray, metadata: dict) -> tuple:
+    """(coords, levels of MapTopic, density grid, data extent) of one layout of a set."""
+    finite = coords[np.isfinite(coords[:, :2]).all(axis=1), :2]
+    extent = None
+    if len(finite):
+        (x0, y0), (x1, y1) = finite.min(axis=0), finite.max(axis=0)
+        extent = (float(x0), float(x1), float(y0), float(y1))
+    return coords, map_topics(coords, metadata), density_grid(coords), extent
+
+
+def topic_map_task(coords: np.ndarray, metadata: dict) -> Task[tuple]:
+    yield Progress(None, "Placing topic names")
+    return topic_map(coords, metadata)
 
 
 def contour_lines(grid: DensityGrid, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -43,8 +43,21 @@ def special_tokens(tokenizer: object) -> tuple[list[int], list[int]]:
 
 
 def encode_chunked(
-    loaded: LoadedModel, texts: Sequence[str], batch_size: int, size: int, overlap: int
+    loaded: LoadedModel,
+    texts: Sequence[str],
+    batch_size: int,
+    size: int,
+    overlap: int,
+    truncated: list[int] | None = None,
+    *,
+    first_window_only: bool = False,
 ) -> Task[np.ndarray]:
+    """Vectors of ``texts`` from their token windows.
+
+    ``first_window_only``: each document is its first window of as many tokens as the model
+    takes, which is exactly the model's own truncation (what sentence-transformers' encode
+    does), computed with one tokenization pass; the documents cut short go to ``truncated``.
+    """
     import torch
 
     from embviz.models.sentence import pipeline, pool, prepare
@@ -54,17 +67,24 @@ def encode_chunked(
     texts = prepare(loaded, texts)
     prefix, suffix = special_tokens(tokenizer)
     room = loaded.max_length - len(prefix) - len(suffix)
-    size = max(1, min(size, room))
+    size = room if first_window_only else max(1, min(size, room))
     overlap = min(overlap, size - 1)
     ids = tokenizer(list(texts), add_special_tokens=False, truncation=False)["input_ids"]
     owner: list[int] = []
     inputs: list[list[int]] = []
     for doc, doc_ids in enumerate(ids):
-        for window in windows(doc_ids, size, overlap):
+        if first_window_only:
+            if len(doc_ids) > room and truncated is not None:
+                truncated.append(doc)
+            cut = [doc_ids[:room]]
+        else:
+            cut = windows(doc_ids, size, overlap)
+        for window in cut:
             owner.append(doc)
             inputs.append(prefix + window + suffix)
     order = np.argsort(-np.array([len(x) for x in inputs]), kind="stable")
     pooled = np.zeros((len(inputs), loaded.dims * len(modes)), dtype=np.float32)
+    what = "documents" if first_window_only else "windows"
     with torch.inference_mode():
         for start in range(0, len(inputs), batch_size):
             rows = order[start : start + batch_size]
@@ -75,7 +95,9 @@ def encode_chunked(
                 vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
             pooled[rows] = vectors.float().numpy()
             done = min(start + batch_size, len(inputs))
-            yield Progress(done / len(inputs), f"Embedded {done:,} of {len(inputs):,} windows")
+            yield Progress(done / len(inputs), f"Embedded {done:,} of {len(inputs):,} {what}")
+    if len(inputs) == len(texts):  # one window per document: its vector as it is
+        return pooled
     sums = np.zeros((len(texts), pooled.shape[1]), dtype=np.float64)
     np.add.at(sums, np.asarray(owner), pooled)
     counts = np.bincount(np.asarray(owner), minlength=len(texts)).astype(np.float64)

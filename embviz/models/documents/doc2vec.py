@@ -4,9 +4,10 @@ Training uses one worker and a seed, so it is repeatable: the vectors equal
 ``Doc2Vec(documents, vector_size=..., ..., seed=seed, workers=1).dv`` for the same settings, where
 each document is ``TaggedDocument(gensim.utils.simple_preprocess(text), [row])``. Training runs
 in a thread; the task reports each finished epoch, and Cancel stops training at the end of the
-epoch under way. Queries are inferred (``infer_vector``) with the model's random state reset
-first, so one query gives one vector within a run (gensim seeds the start of an inference from
-Python's string hash, which differs between processes unless PYTHONHASHSEED is set).
+epoch under way. Queries are inferred as gensim's ``infer_vector`` infers them, with two changes
+that make one query give one vector in every process: the model's random state is reset first,
+and the starting vector is seeded from the words' CRC-32 (gensim seeds it from Python's string
+hash, which differs between processes unless PYTHONHASHSEED is set).
 
 The trained model is kept in the corpus cache with gensim's own ``save`` (a pickle that embviz
 itself wrote into this user's cache folder; it is the only pickle embviz loads without asking).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,11 +76,53 @@ class Doc2VecQueries:
         from gensim.utils import simple_preprocess
 
         rows = []
-        with self._lock:  # infer_vector advances the model's random state
+        with self._lock:  # inference advances the model's random state
             for text in texts:
                 self.model.random = np.random.RandomState(self.seed)
-                rows.append(self.model.infer_vector(simple_preprocess(text)))
+                rows.append(infer(self.model, simple_preprocess(text)))
         return np.asarray(rows, dtype=np.float32).reshape(len(rows), -1)
+
+
+def start_vector(size: int, words: Sequence[str]) -> np.ndarray:
+    """gensim's pseudorandom_weak_vector, seeded by CRC-32 instead of Python's hash()."""
+    seed = zlib.crc32(" ".join(words).encode("utf-8"))
+    once = np.random.Generator(np.random.SFC64(seed & 0xFFFFFFFF))
+    vector: np.ndarray = (once.random(size).astype(np.float32) - 0.5) / size
+    return vector
+
+
+def infer(model: Any, words: list[str]) -> np.ndarray:
+    """The steps of gensim's Doc2Vec.infer_vector (4.x), from a start vector that is the same in
+    every process."""
+    from gensim import matutils
+    from gensim.models.doc2vec_inner import (
+        train_document_dbow,
+        train_document_dm,
+        train_document_dm_concat,
+    )
+
+    alpha, min_alpha, epochs = model.alpha, model.min_alpha, model.epochs
+    doctag_vectors = start_vector(model.dv.vector_size, words).reshape(1, -1)
+    lockf = np.ones(1, dtype=np.float32)
+    work = np.zeros(model.layer1_size, dtype=np.float32)
+    neu1 = matutils.zeros_aligned(model.layer1_size, dtype=np.float32)
+    alpha_delta = (alpha - min_alpha) / max(epochs - 1, 1)
+    common = {
+        "learn_words": False,
+        "learn_hidden": False,
+        "doctag_vectors": doctag_vectors,
+        "doctags_lockf": lockf,
+    }
+    for _ in range(epochs):
+        if model.sg:
+            train_document_dbow(model, words, [0], alpha, work, **common)
+        elif model.dm_concat:
+            train_document_dm_concat(model, words, [0], alpha, work, neu1, **common)
+        else:
+            train_document_dm(model, words, [0], alpha, work, neu1, **common)
+        alpha -= alpha_delta
+    result: np.ndarray = doctag_vectors[0]
+    return result
 
 
 def train(documents: list[Any], params: Doc2VecParams) -> Task[Any]:

@@ -2,7 +2,8 @@
 
 Without chunking a document is embedded exactly as sentence-transformers' ``encode`` embeds it:
 truncated to the model's ``max_seq_length``, pooled and normalised as its ``modules.json`` says
-(:mod:`embviz.models.sentence`). With ``chunk_tokens`` > 0 a long document is cut into windows of
+(:mod:`embviz.models.sentence`), tokenized once (the token counts that sort the batches and name
+the truncated documents come from the same pass; see :mod:`.chunking`). With ``chunk_tokens`` > 0 a long document is cut into windows of
 that many tokens that overlap by ``chunk_overlap``; each window is embedded (special tokens
 added, pooled, normalised when the model normalises) and the document's vector is the mean of its
 windows (normalised again when the model normalises), so nothing past the model's limit is lost.
@@ -83,21 +84,19 @@ def encode_texts(
     loaded: LoadedModel, texts: Sequence[str], params: SentenceParams, truncated: list[int]
 ) -> Task[np.ndarray]:
     """Vectors of ``texts``; the indexes of texts cut at the model's limit go to ``truncated``."""
-    if params.chunk_tokens:
-        from embviz.models.documents.chunking import encode_chunked
+    from embviz.models.documents.chunking import encode_chunked
 
-        return (
-            yield from encode_chunked(
-                loaded, texts, params.batch_size, params.chunk_tokens, params.chunk_overlap
-            )
+    return (
+        yield from encode_chunked(
+            loaded,
+            texts,
+            params.batch_size,
+            params.chunk_tokens,
+            params.chunk_overlap,
+            truncated,
+            first_window_only=not params.chunk_tokens,
         )
-    from embviz.models.sentence import encode, prepare, token_counts
-
-    vectors, notes = yield from encode(loaded, texts, params.batch_size)
-    if notes:  # which ones: counted again only when some were too long
-        counts = token_counts(loaded, prepare(loaded, texts))
-        truncated += [i for i, n in enumerate(counts) if n > loaded.max_length]
-    return vectors
+    )
 
 
 class SentenceQueries:
