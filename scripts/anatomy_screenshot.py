@@ -18,9 +18,11 @@ WIDTH = 1400
 def main(out: str = "docs/anatomy.png") -> None:
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
+    app.setApplicationName("embviz")
     from embviz.gui.main_window import MainWindow
 
     settings = QSettings(str(Path(out).with_suffix(".ini")), QSettings.Format.IniFormat)
@@ -31,8 +33,7 @@ def main(out: str = "docs/anatomy.png") -> None:
     def wait(done, seconds: float = 120.0) -> None:
         end = time.time() + seconds
         while not done() and time.time() < end:
-            app.processEvents()
-            time.sleep(0.01)
+            QTest.qWait(10)  # an event loop: deferred deletions run too, as in the app
 
     panel = window.panels["anatomy"]
     window.docks["anatomy"].raise_()

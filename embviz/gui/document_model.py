@@ -31,10 +31,13 @@ class DocumentTableModel(QAbstractTableModel):
         self.sort_column: int | None = None
         self.descending = False
         self.text_column: str | None = None
+        self._titles = np.empty(0, dtype=object)  # the labels as an array, made once per set
 
     # what is shown ------------------------------------------------------------------------
     def set_set(self, eset: EmbeddingSet | None, rows: np.ndarray | None = None) -> None:
         self.beginResetModel()
+        if eset is not self.eset or len(self._titles) != (len(eset) if eset is not None else 0):
+            self._titles = np.asarray(eset.labels if eset is not None else [], dtype=object)
         self.eset = eset
         self.text_column = eset.corpus.text_column if eset is not None and eset.corpus else None
         self.columns = self._columns_of(eset)
@@ -74,7 +77,7 @@ class DocumentTableModel(QAbstractTableModel):
     def values(self, column: str) -> np.ndarray:
         assert self.eset is not None
         if column == TITLE:
-            return np.asarray(self.eset.labels, dtype=object)
+            return self._titles
         return self.eset.metadata[column]
 
     def set_row(self, table_row: int) -> int:

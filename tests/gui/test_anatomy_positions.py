@@ -83,6 +83,7 @@ def test_positions_map_joins_each_position_to_the_next(window, qtbot, opened):
     positions = next(s for s in session.sets if s.name.endswith("positions (512)"))
     session.show(positions)
     qtbot.waitUntil(window.is_idle, timeout=20000)
+    assert session.active.colour_column == "position"  # the order reads in colour too
     curve = session.active.overlays[CURVE]
     pairs = [(positions.labels[a], positions.labels[b]) for a, b in curve.edges]
     assert pairs == [(str(p), str(p + 1)) for p in range(511)]

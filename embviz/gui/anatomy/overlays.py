@@ -1,7 +1,8 @@
 """What the anatomy panel draws on a map, whichever map shows which of its sets.
 
 - a positions table (learned or sinusoidal): the curve the positions trace, each position joined
-  to the next, with every 64th position labelled;
+  to the next, with every 64th position labelled, coloured by position unless the view already
+  colours by something;
 - the token table: the pieces of the tokenizer view's text, marked and labelled;
 - a static-vs-contextual set: each occurrence's path through the layers (0 -> 1 -> ... -> L),
   the input-table and static vectors labelled.
@@ -20,7 +21,7 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.model import Model
 from embviz.core.overlay import Overlay
 from embviz.core.view_state import ViewState
-from embviz.models.model_anatomy import position_rows, sequence_edges
+from embviz.models.model_anatomy import POSITION, position_rows, sequence_edges
 from embviz.models.model_tables import table_info
 from embviz.models.word_spaces import (
     INPUT_KIND,
@@ -65,6 +66,8 @@ class AnatomyOverlays:
         info = table_info(eset)
         if info is not None and info.table in ("positions", "sinusoidal"):
             view.set_overlay(CURVE, positions_curve(eset))
+            if view.colour_column is None:  # the order reads in colour too (viridis: 0 dark)
+                view.set_colour_column(POSITION)
         elif info is not None and info.table == "tokens":
             rows = self.piece_rows.get(info.model)
             view.set_overlay(PIECES, self._pieces(rows) if rows is not None else None)

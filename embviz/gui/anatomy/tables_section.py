@@ -121,9 +121,9 @@ class TablesSection(qw.QGroupBox):
     def _on_tables(self, tables: ModelTables) -> None:
         session = self.window_.session
         self.heatmaps = (tables.title, tables.position_cosines, tables.sinusoidal_cosines)
-        for eset in tables.sets():
+        # the token table last: each set opened is shown once, and it is the one left shown
+        for eset in [s for s in tables.sets() if s is not tables.tokens] + [tables.tokens]:
             session.add_set(eset)
-        session.show(tables.tokens)
         session.active.set_colour_column(KIND_COLUMN)
         self.heatmap_button.setEnabled(True)
         opened = ", ".join(f"{_short(s.name)} ({len(s):,} × {s.dims})" for s in tables.sets())

@@ -103,6 +103,7 @@ class DocumentTablePanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setResizeContentsPrecision(200)  # rows looked at to fit
         self.table.setMouseTracking(True)
         self.table.entered.connect(self._on_entered)
         self.table.viewport().installEventFilter(self)
@@ -276,7 +277,7 @@ class DocumentTablePanel(QWidget):
         positions = np.sort(positions[positions >= 0])
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for start, stop in _runs(positions)[:MAX_RANGES]:
+        for start, stop in _runs(positions, MAX_RANGES):
             selection.select(self.model.index(start, 0), self.model.index(stop, last))
         self._syncing = True
         try:
@@ -352,14 +353,15 @@ class DocumentTablePanel(QWidget):
         )
 
 
-def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
-    """Contiguous runs (first, last) of sorted positions: few ranges instead of many rows."""
+def _runs(positions: np.ndarray, limit: int) -> list[tuple[int, int]]:
+    """The first ``limit`` contiguous runs (first, last) of sorted positions: few ranges instead
+    of many rows."""
     if positions.size == 0:
         return []
     breaks = np.flatnonzero(np.diff(positions) != 1)
     starts = np.concatenate([[positions[0]], positions[breaks + 1]])
     stops = np.concatenate([positions[breaks], [positions[-1]]])
-    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+    return [(int(a), int(b)) for a, b in zip(starts[:limit], stops[:limit], strict=True)]
 
 
 def install(window) -> DocumentTablePanel:

@@ -190,7 +190,11 @@ class ScatterView(pg.PlotWidget):
         shown = self.shown_rows()
         self.cloud.set_points(self.coords, shown)
         self.faded_cloud.set_points(self.coords, self.faded_rows())
-        hits = self.hit_rows if shown is None else np.intersect1d(self.hit_rows, shown)
+        hits = self.hit_rows
+        if shown is not None and hits.size:  # a mask, not intersect1d: no sort of the shown rows
+            drawn = np.zeros(len(self.coords), dtype=bool)
+            drawn[shown] = True
+            hits = hits[drawn[hits]]
         self.hit_cloud.set_points(self.coords, hits)
         self.selected_cloud.set_points(self.coords, self.selected_rows)
         self._recolour()
