@@ -83,6 +83,16 @@ def test_two_maps_show_a_and_b_and_the_lists_name_what_moved(compared, qtbot):
     said = panel.overall.text()
     assert "384" in said and "50" in said and "PCA" in said
     assert window.map_area.beside[0].state.eset is c and "displacement vs C" in a.metadata
+    # Cancel: nothing of the cancelled run arrives, the comparison shown stays
+    shown = panel.comparison
+    panel.choose(a, b)
+    panel.run_button.click()
+    assert panel.cancel_button.isEnabled() and panel.bar.isVisible()
+    panel.cancel_button.click()
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    qtbot.wait(200)
+    assert panel.comparison is shown and "Cancelled" in panel.message.text()
+    assert panel.run_button.isEnabled() and not panel.bar.isVisible()
 
 
 def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compared, qtbot):
@@ -133,6 +143,12 @@ def test_selection_and_hover_are_linked_and_a_list_click_centres_the_word(compar
     found = find_dots(window.grab(), LIGHT.selected, LIGHT.background, data_area(window, view_b))
     _, distance = match(found, np.array([centre.x(), centre.y()]))
     assert distance[0] <= 2.0, f"B: {word}'s dot is {distance[0]:.1f} px from the map's centre"
+    # the map beside closed: a click on a word brings B back beside A
+    window.map_area.beside[0].close_button.click()
+    qtbot.mouseClick(panel.moved.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(window.is_idle, timeout=10000)
+    assert window.map_area.beside[0].state.eset is b
+    assert window.map_area.beside[0].controller.view.selected_rows.tolist() == [b.index_of(word)]
 
 
 def arrow_pixels(image, region):

@@ -113,7 +113,7 @@ class LinkedMaps:
             params = {"method": method, "with": other.name, "with_version": list(other.version)}
             info = {"axis_titles": titles, "aligned_with": other.name}
             coords = np.asarray(coords, np.float32)
-            made.append(Projection(coords, f"aligned-{method}", params, info))
+            made.append(Projection(coords, f"joint layout: {title}", params, info))
             # metadata added meanwhile (the comparison's columns) leaves the layout valid
             now.append(eset.version if tuple(version[:2]) == eset.version[:2] else version)
         for view in (self.view_a, self.view_b):  # a layout still running would replace it
@@ -203,8 +203,12 @@ class LinkedMaps:
     # focus ----------------------------------------------------------------------------------
     def select_and_centre(self, label_a: str) -> None:
         """Select a word of A (its counterpart in B follows) and centre both maps on it."""
-        if not self.showing() or self.a is None or label_a not in self.a:
+        if self.a is None or self.b is None or label_a not in self.a:
             return
+        if not self.showing():  # a map was closed or shows another set: A and B again
+            if self.a not in self.model.sets or self.b not in self.model.sets:
+                return
+            self.show(self.a, self.b, self.pairs)
         assert self.view_a is not None and self.view_b is not None
         row = self.a.index_of(label_a)
         self.view_a.select([row])
