@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         same_area = [d for d in self.docks.values() if self.dockWidgetArea(d) == area]
         self.addDockWidget(area, dock)
         if same_area:
-            self.tabifyDockWidget(same_area[-1], dock)
+            self.tabifyDockWidget(same_area[0], dock)  # the first group: a dock may stand apart
         self.docks[name] = dock
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())

@@ -197,3 +197,21 @@ def test_report_columns_and_sampling(lee):
     sampled = run_task(health_task(lee, HealthOptions(k=K, sample=500)))
     assert np.isfinite(sampled.columns["k_occurrence"]).sum() == 500
     assert any("random sample of 500" in note for note in sampled.notes)
+
+
+def test_rows_without_a_direction_are_left_out_and_said(lee):
+    v = lee.vectors.copy()
+    v[5] = np.nan
+    v[9] = 0.0
+    eset = EmbeddingSet(lee.labels, v)
+    report = run_task(health_task(eset, HealthOptions(k=K)))
+    occ = report.columns["k_occurrence"]
+    assert np.isnan(occ[[5, 9]]).all() and np.nansum(occ) == K * (len(v) - 2)
+    assert 5 not in report.graph.rows and 9 not in report.graph.rows
+    assert any("2 rows with NaN/inf values or zero length" in note for note in report.notes)
+    kept = np.delete(np.arange(len(v)), [5, 9])
+    u = _unit64(EmbeddingSet([lee.labels[i] for i in kept], lee.vectors[kept]))
+    sims = u @ u.T
+    n = len(u)
+    expected = (sims.sum() - np.trace(sims)) / (n * (n - 1))
+    assert report.anisotropy["mean_pairwise_cosine"] == pytest.approx(expected, abs=1e-6)

@@ -22,7 +22,9 @@ def _setup(window, qtbot):
     eset = grid_corpus(60)
     window.resize(1500, 1000)
     open_corpus(window, qtbot, eset)
-    assert window.docks["documents"].isVisible()  # a corpus shows its table
+    for name in ("documents", "document_text", "semantic_search"):  # a corpus shows its docks,
+        dock = window.docks[name]  # each in view, not behind another dock's tab
+        assert dock.isVisible() and not dock.visibleRegion().isEmpty(), name
     return eset, window.panels["document_table"]
 
 

@@ -130,11 +130,13 @@ def _norm_words(report: HealthReport) -> tuple[str, str]:
             "the vectors have (nearly) one length: only directions differ",
         )
     rho = report.norms.rank_spearman
+    value = f"median {q['50%']:.3g} ({q['25%']:.3g}-{q['75%']:.3g})"
+    if abs(rho) < 0.1:
+        return value, f"Spearman {rho:+.2f} with the row number: length does not follow the rank"
     trend = "longer" if rho > 0 else "shorter"
-    return (
-        f"median {q['50%']:.3g} ({q['25%']:.3g}-{q['75%']:.3g})",
+    return value, (
         f"Spearman {rho:+.2f} with the row number: if rows are by frequency (word2vec, GloVe "
-        f"files), rarer words have {trend} vectors",
+        f"files), rarer words have {trend} vectors"
     )
 
 

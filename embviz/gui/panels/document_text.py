@@ -111,5 +111,21 @@ def _details_html(eset: EmbeddingSet, row: int, text_column: str | None) -> str:
 
 def install(window) -> DocumentTextPanel:
     panel = DocumentTextPanel(window)
-    window.add_dock("document_text", "Document", panel)
+    dock_of_its_own(window, window.add_dock("document_text", "Document", panel))
     return panel
+
+
+def dock_of_its_own(window, dock) -> None:
+    """Out of the tabs of the right-hand docks, so it is seen beside the map with the others;
+    hidden until a corpus of documents is shown."""
+    area = window.dockWidgetArea(dock)
+    window.removeDockWidget(dock)
+    window.addDockWidget(area, dock)
+    dock.hide()
+
+    def follow(eset) -> None:
+        if eset is not None and eset.corpus is not None and not dock.isVisible():
+            dock.show()  # with room for the text: most of the column's height
+            window.resizeDocks([dock], [int(window.height() * 0.45)], Qt.Orientation.Vertical)
+
+    window.session.current_changed.connect(follow)

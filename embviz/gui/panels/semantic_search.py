@@ -10,6 +10,7 @@ position of its ten nearest documents. Clicking a result selects that document.
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -172,5 +173,16 @@ def _short(text: str, limit: int = 30) -> str:
 
 def install(window) -> SemanticSearchPanel:
     panel = SemanticSearchPanel(window)
-    window.add_dock("semantic_search", "Search documents", panel)
+    dock = window.add_dock("semantic_search", "Search documents", panel)
+    area = window.dockWidgetArea(dock)  # out of the tabs: seen beside the map with the text
+    window.removeDockWidget(dock)
+    window.addDockWidget(area, dock)
+    dock.hide()  # until a corpus of documents is shown
+
+    def follow(eset) -> None:
+        if eset is not None and eset.corpus is not None and not dock.isVisible():
+            dock.show()
+            window.resizeDocks([dock], [int(window.height() * 0.35)], Qt.Orientation.Vertical)
+
+    window.session.current_changed.connect(follow)
     return panel
