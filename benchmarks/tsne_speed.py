@@ -7,7 +7,7 @@ euclidean neighbours agree). Each round runs, in turn: embviz's t-SNE (the task 
 run, from the PCA preview to the final layout), openTSNE with its defaults (``TSNE().fit``:
 BH below 10,000 rows, FFT above, approximate neighbours above 1,000), openTSNE forced to BH and
 forced to FFT (exact neighbours, as embviz), and scikit-learn's TSNE (defaults, cosine). The
-order rotates every round, so load on a shared machine falls on every method alike. Medians
+order rotates every round (after one untimed warm-up call of each on 300 rows), so load on a shared machine falls on every method alike. Medians
 are printed with trustworthiness (k = 10, embviz.reduce.quality; equal to
 sklearn.manifold.trustworthiness) and the ratios the goals name: embviz / scikit-learn and
 embviz / openTSNE's best setting for that size (the fastest of its defaults, BH and FFT).
@@ -92,6 +92,9 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"{os.cpu_count()} cores, load average {load:.1f} at the start")
     summary = []
+    warm = rows_of_demo(300)
+    for name in names:  # imports and first-call costs out of the timed runs
+        METHODS[name](warm)
     for n in (int(s) for s in args.sizes.split(",")):
         x = rows_of_demo(n)
         times: dict[str, list[float]] = {name: [] for name in names}
