@@ -1,14 +1,18 @@
 """A warm umap-learn process that Cancel can end.
 
 umap-learn's fit cannot be interrupted, and its import plus numba compilation cost 10-45 s on a
-cold start. So fits run in a separate process (multiprocessing "spawn"), started ahead of time by
-:func:`warm_up` (the GUI calls it at start), which imports umap and compiles its numba functions
-on a tiny set while the person looks at the first map. numba's on-disk cache is switched on
+cold start. So fits run in a separate process (multiprocessing "spawn"). The GUI starts one ahead
+of time with :func:`warm_up`, which imports umap and compiles the code a fit uses on a tiny set
+while the person looks at the first map; a process started for a job at hand (``embviz project``)
+skips that and compiles only what the fit itself runs. numba's on-disk cache is switched on
 (``NUMBA_CACHE_DIR`` under the user's cache folder), so later starts mostly load compiled code.
 
+Up to ``EXACT_KNN_MAX`` rows the neighbours are exact (:mod:`embviz.reduce.knn`), handed to
+umap-learn as ``precomputed_knn``: no NN-descent, whose compilation the disk cache hardly serves.
+Larger sets use NN-descent, and the recall of its neighbours is measured and reported.
+
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
-Data travel through .npy files in a temporary folder, never through a pipe.
-"""
+Data travel through .npy files in a temporary folder, never through a pipe."""
 
 from __future__ import annotations
 
