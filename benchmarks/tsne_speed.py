@@ -116,7 +116,8 @@ def main() -> None:
                 trust[name].append(trustworthiness(x, coords, k=10))
                 more = "".join(f"  {k} {v:.2f}" for k, v in extra.items())
                 print(
-                    f"{n:>7,} {name:18s} {times[name][-1]:7.2f} s  trust {trust[name][-1]:.4f}{more}"
+                    f"{n:>7,} {name:18s} {times[name][-1]:7.2f} s  CPU {cpu[name][-1]:7.2f} s  "
+                    f"trust {trust[name][-1]:.4f}{more}"
                 )
         med = {name: statistics.median(times[name]) for name in names}
         tw = {name: statistics.median(trust[name]) for name in names}
