@@ -13,7 +13,15 @@ from PySide6.QtWidgets import QApplication
 
 from embviz.gui.views.themes import THEMES
 from tests.gui.atlas_fixtures import grid_corpus, open_corpus
-from tests.gui.pixel_probe import data_area, find_dots, image_array, match, move_pointer, window_pos
+from tests.gui.pixel_probe import (
+    data_area,
+    find_dots,
+    hover,
+    image_array,
+    match,
+    move_pointer,
+    window_pos,
+)
 
 LIGHT = THEMES["light"]
 
@@ -222,6 +230,14 @@ def test_pointing_at_a_table_row_shows_its_text(window, qtbot):
     QApplication.sendEvent(panel.table.viewport(), QEvent(QEvent.Type.Leave))  # pointer leaves
     assert window.view.linked_row == -1  # the ring goes, and the selected document is shown
     assert text_panel.shown_text() == eset.metadata["text"][5]
+    # pointing at a dot on the map shows that document too
+    x, y = _expected(window, [14])[0]
+    hover(
+        qtbot,
+        window.view.viewport(),
+        window.view.viewport().mapFrom(window, QPoint(int(x), int(y))),
+    )
+    qtbot.waitUntil(lambda: text_panel.shown_text() == eset.metadata["text"][14], timeout=3000)
 
 
 def test_export_the_selection_and_copy_its_texts(window, qtbot, tmp_path):
