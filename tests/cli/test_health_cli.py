@@ -96,3 +96,21 @@ def test_bias_missing_word_list_exits_2(capsys, tmp_path):
     assert main(["bias", VECTORS, "--targets", str(x), str(tmp_path / "nope.txt"),
                  "--attributes", str(x), str(x)]) == 2  # fmt: skip
     assert "nope.txt" in capsys.readouterr().err
+
+
+def test_health_hub_reduction_and_its_effect_on_analogies(capsys):
+    from gensim.models import KeyedVectors
+
+    path = datapath("euclidean_vectors.bin")
+    questions = datapath("questions-words.txt")
+    out = _json(capsys, "health", path, "--hub-reduction", "csls",
+                "--analogies", questions, "--restrict-vocab", "2000")  # fmt: skip
+    reduction = out["hubness"]["reduction"]
+    assert set(reduction["skewness"]) == {"csls"}
+    assert reduction["skewness"]["csls"] < out["hubness"]["skewness"]
+    eset = embviz.load(path)
+    kv = KeyedVectors(eset.dims)
+    kv.add_vectors(eset.labels, eset.vectors)
+    score, _ = kv.evaluate_word_analogies(questions, restrict_vocab=2000)
+    assert reduction["analogy"]["cosine"]["accuracy"] == pytest.approx(score)
+    assert reduction["analogy"]["restrict_vocab"] == 2000 and "csls" in reduction["analogy"]
