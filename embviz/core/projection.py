@@ -31,14 +31,19 @@ class Projection:
 
     @property
     def sample_note(self) -> str:
-        """What the view says when only a sample was fitted ("" when every row was)."""
+        """What the view says when only a sample was fitted, or the neighbours were approximate
+        ("" when every row was fitted on exact neighbours)."""
+        notes = []
         sample = self.info.get("fit_sample")
-        if not sample:
-            return ""
-        return (
-            f"fitted on a random sample of {sample:,} of {len(self.coords):,} rows; "
-            "the rest are placed with the fitted model's transform"
-        )
+        if sample:
+            notes.append(
+                f"fitted on a random sample of {sample:,} of {len(self.coords):,} rows; "
+                "the rest are placed with the fitted model's transform"
+            )
+        neighbours = str(self.info.get("neighbors") or "")
+        if neighbours.startswith("approximate"):
+            notes.append(neighbours)
+        return "; ".join(notes)
 
     def key(self) -> tuple[str, str, int]:
         """What makes two projections of one set the same: method, parameters, dims."""

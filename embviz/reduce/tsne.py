@@ -1,11 +1,11 @@
-"""t-SNE with openTSNE (FFT-accelerated in 2-D), streamed: the layout is handed out every few
-iterations as a partial result, so the map shows structure forming within a couple of seconds.
+"""t-SNE with openTSNE, streamed: the layout is handed out while the optimiser runs, so the map
+shows structure forming within a couple of seconds.
 
-The optimisation runs in short chunks (about 0.5 s each) of openTSNE's own ``optimize``; its
-optimiser state (gains, momentum) lives on the embedding, so chunks add up to the same run as
-openTSNE's ``TSNE.fit``. Cancel takes effect between chunks. Above ``fit_sample`` rows, t-SNE is
-fitted on a random sample and the other rows are placed with openTSNE's ``transform``.
-"""
+openTSNE's optimiser runs once, start to end, in a worker thread (:mod:`embviz.reduce.tsne_stream`);
+its callbacks hand out the layout at most twice a second and stop it on Cancel. The negative
+gradient is Barnes-Hut on small sets and FFT-interpolated on large ones (:func:`gradient_method`).
+Above ``fit_sample`` rows, t-SNE is fitted on a random sample and the other rows are placed with
+openTSNE's ``transform``."""
 
 from __future__ import annotations
 
@@ -22,13 +22,13 @@ from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
 from embviz.reduce.sampling import merge_rows, nearest_rows, pca_preview, split_rows
+from embviz.reduce.tsne_stream import OptimisationStream
 
 # Above this many rows t-SNE is fitted on a sample. Measured here (2 cores, 384 dims): openTSNE
 # takes ~35 s on 5,000 rows and 52-60 s on 10,000 (benchmarks/projections.py), so the whole
 # 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
 TSNE_FIT_SAMPLE = 10_000
-CHUNK_SECONDS = 1.0  # one optimisation chunk; Cancel waits at most this (plus a draw). Each
-# chunk costs one extra gradient evaluation, so shorter chunks slow the whole run down.
+FFT_MIN_ROWS = 10_000  # Barnes-Hut below this many rows, FFT from here (2-D only; measured)
 EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 dims, and truer
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
 
@@ -56,6 +56,24 @@ class TSNEParams:
         help="above this many rows, fit on a random sample and place the rest (0 = never)",
         zero_means="never",
     )
+
+
+def gradient_method(rows: int, dims: int) -> str:
+    """openTSNE's negative gradient: Barnes-Hut on small sets, where the FFT's fixed grid costs
+    more than the tree (at 1,000 rows BH fits in about a third of FFT's time), FFT above; 3-D is
+    BH only (openTSNE's FFT is 1-D and 2-D). openTSNE's own "auto" switches at 10,000 too."""
+    return "fft" if dims <= 2 and rows >= FFT_MIN_ROWS else "bh"
+
+
+def neighbour_index(x: np.ndarray, perplexity: float, metric: str) -> Any:
+    """Exact neighbours (one matrix product) up to EXACT_NEIGHBORS_MAX rows, else openTSNE's
+    approximate index ("auto"). k is openTSNE's own: three times the perplexity."""
+    if len(x) > EXACT_NEIGHBORS_MAX:
+        return "auto"
+    from embviz.reduce.tsne_knn import ExactNeighbors
+
+    k = min(len(x) - 1, int(3 * min(perplexity, (len(x) - 1) / 3)))
+    return ExactNeighbors(x, k, metric=metric)
 
 
 def _n_jobs(rows: int) -> int:
@@ -158,8 +176,8 @@ class TSNEReducer:
             early_exaggeration=p.early_exaggeration,
             metric=p.metric,
             initialization=initial_layout(x_fit, dims, p.seed, p.initialization == "pca"),
-            negative_gradient_method="fft" if dims <= 2 else "bh",
-            neighbors="exact" if len(x_fit) <= EXACT_NEIGHBORS_MAX else "auto",
+            negative_gradient_method=gradient_method(len(x_fit), dims),
+            neighbors=neighbour_index(x_fit, p.perplexity, p.metric),
             n_jobs=_n_jobs(len(x_fit)),
             random_state=p.seed,
         )
@@ -175,30 +193,15 @@ class TSNEReducer:
             return merge_rows(n, fitted, coords, placed, coords[owner])
 
         yield Progress(0.05, "t-SNE: optimising", partial=layout(whole(embedding), True))
-        total = p.early_iterations + p.iterations
         share = 0.9 if len(placed) else 1.0
-        done, step = 0, 5
-        phases = ((p.early_iterations, p.early_exaggeration), (p.iterations, None))
-        for n_iter, exaggeration in phases:
-            left = n_iter
-            while left > 0:
-                chunk = min(step, left)
-                t0 = time.perf_counter()
-                if not np.isfinite(embedding).all():  # openTSNE's FFT would crash on it
-                    raise EmbvizError(
-                        "t-SNE diverged (coordinates became NaN or infinite); try a smaller "
-                        "learning_rate or early_exaggeration."
-                    )
-                embedding = embedding.optimize(
-                    chunk, exaggeration=exaggeration, momentum=0.8, inplace=True
-                )
-                per_iter = (time.perf_counter() - t0) / chunk
-                step = int(np.clip(CHUNK_SECONDS / max(per_iter, 1e-6), 1, 50))
-                left -= chunk
-                done += chunk
-                fraction = 0.05 + (share - 0.05) * done / max(total, 1)
-                message = f"t-SNE: iteration {done} of {total}"
-                yield Progress(fraction, message, partial=layout(whole(embedding), True))
+        total = p.early_iterations + p.iterations
+        stream = OptimisationStream(embedding, p.early_iterations, p.early_exaggeration, total)
+        for done, snapshot in stream.run():
+            fraction = 0.05 + (share - 0.05) * done / max(total, 1)
+            message = f"t-SNE: iteration {done} of {total}"
+            partial = None if snapshot is None else layout(whole(snapshot), True)
+            yield Progress(fraction, message, partial=partial)
+        embedding = stream.embedding
         coords = np.asarray(embedding, dtype=np.float32)
         if owner is not None:  # some rows were left out of the fit: place them now
             parts = (n, fitted, placed, owner)

@@ -106,7 +106,7 @@ class UMAPReducer:
         process = umap_process.take()
         finished = False
         try:
-            result = yield from self._wait(process, job, started)
+            result = yield from self._wait(process, job, started, info)
             finished = True
         finally:
             if finished:
@@ -152,7 +152,9 @@ class UMAPReducer:
         job["kwargs"] = kwargs
         return job
 
-    def _wait(self, process: UmapProcess, job: dict[str, Any], started: float) -> Task[np.ndarray]:
+    def _wait(
+        self, process: UmapProcess, job: dict[str, Any], started: float, info: dict[str, Any]
+    ) -> Task[np.ndarray]:
         """Send the job once the process is warm; poll (and yield) until it is done."""
         from embviz.reduce import umap_process
 
@@ -163,7 +165,10 @@ class UMAPReducer:
                 sent = True
             message = process.receive(POLL_SECONDS)
             if message is not None and message[0] == "done":
-                coords: np.ndarray = np.load(message[1])
+                path, note = message[1]
+                if note:
+                    info["neighbors"] = note
+                coords: np.ndarray = np.load(path)
                 return coords
             if message is not None and message[0] == "error":
                 raise EmbvizError(f"UMAP failed: {message[1]}")

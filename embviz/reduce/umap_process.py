@@ -24,6 +24,13 @@ from typing import Any
 
 import numpy as np
 
+# Up to this many rows the neighbours are exact (one matrix product, embviz.reduce.knn): measured
+# (benchmarks/umap_speed.py) as cheap as NN-descent at 10,000 rows in a warm process, and far
+# cheaper in a fresh one, where NN-descent is compiled first. Above it, NN-descent, its recall
+# measured against exact neighbours on RECALL_ROWS random rows and reported with the layout.
+EXACT_KNN_MAX = 20_000
+RECALL_ROWS = 200
+
 
 def numba_cache_dir() -> str:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -31,51 +38,85 @@ def numba_cache_dir() -> str:
 
 
 # child side -----------------------------------------------------------------------------------
-def _compile(umap: ModuleType, approximate: bool) -> None:
-    """A tiny fit through the code paths of a real one (cosine, seeded, transform).
+def _compile(umap: ModuleType) -> None:
+    """A tiny fit through the code paths of a real one (cosine, seeded, exact neighbours handed
+    over as ``precomputed_knn``: the graph and the layout are compiled, not NN-descent, which only
+    sets above ``EXACT_KNN_MAX`` rows use and which then compiles on first use)."""
+    from embviz.reduce.knn import exact_knn
 
-    Sets under 4,096 rows use exact neighbours; larger ones NN-descent (pynndescent), whose
-    compilation is the slow part (about a minute on a busy 2-core machine)."""
     x = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
-    model = umap.UMAP(
-        n_neighbors=5,
-        n_epochs=10,
-        metric="cosine",
-        random_state=0,
-        force_approximation_algorithm=approximate,
-    ).fit(x)
-    model.transform(x[:20])
+    knn = (*exact_knn(x, 5), None)
+    umap.UMAP(n_neighbors=5, n_epochs=10, metric="cosine", random_state=0, precomputed_knn=knn).fit(
+        x
+    )
 
 
-def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> np.ndarray:
+def _neighbours(
+    x: np.ndarray, kwargs: dict[str, Any], conn: Connection
+) -> tuple[dict[str, Any], str]:
+    """umap-learn's keyword arguments with exact neighbours where they are cheaper, and a note
+    that says which neighbours the layout used."""
+    from embviz.reduce.knn import exact_knn
+
+    n = len(x)
+    if n > EXACT_KNN_MAX:
+        return kwargs, ""
+    conn.send(("status", f"UMAP: exact nearest neighbours of {n:,} rows"))
+    indices, distances = exact_knn(x, kwargs["n_neighbors"], kwargs.get("metric", "euclidean"))
+    return kwargs | {"precomputed_knn": (indices, distances, None)}, "exact neighbours"
+
+
+def _measured_recall(x: np.ndarray, model: Any, metric: str, seed: int) -> str:
+    """NN-descent's neighbours checked against exact ones on a random sample of rows."""
+    from embviz.reduce.knn import knn_of_rows, recall
+
+    found = getattr(model, "_knn_indices", None)
+    if found is None:
+        return ""
+    rows = np.random.default_rng(seed).choice(len(x), min(RECALL_ROWS, len(x)), replace=False)
+    exact = knn_of_rows(x, rows, found.shape[1], metric)
+    share = recall(np.asarray(found)[rows], exact)
+    return (
+        f"approximate neighbours (NN-descent): recall@{found.shape[1]} {share:.3f}, "
+        f"measured on {len(rows)} random rows"
+    )
+
+
+def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
     x = np.load(job["vectors"], mmap_mode="r")
     y = np.load(job["target"]) if job.get("target") else None
     fitted = np.load(job["fitted"]) if job.get("fitted") else None
-    model = umap.UMAP(**job["kwargs"])
-    conn.send(("status", "UMAP: finding neighbours and optimising the layout"))
     x_fit = np.asarray(x if fitted is None else x[fitted])
     y_fit = None if y is None else (y if fitted is None else y[fitted])
+    kwargs, note = job["kwargs"], ""
+    if fitted is None:  # a sampled fit needs umap-learn's own index (transform) for the rest
+        kwargs, note = _neighbours(x_fit, kwargs, conn)
+    model = umap.UMAP(**kwargs)
+    conn.send(("status", "UMAP: building the neighbour graph and optimising the layout"))
     coords = model.fit_transform(x_fit, y=y_fit)
+    if not note:
+        seed = kwargs.get("random_state") or 0
+        note = _measured_recall(x_fit, model, kwargs.get("metric", "euclidean"), seed)
     if fitted is None:
-        return np.asarray(coords, dtype=np.float32)
+        return np.asarray(coords, dtype=np.float32), note
     conn.send(("status", "UMAP: placing the other rows with the fitted model"))
     rest = np.setdiff1d(np.arange(len(x)), fitted)
     out = np.empty((len(x), coords.shape[1]), dtype=np.float32)
     out[fitted] = coords
     out[rest] = model.transform(np.asarray(x[rest]))
-    return out
+    return out, note
 
 
-def serve(conn: Connection, cache_dir: str) -> None:
+def serve(conn: Connection, cache_dir: str, warm: bool = True) -> None:
     """The child's main loop: warm up, then fit jobs until told to stop. A parent that is gone
     (killed, crashed) ends the child quietly, without a traceback on the person's terminal."""
     try:
-        _serve(conn, cache_dir)
+        _serve(conn, cache_dir, warm)
     except (BrokenPipeError, ConnectionResetError, EOFError):
         return
 
 
-def _serve(conn: Connection, cache_dir: str) -> None:
+def _serve(conn: Connection, cache_dir: str, warm: bool) -> None:
     os.environ["NUMBA_CACHE_DIR"] = cache_dir
     os.makedirs(cache_dir, exist_ok=True)
     import warnings
@@ -84,20 +125,18 @@ def _serve(conn: Connection, cache_dir: str) -> None:
     conn.send(("status", "UMAP: importing umap-learn"))
     import umap
 
-    conn.send(("status", "UMAP: compiling (once per machine; cached afterwards)"))
-    _compile(umap, approximate=False)
+    if warm:  # ahead of time (the GUI): a one-shot fit compiles what it uses, and no more
+        conn.send(("status", "UMAP: compiling (once per machine; cached afterwards)"))
+        _compile(umap)
     conn.send(("ready", None))
-    if not conn.poll(0.5):  # nothing asked yet: compile the large-set path too
-        conn.send(("status", "UMAP: compiling nearest-neighbour search (once per machine)"))
-        _compile(umap, approximate=True)
     while True:
         job = conn.recv()
         if job is None:
             return
         try:
-            coords = _fit(umap, job, conn)
+            coords, note = _fit(umap, job, conn)
             np.save(job["output"], coords)
-            conn.send(("done", job["output"]))
+            conn.send(("done", (job["output"], note)))
         except Exception as exc:  # reported to the parent, which raises it there
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -113,7 +152,9 @@ _at_exit = False
 
 
 class UmapProcess:
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = True) -> None:
+        """``warm``: compile umap-learn's code on a tiny set before the first job (ahead of
+        time, while nothing waits); a process started for a job at hand skips that."""
         global _at_exit
         if not _at_exit:
             import atexit
@@ -125,7 +166,10 @@ class UmapProcess:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=serve, args=(child, numba_cache_dir()), daemon=True, name="embviz-umap"
+            target=serve,
+            args=(child, numba_cache_dir(), warm),
+            daemon=True,
+            name="embviz-umap",
         )
         self.process.start()
         child.close()
@@ -188,7 +232,7 @@ def take() -> UmapProcess:
     with _lock:
         process, _idle = _idle, None
     if process is None or not process.alive():
-        process = UmapProcess()
+        process = UmapProcess(warm=False)
     return process
 
 

@@ -43,7 +43,9 @@ def test_tsne_streams_layouts_is_deterministic_and_keeps_order(words):
     # rows in input order: a shuffled layout would score near 0.5
     expected = sk_trustworthiness(words.vectors, first.coords, n_neighbors=10)
     assert expected > 0.8
-    assert abs(trustworthiness(words.vectors, first.coords) - expected) < 1e-9
+    # equal up to tied distances in the original space, which sklearn's argsort orders
+    # arbitrarily: one rank step here is 2 / (n k (2n - 3k - 1)) = 6.5e-7
+    assert abs(trustworthiness(words.vectors, first.coords) - expected) < 2e-6
 
 
 def test_tsne_in_3d(words):
@@ -84,7 +86,9 @@ def test_umap_in_a_process_is_deterministic_previews_at_once_and_can_be_supervis
     assert len(partials) == 1 and partials[0].coords.shape == (len(words), 2)  # PCA preview
     expected = sk_trustworthiness(words.vectors, first.coords, n_neighbors=10)
     assert expected > 0.75  # rows in input order (shuffled: about 0.5)
-    assert abs(trustworthiness(words.vectors, first.coords) - expected) < 1e-9
+    # equal up to tied distances in the original space, which sklearn's argsort orders
+    # arbitrarily: one rank step here is 2 / (n k (2n - 3k - 1)) = 6.5e-7
+    assert abs(trustworthiness(words.vectors, first.coords) - expected) < 2e-6
     supervised, _ = _run(words, "umap", {"seed": 3, "target": "group"}, dims=3)
     assert supervised.coords.shape == (len(words), 3)
     with pytest.raises(EmbvizError, match="no metadata column 'nope'"):

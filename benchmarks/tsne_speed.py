@@ -1,0 +1,131 @@
+"""t-SNE at several sizes against its peers, in the same run, runs paired and repeated.
+
+    python benchmarks/tsne_speed.py [--sizes 1000,3000,10000] [--repeats 3]
+
+Rows are a random sample of the demo's MiniLM word vectors (unit length, so cosine and
+euclidean neighbours agree). Each round runs, in turn: embviz's t-SNE (the task the GUI and CLI
+run, from the PCA preview to the final layout), openTSNE with its defaults (``TSNE().fit``:
+BH below 10,000 rows, FFT above, approximate neighbours above 1,000), openTSNE forced to BH and
+forced to FFT (exact neighbours, as embviz), and scikit-learn's TSNE (defaults, cosine). The
+order rotates every round, so load on a shared machine falls on every method alike. Medians
+are printed with trustworthiness (k = 10, embviz.reduce.quality; equal to
+sklearn.manifold.trustworthiness) and the ratios the goals name: embviz / scikit-learn and
+embviz / openTSNE's best setting for that size (the fastest of its defaults, BH and FFT).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+
+def rows_of_demo(n: int) -> np.ndarray:
+    import embviz
+    from embviz.core.paths import demo_path
+
+    demo = embviz.load(demo_path())
+    rows = np.sort(np.random.default_rng(0).choice(len(demo), n, replace=False))
+    return np.asarray(demo.vectors[rows], dtype=np.float32)
+
+
+def embviz_tsne(x: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+    from embviz.core.dataset import EmbeddingSet
+    from embviz.core.tasks import run_task
+    from embviz.reduce import projection_task
+
+    eset = EmbeddingSet([f"w{i}" for i in range(len(x))], x)
+    started = time.perf_counter()
+    seen: list[float] = []
+
+    def on_progress(progress: object) -> None:
+        if getattr(progress, "partial", None) is not None:
+            seen.append(time.perf_counter() - started)
+
+    projection = run_task(projection_task(eset, "tsne"), on_progress)
+    gaps = np.diff(seen[1:]) if len(seen) > 2 else np.array([0.0])
+    return projection.coords, {"partials": len(seen), "longest_gap": float(gaps.max())}
+
+
+def opentsne(method: str | None) -> Callable[[np.ndarray], tuple[np.ndarray, dict[str, float]]]:
+    def fit(x: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        from openTSNE import TSNE
+
+        if method is None:  # its defaults
+            return np.asarray(TSNE(random_state=0).fit(x)), {}
+        tsne = TSNE(
+            metric="cosine", neighbors="exact", negative_gradient_method=method, random_state=0
+        )
+        return np.asarray(tsne.fit(x)), {}
+
+    return fit
+
+
+def sklearn_tsne(x: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+    from sklearn.manifold import TSNE
+
+    return TSNE(metric="cosine", random_state=0).fit_transform(x), {}
+
+
+METHODS: dict[str, Callable[[np.ndarray], tuple[np.ndarray, dict[str, float]]]] = {
+    "embviz": embviz_tsne,
+    "openTSNE defaults": opentsne(None),
+    "openTSNE BH": opentsne("bh"),
+    "openTSNE FFT": opentsne("fft"),
+    "scikit-learn": sklearn_tsne,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000,3000,10000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    args = parser.parse_args()
+    from embviz.reduce.quality import trustworthiness
+
+    names = args.methods.split(",")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{os.cpu_count()} cores, load average {load:.1f} at the start")
+    summary = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        x = rows_of_demo(n)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        trust: dict[str, list[float]] = {name: [] for name in names}
+        for round_ in range(args.repeats):
+            order = names[round_ % len(names) :] + names[: round_ % len(names)]
+            for name in order:
+                started = time.perf_counter()
+                coords, extra = METHODS[name](x)
+                times[name].append(time.perf_counter() - started)
+                trust[name].append(trustworthiness(x, coords, k=10))
+                more = "".join(f"  {k} {v:.2f}" for k, v in extra.items())
+                print(
+                    f"{n:>7,} {name:18s} {times[name][-1]:7.2f} s  trust {trust[name][-1]:.4f}{more}"
+                )
+        med = {name: statistics.median(times[name]) for name in names}
+        tw = {name: statistics.median(trust[name]) for name in names}
+        summary.append((n, med, tw))
+    print("\nmedians (s) and trustworthiness (k=10)")
+    for n, med, tw in summary:
+        cells = "  ".join(f"{name} {med[name]:.2f} s ({tw[name]:.4f})" for name in names)
+        print(f"{n:>7,}  {cells}")
+        if "embviz" not in med:
+            continue
+        if "scikit-learn" in med:
+            print(f"{'':9}embviz / scikit-learn {med['embviz'] / med['scikit-learn']:.2f}x")
+        peers = [name for name in names if name.startswith("openTSNE")]
+        if peers:
+            best = min(peers, key=lambda name: med[name])
+            print(
+                f"{'':9}embviz / openTSNE best ({best}) {med['embviz'] / med[best]:.2f}x, "
+                f"trust {tw['embviz'] - tw[best]:+.4f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

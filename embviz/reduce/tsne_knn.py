@@ -1,0 +1,34 @@
+"""Exact neighbours for openTSNE from one matrix product (:mod:`embviz.reduce.knn`).
+
+openTSNE's own "exact" index is scikit-learn's brute-force search, followed for cosine by one
+scipy ``cdist`` call per row to recompute the distances; this gives the same neighbours and
+distances (1 - cosine similarity, or euclidean) from float32 BLAS in chunks, and serves
+``transform``'s queries the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from openTSNE.nearest_neighbors import KNNIndex
+
+from embviz.reduce.knn import METRICS, knn_query
+
+
+class ExactNeighbors(KNNIndex):  # type: ignore[misc]  # openTSNE has no type hints
+    VALID_METRICS = list(METRICS)
+
+    def __init__(self, data: np.ndarray, k: int, metric: str = "cosine", **kwargs: Any) -> None:
+        super().__init__(data, k, metric=metric, **kwargs)
+
+    def build(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's k nearest other rows (itself left out), as openTSNE's indexes return."""
+        n = len(self.data)
+        indices, distances = knn_query(
+            self.data, self.data, self.k + 1, self.metric, self_rows=np.arange(n)
+        )
+        return indices[:, 1:], distances[:, 1:]
+
+    def query(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        return knn_query(self.data, query, k, self.metric)

@@ -1,0 +1,38 @@
+"""Exact neighbours for the layouts, against scikit-learn's and openTSNE's own exact search."""
+
+import numpy as np
+import pytest
+from sklearn.neighbors import NearestNeighbors
+
+from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_exact_knn_matches_scikit_learn(words, metric):
+    x = words.vectors * np.linspace(0.5, 2.0, len(words))[:, None]  # lengths differ
+    indices, distances = exact_knn(x, 16, metric)
+    ref_d, ref_i = NearestNeighbors(n_neighbors=15, metric=metric).fit(x).kneighbors()
+    assert np.array_equal(indices[:, 0], np.arange(len(x))) and not distances[:, 0].any()
+    assert np.mean(indices[:, 1:] == ref_i) > 0.99  # exact up to near-ties in float32
+    assert np.allclose(distances[:, 1:], ref_d, atol=2e-5)
+    rows = np.array([3, 50, 7])
+    assert np.array_equal(knn_of_rows(x, rows, 16, metric), indices[rows])
+    assert recall(indices[rows], indices[rows]) == 1.0
+    assert recall(indices[rows, 1:9], indices[rows, :8]) == pytest.approx(7 / 8)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_opentsne_affinities_equal_with_its_own_exact_index(words, metric):
+    from openTSNE.affinity import PerplexityBasedNN
+
+    from embviz.reduce.tsne_knn import ExactNeighbors
+
+    x = words.vectors
+    ours = PerplexityBasedNN(knn_index=ExactNeighbors(x, 90, metric=metric)).P
+    theirs = PerplexityBasedNN(x, perplexity=30, metric=metric, method="exact").P
+    assert abs(ours - theirs).max() < 1e-6
+    index = ExactNeighbors(x, 90, metric=metric)
+    index.build()
+    query_i, query_d = index.query(x[:5] + 0.01, 4)
+    ref_d, ref_i = NearestNeighbors(n_neighbors=4, metric=metric).fit(x).kneighbors(x[:5] + 0.01)
+    assert np.array_equal(query_i, ref_i) and np.allclose(query_d, ref_d, atol=2e-5)

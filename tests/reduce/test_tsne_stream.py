@@ -1,0 +1,48 @@
+"""t-SNE streamed from one openTSNE run: the same numbers as openTSNE's TSNE.fit, and Cancel
+stops its worker thread."""
+
+import threading
+import time
+
+import numpy as np
+
+from embviz.core.dataset import EmbeddingSet
+from embviz.core.tasks import run_task
+from embviz.reduce import projection_task
+from embviz.reduce.tsne import initial_layout, scaled
+from embviz.reduce.tsne_knn import ExactNeighbors
+
+
+def test_streamed_layout_is_opentsne_fit_itself(words):
+    from openTSNE import TSNE
+
+    partials = []
+    params = {"early_iterations": 60, "iterations": 90, "seed": 3}
+    ours = run_task(
+        projection_task(words, "tsne", params),
+        lambda p: partials.append(p) if p.partial is not None else None,
+    )
+    x = scaled(words.vectors)
+    reference = TSNE(
+        early_exaggeration_iter=60,
+        n_iter=90,
+        metric="cosine",
+        initialization=initial_layout(x, 2, 3, True),
+        neighbors=ExactNeighbors(x, 90, metric="cosine"),
+        negative_gradient_method="bh",
+        random_state=3,
+    ).fit(x)
+    assert np.allclose(ours.coords, np.asarray(reference), atol=1e-4)
+    assert any("iteration" in p.message for p in partials)  # layouts while it optimised
+
+
+def test_cancel_stops_the_optimiser_thread(words):
+    eset = EmbeddingSet(words.labels, words.vectors)
+    task = projection_task(eset, "tsne", {"early_iterations": 250, "iterations": 20000})
+    for progress in task:
+        if "iteration" in progress.message:
+            break
+    started = time.perf_counter()
+    task.close()  # what the GUI's worker does on Cancel
+    assert time.perf_counter() - started < 5.0
+    assert not [t for t in threading.enumerate() if t.name == "embviz-tsne"]
