@@ -303,3 +303,21 @@ def test_the_3d_map_fades_the_rows_a_brush_leaves_out(window, qtbot):
     off = next(i for i in range(len(words)) if not passing[i])
     shade = [frame.pixelColor(view.screen_pos_of(r).toPoint()).lightness() for r in (on, off)]
     assert shade[0] < shade[1]
+
+
+def test_a_closed_corpus_is_freed_with_its_filters_and_table(window, qtbot):
+    import gc
+    import weakref
+
+    eset, panel = _setup(window, qtbot)
+    panel.histograms["words"].brush_range(10.0, 20.0)
+    panel.match.setText("film")
+    panel.apply_match()
+    window.session.select([1, 2])
+    gone = weakref.ref(eset)
+    del eset
+    window.close_current_set()
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=5000)
+    gc.collect()
+    assert gone() is None, "the closed corpus is still held"
+    assert panel.model.rowCount() == 0 and not panel.histograms
