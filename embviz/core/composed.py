@@ -57,3 +57,37 @@ def can_compose(eset: EmbeddingSet, word: str) -> bool:
 def composed_note(words: list[str]) -> str:
     """``'governmentt' (composed from sub-words)`` for the words given, or ''."""
     return ", ".join(f"{w!r} ({COMPOSED_NOTE})" for w in words)
+
+
+class SubwordQueries:
+    """Plain-word queries for a fastText set (a :class:`~embviz.core.corpus.QueryEmbedder`):
+    each word of the query is its row's vector, or gensim's vector composed from its n-grams
+    when the set has no such row; several words are averaged after scaling each to unit length,
+    as fastText's own sentence vectors are (``get_sentence_vector``)."""
+
+    def __init__(self, eset: EmbeddingSet) -> None:
+        self.eset = eset
+        self.kv = subword_model(eset)
+        self.composed: list[str] = []  # the last query's words that were composed
+
+    @property
+    def description(self) -> str:
+        return f"{self.eset.name}'s fastText sub-words (unseen words composed from n-grams)"
+
+    def embed_queries(self, texts: Any) -> np.ndarray:
+        out = np.zeros((len(texts), self.eset.dims), dtype=np.float32)
+        self.composed = []
+        for i, text in enumerate(texts):
+            parts = []
+            for word in str(text).split():
+                if word in self.eset:
+                    vector = np.asarray(self.eset.vectors[self.eset.index_of(word)], np.float32)
+                else:
+                    vector = np.asarray(self.kv.get_vector(word), dtype=np.float32)
+                    self.composed.append(word)
+                norm = float(np.linalg.norm(vector))
+                if norm > 0 and np.isfinite(norm):
+                    parts.append(vector / norm)
+            if parts:
+                out[i] = np.mean(parts, axis=0)
+        return out

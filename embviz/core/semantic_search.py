@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embviz.core.composed import SubwordQueries, subword_model
 from embviz.core.corpus import QueryEmbedder
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
@@ -31,10 +32,20 @@ class SemanticResult:
     embedder: str  # what embedded the query
 
 
+def find_query_embedder(eset: EmbeddingSet) -> QueryEmbedder | None:
+    """The model that embeds queries like the set's rows: a corpus's own model, or a fastText
+    set's sub-words (so unseen words are searched by their composed vectors); else None."""
+    if isinstance(eset.model, QueryEmbedder):
+        return eset.model
+    if subword_model(eset) is not None:
+        return SubwordQueries(eset)
+    return None
+
+
 def query_embedder(eset: EmbeddingSet) -> QueryEmbedder:
     """The set's query embedder, or a plain message why plain-word search cannot run."""
-    model = eset.model
-    if not isinstance(model, QueryEmbedder):
+    model = find_query_embedder(eset)
+    if model is None:
         raise EmbvizError(
             f"{eset.name}: searching in plain words needs the model that made these vectors, "
             "and this set has none (its vectors came from a file or a column). Open the "

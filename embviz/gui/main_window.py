@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QScrollArea,
+    QTabBar,
+    QTabWidget,
     QToolBar,
 )
 
@@ -63,6 +65,9 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.view = ScatterView(self)  # the 2-D map; self.maps switches to 3-D
         self.docks: dict[str, QDockWidget] = {}
+        # a dozen panels share the right-hand area: their tabs stand on its outer edge, one
+        # under the other with whole names (side by side under it they were cut to "Se…", "P…")
+        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
         self._dock_fitter = QTimer(self, singleShot=True, interval=30)
         self._dock_fitter.timeout.connect(self._fit_docks)
         self._build_toolbar()
@@ -120,6 +125,7 @@ class MainWindow(QMainWindow):
         if same_area:
             self.tabifyDockWidget(same_area[0], dock)  # the first group: a dock may stand apart
         self.docks[name] = dock
+        self._dock_fitter.start()  # the tab bars exist once the docks are laid out
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
         return dock
@@ -360,6 +366,10 @@ class MainWindow(QMainWindow):
         self._dock_fitter.start()  # and once more when the docks have settled
 
     def _fit_docks(self) -> None:
+        for bar in self.findChildren(QTabBar):
+            if bar.parent() is self:  # the docks' tab bars, not tabs inside a panel
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
         limit = max(DOCK_MIN_WIDTH, int(self.width() * DOCK_SHARE))
         wide = [
             dock

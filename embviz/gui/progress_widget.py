@@ -40,8 +40,13 @@ class ProgressWidget(QWidget):
     def _on_progress(self, progress: Progress) -> None:
         handle = self.handle
         self.message.setText(progress.message or (handle.description if handle else ""))
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)  # busy indicator
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.bar, progress.fraction)
+
+
+def show_fraction(bar: QProgressBar, fraction: float | None) -> None:
+    """A task's progress on a bar: busy when the task cannot say how far it is (None)."""
+    if fraction is None:
+        bar.setRange(0, 0)
+    else:
+        bar.setRange(0, 1000)
+        bar.setValue(int(max(0.0, min(1.0, fraction)) * 1000))

@@ -21,6 +21,7 @@ import numpy as np
 from embviz.core.errors import LoadError
 from embviz.io.document_columns import CATEGORY, TEXT, VECTOR, arrow_column, string_column
 from embviz.io.guards import check_memory, check_regular_file, reason, size_text
+from embviz.io.table import read_parquet_checked
 from embviz.io.titles import document_titles
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json", ".parquet", ".pq")
@@ -231,21 +232,7 @@ def _read_arrow(
 
 
 def _read_parquet(path: Path) -> Any:
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(path).metadata
-        expands = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        check_memory(path, 3 * expands, f"the Parquet table ({size_text(expands)} uncompressed)")
-        return pq.read_table(path)
-    except LoadError:
-        raise
-    except Exception as exc:  # pyarrow raises many kinds for damaged files
-        raise LoadError(
-            path,
-            f"not a readable Parquet file ({reason(exc)}).",
-            hint="It may be cut short or damaged: export or download it again.",
-        ) from None
+    return read_parquet_checked(path, 3, "read into Arrow, then typed columns")
 
 
 def _read_delimited(path: Path, fmt: str, encoding: str, warnings: list[str]) -> Any:

@@ -7,6 +7,7 @@ A table has a label column and either one list-valued vector column (``[0.1, 0.2
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 from pathlib import Path
@@ -33,6 +34,31 @@ TABLE_HINT = (
     "A table needs a header, a label column, and either one vector column (e.g. '[0.1, 0.2]') "
     "or one numeric column per dimension."
 )
+
+
+def read_parquet_checked(path: Path, factor: int, how: str) -> Any:
+    """pyarrow's table of a Parquet file, after checking that ``factor`` x its uncompressed size
+    fits in memory; a damaged file gives a LoadError that says so (pyarrow must be installed)."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        expands = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+        check_memory(
+            path,
+            factor * expands,
+            f"the Parquet table ({size_text(path.stat().st_size)} on disk, "
+            f"{size_text(expands)} uncompressed, {how})",
+        )
+        return pq.read_table(path)
+    except LoadError:
+        raise
+    except Exception as exc:  # pyarrow raises many kinds for damaged files
+        raise LoadError(
+            path,
+            f"not a readable Parquet file ({reason(exc)}).",
+            hint="It may be cut short or damaged: export or download it again.",
+        ) from None
 
 
 def _as_list(cell: str) -> list[str]:
@@ -254,32 +280,13 @@ class ParquetFormat:
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
         path = Path(path)
         yield Progress(None, f"Reading {path.name}")
-        try:
-            import pyarrow.parquet as pq
-        except ImportError:
+        if importlib.util.find_spec("pyarrow") is None:
             raise LoadError(
                 path,
                 "reading Parquet needs pyarrow, which is not installed.",
                 hint="Install it: pip install 'embviz[parquet]' (or pip install pyarrow).",
-            ) from None
-        try:
-            meta = pq.ParquetFile(path).metadata
-            expands = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-            check_memory(
-                path,
-                2 * expands,
-                f"the Parquet table ({size_text(path.stat().st_size)} on disk, "
-                f"{size_text(expands)} uncompressed, read into Arrow then numpy)",
             )
-            table = pq.read_table(path)
-        except LoadError:
-            raise
-        except Exception as exc:  # pyarrow raises many kinds for damaged files
-            raise LoadError(
-                path,
-                f"not a readable Parquet file ({reason(exc)}).",
-                hint="It may be cut short or damaged: export or download it again.",
-            ) from None
+        table = read_parquet_checked(path, 2, "read into Arrow then numpy")
         if table.num_rows == 0 or table.num_columns == 0:
             what = "no rows" if table.num_columns else "no columns"
             raise LoadError(

@@ -7,6 +7,7 @@ as a :mod:`~embviz.core.tasks` generator so that long runs show progress and can
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -56,3 +57,12 @@ def check_kind(adapter: Adapter, kind: str) -> None:
     if kind not in adapter.kinds:
         offered = ", ".join(sorted(adapter.kinds)) or "nothing"
         raise ValueError(f"{adapter.title} cannot embed {kind}; it embeds: {offered}.")
+
+
+def missing_torch() -> str | None:
+    """None when torch and transformers are installed, else what to install (checked without
+    importing them: an adapter's ``available``)."""
+    missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
+    if missing:
+        return f'needs {" and ".join(missing)}: pip install "embviz[models]"'
+    return None

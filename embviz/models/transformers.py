@@ -7,7 +7,6 @@ heavy libraries are imported only when a model runs.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
 from embviz.core.params import check, param
 from embviz.core.tasks import Progress, Task
-from embviz.models.base import Kind, check_kind
+from embviz.models.base import Kind, check_kind, missing_torch
 
 if TYPE_CHECKING:
     from embviz.models.hf_loading import LoadedModel
@@ -79,10 +78,7 @@ class TransformerAdapter:
     params = TransformerParams
 
     def available(self) -> str | None:
-        missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
-        if missing:
-            return f'needs {" and ".join(missing)}: pip install "embviz[models]"'
-        return None
+        return missing_torch()
 
     def embed(
         self, texts: Sequence[str], kind: Kind, params: TransformerParams | None = None

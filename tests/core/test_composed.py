@@ -134,3 +134,24 @@ def test_cli_pieces_of_a_fasttext_model(capsys, wv):
     assert "composed from sub-words" in capsys.readouterr().out
     assert main(["pieces", UNSEEN, "--model", datapath("lee_fasttext.vec")]) == 2
     assert "n-gram vectors" in capsys.readouterr().err
+
+
+def test_plain_word_search_composes_unseen_words_as_gensim_does(eset, wv):
+    """The search-in-plain-words panel's core: a fastText set searches an unseen word by its
+    composed vector (gensim's most_similar is the reference), and a two-word query by the mean
+    of the words' unit vectors, as fastText's sentence vectors are made."""
+    from embviz.core.semantic_search import find_query_embedder, semantic_search_task
+    from embviz.core.tasks import run_task
+
+    result = run_task(semantic_search_task(eset, UNSEEN, k=10))
+    _same([eset.labels[r] for r in result.rows], result.scores, wv.most_similar(UNSEEN, topn=10))
+    embedder = find_query_embedder(eset)
+    assert embedder is not None
+    embedder.embed_queries([f"{UNSEEN} police"])
+    assert embedder.composed == [UNSEEN]  # the word that had no row
+
+    two = run_task(semantic_search_task(eset, f"{UNSEEN} police", k=5))
+    unit = [wv.get_vector(w) / np.linalg.norm(wv.get_vector(w)) for w in (UNSEEN, "police")]
+    expected = wv.similar_by_vector(np.mean(unit, axis=0), topn=5)
+    _same([eset.labels[r] for r in two.rows], two.scores, expected)
+    assert find_query_embedder(embviz.load(datapath("lee_fasttext.vec"))) is None

@@ -6,6 +6,7 @@ texts; a bad table gives a message and keeps what was open."""
 from __future__ import annotations
 
 import csv
+import json
 
 import numpy as np
 import pytest
@@ -165,3 +166,25 @@ def test_a_dropped_document_table_asks_for_its_columns_and_a_table_of_vectors_op
     qtbot.waitUntil(lambda: window.session.current is not None, timeout=20000)
     eset = window.session.current
     assert eset.corpus is None and eset.shape == (12, 24)
+
+
+def test_cancelling_the_embedding_keeps_what_was_open(window, qtbot, tmp_path):
+    eset = grid_corpus(20)
+    open_corpus(window, qtbot, eset)
+    texts, labels = pang_lee(200)
+    path = tmp_path / "more.jsonl"  # texts not embedded before: nothing in the cache
+    rows = [
+        json.dumps({"text": f"{text} (again)", "label": label})
+        for text, label in zip(texts, labels, strict=True)
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    opener = window.panels["documents_open"]
+    opener.open_documents(path)
+    qtbot.waitUntil(lambda: opener.dialog is not None and opener.dialog.isVisible(), timeout=20000)
+    opener.dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: window.progress.isVisible(), timeout=5000)
+    assert "Embedding 200 documents of more.jsonl" in window.progress.handle.description
+    qtbot.mouseClick(window.progress.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    qtbot.wait(500)
+    assert window.session.sets == [eset] and window.session.current is eset

@@ -29,7 +29,7 @@ def available_languages() -> list[str]:
     """Languages that :func:`stop_words_for` accepts (English and "none" always)."""
     try:
         from stop_words import AVAILABLE_LANGUAGES
-    except ImportError:
+    except (ImportError, OSError):  # not installed, or its word lists missing (a frozen build)
         return ["english", NO_STOP_WORDS]
     found = sorted({"english", *(str(lang) for lang in AVAILABLE_LANGUAGES)})
     return [*found, NO_STOP_WORDS]
@@ -47,7 +47,7 @@ def stop_words_for(language: str) -> frozenset[str]:
         return frozenset(ENGLISH_STOP_WORDS) | ENGLISH_CONTRACTION_STEMS
     try:
         from stop_words import LANGUAGE_MAPPING, StopWordError, get_stop_words
-    except ImportError:
+    except (ImportError, OSError):
         raise StopWordsError(
             f"Stop words for {language!r} need the stop-words package: "
             "pip install 'embviz[topics]' (or choose english or none)."

@@ -17,6 +17,7 @@ from PySide6.QtCore import Signal
 from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress
 from embviz.gui.anatomy.positions_window import PositionsWindow
+from embviz.gui.progress_widget import show_fraction
 from embviz.models.model_anatomy import ModelTables
 
 CHANNEL = "anatomy-tables"
@@ -101,11 +102,7 @@ class TablesSection(qw.QGroupBox):
         handle.ended.connect(lambda _ok: self._idle())
 
     def _on_progress(self, progress: Progress) -> None:
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(progress.fraction * 1000))
+        show_fraction(self.bar, progress.fraction)
         self.say(progress.message)
 
     def _idle(self) -> None:

@@ -40,6 +40,7 @@ from embviz.gui.panels.compare_maps import LinkedMaps
 from embviz.gui.panels.compare_sequence import SequenceTab
 from embviz.gui.panels.compare_tasks import comparison_task
 from embviz.gui.panels.compare_translate import TranslateTab
+from embviz.gui.progress_widget import show_fraction
 from embviz.gui.tables import fill, table
 
 CHANNEL = "compare"
@@ -250,11 +251,7 @@ class ComparePanel(QWidget):
     def _on_progress(self, progress) -> None:
         if progress.message:
             self.message.setText(progress.message)
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.bar, progress.fraction)
 
     def _on_error(self, exc: BaseException) -> None:
         self._busy(False)

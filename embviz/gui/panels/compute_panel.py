@@ -19,6 +19,7 @@ from embviz.core.errors import EmbvizError
 from embviz.core.params import ParamSpec, make_params
 from embviz.gui.errors import show_error
 from embviz.gui.forms import ParamsForm
+from embviz.gui.progress_widget import show_fraction
 from embviz.models import adapters
 from embviz.models.epoch_snapshots import KEY as SNAPSHOTS
 from embviz.models.epoch_snapshots import snapshots_of
@@ -220,11 +221,7 @@ class ComputeDialog(qw.QDialog):
     def _on_progress(self, progress) -> None:
         """Progress of the task this dialog started (its own handle: nobody else's)."""
         self.message.setText(progress.message)
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.bar, progress.fraction)
 
     def _on_partial(self, eset) -> None:
         """A training epoch ended: show its vectors (one set, updated; the views showing it

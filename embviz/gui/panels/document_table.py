@@ -24,21 +24,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from embviz.core.column_filters import TEXT, column_kind, histogram, range_mask, text_mask
-from embviz.core.corpus import ROW_COLUMN
+from embviz.core.column_filters import text_mask
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.string_columns import as_arrow
 from embviz.core.view_state import ViewState
 from embviz.gui.document_model import TITLE, DocumentTableModel
 from embviz.gui.errors import show_error
-from embviz.gui.views.histogram_brush import HistogramBrush
+from embviz.gui.histogram_column import HistogramColumn
 
 MATCH = "table:match"  # the view's filter names this panel owns
 EXPORT_FILTER = "CSV table (*.csv);;Parquet table (*.parquet)"
@@ -52,7 +50,6 @@ class DocumentTablePanel(QWidget):
         self.main = window
         self.session = window.session
         self.model = DocumentTableModel(self)
-        self.histograms: dict[str, HistogramBrush] = {}
         self._syncing = False
         # the table's hover goes out as a view of its own, so the maps ring the row pointed at
         # (a map does not echo its own view's hover)
@@ -113,21 +110,10 @@ class DocumentTablePanel(QWidget):
         copy.triggered.connect(self.copy_texts)
         self.table.addAction(copy)
 
-        self.histogram_box = QWidget()
-        self.histogram_layout = QVBoxLayout(self.histogram_box)
-        self.histogram_layout.setContentsMargins(4, 0, 4, 0)
-        self.histogram_hint = QLabel(
-            "Drag across a histogram to keep a range; click bars to keep categories; click again to clear."
-        )
-        self.histogram_hint.setWordWrap(True)
-        self.histogram_layout.addWidget(self.histogram_hint)
-        self.histogram_layout.addStretch(1)
-        scroller = QScrollArea()
-        scroller.setWidgetResizable(True)
-        scroller.setWidget(self.histogram_box)
+        self.histogram_column = HistogramColumn(self.session, self.model)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroller)
+        self.splitter.addWidget(self.histogram_column)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
@@ -154,7 +140,7 @@ class DocumentTablePanel(QWidget):
         self.model.sort_column = None
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.model.set_set(eset, self.session.active.passing_rows() if eset is not None else None)
-        self._build_histograms()
+        self.histogram_column.rebuild()
         self._update_count()
         self._size_columns()
 
@@ -171,40 +157,12 @@ class DocumentTablePanel(QWidget):
     def _on_metadata(self, eset: EmbeddingSet) -> None:
         if eset is self.session.current:
             self.model.set_set(eset, self.session.active.passing_rows())
-            self._build_histograms()
+            self.histogram_column.rebuild()
 
     def _on_filter(self, mask) -> None:
         self.model.set_rows(None if mask is None else np.flatnonzero(mask))
-        for column, brush in self.histograms.items():
-            if brush.hist is not None and self.model.eset is not None:
-                brush.set_passing_counts(brush.hist.passing_counts(self.model.values(column), mask))
+        self.histogram_column.show_passing(mask)
         self._update_count()
-
-    def _build_histograms(self) -> None:
-        for brush in self.histograms.values():
-            self.histogram_layout.removeWidget(brush)
-            brush.deleteLater()
-        self.histograms = {}
-        eset = self.model.eset
-        if eset is None:
-            return
-        mask = self.session.active.filter_mask
-        for column in self.model.columns:
-            if column in (TITLE, ROW_COLUMN, self.model.text_column):
-                continue
-            values = self.model.values(column)
-            if column_kind(values) == TEXT:
-                continue
-            hist = histogram(values)
-            if hist is None:
-                continue
-            brush = HistogramBrush(column)
-            brush.set_histogram(hist)
-            if mask is not None:
-                brush.set_passing_counts(hist.passing_counts(values, mask))
-            brush.brushChanged.connect(lambda spec, c=column: self.apply_brush(c, spec))
-            self.histogram_layout.insertWidget(self.histogram_layout.count() - 1, brush)
-            self.histograms[column] = brush
 
     def _update_count(self) -> None:
         eset = self.model.eset
@@ -215,17 +173,10 @@ class DocumentTablePanel(QWidget):
         )
 
     # filters ------------------------------------------------------------------------------
-    def apply_brush(self, column: str, spec) -> None:
-        """A histogram was brushed: its column's filter on the view follows."""
-        brush = self.histograms.get(column)
-        if brush is None or brush.hist is None or self.model.eset is None:
-            return
-        mask = None
-        if spec is not None and spec[0] == "categories":
-            mask = brush.hist.category_mask(spec[1])
-        elif spec is not None:
-            mask = range_mask(self.model.values(column), spec[1], spec[2])
-        self.session.set_filter(f"table:{column}", mask)
+    @property
+    def histograms(self) -> dict:
+        """The histogram of each filterable column (column -> HistogramBrush)."""
+        return self.histogram_column.histograms
 
     def apply_match(self) -> None:
         eset = self.model.eset
@@ -247,10 +198,7 @@ class DocumentTablePanel(QWidget):
         return values if arrow is None else arrow
 
     def clear_filters(self) -> None:
-        for brush in self.histograms.values():
-            brush.blockSignals(True)
-            brush.clear()
-            brush.blockSignals(False)
+        self.histogram_column.clear()
         self.match.blockSignals(True)
         self.match.clear()
         self.match.blockSignals(False)

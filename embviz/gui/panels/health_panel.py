@@ -32,6 +32,7 @@ from embviz.core.health.report import HealthOptions, HealthReport, health_task
 from embviz.core.tasks import Progress
 from embviz.gui.errors import show_error
 from embviz.gui.panels.health_bias import BiasWidget
+from embviz.gui.progress_widget import show_fraction
 from embviz.gui.tables import fill, table
 
 KEPT_COLUMN = "neighbourhood_kept"
@@ -138,11 +139,7 @@ class HealthReportWidget(QWidget):
 
     def _on_progress(self, progress: Progress) -> None:
         self.status.setText(progress.message)
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.bar, progress.fraction)
 
     def _on_ended(self, ok: bool) -> None:
         self.run_button.setEnabled(True)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from embviz.core.projection import Projection
 from embviz.gui.forms import ParamsForm
+from embviz.gui.progress_widget import show_fraction
 from embviz.reduce.registry import reducers
 
 WARM_UP_DELAY_MS = 1500  # let the window draw first, then start UMAP's process
@@ -149,11 +150,7 @@ class ProjectionPanel(QWidget):
 
     def _on_progress(self, progress) -> None:
         self.status.setText(progress.message)
-        if progress.fraction is None:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.progress, progress.fraction)
 
     def _on_projection(self, projection: Projection | None) -> None:
         if projection is None:

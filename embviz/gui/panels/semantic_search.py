@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from embviz.core.corpus import QueryEmbedder
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
 from embviz.core.overlay import Overlay
-from embviz.core.semantic_search import SemanticResult, query_position, semantic_search_task
+from embviz.core.semantic_search import (
+    SemanticResult,
+    find_query_embedder,
+    query_position,
+    semantic_search_task,
+)
 from embviz.gui.errors import show_error
 from embviz.gui.tables import fill, table
 
@@ -75,7 +79,8 @@ class SemanticSearchPanel(QWidget):
     def _on_set(self, eset: EmbeddingSet | None) -> None:
         self.result, self.result_set = None, None
         self.results.setRowCount(0)
-        searchable = eset is not None and isinstance(eset.model, QueryEmbedder)
+        model = find_query_embedder(eset) if eset is not None else None
+        searchable = model is not None
         self.query.setEnabled(searchable)
         self.button.setEnabled(searchable)
         self.info.setStyleSheet("")
@@ -84,8 +89,7 @@ class SemanticSearchPanel(QWidget):
         elif not searchable:
             self.info.setText(NO_MODEL)
         else:
-            model = eset.model
-            assert isinstance(model, QueryEmbedder)
+            assert model is not None
             self.info.setText(f"Queries are embedded with {model.description}.")
 
     def search(self, text: str | None = None) -> None:

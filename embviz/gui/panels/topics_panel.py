@@ -41,6 +41,7 @@ from embviz.core.topics import (
     topics_from_columns,
 )
 from embviz.gui.errors import show_error
+from embviz.gui.progress_widget import show_fraction
 
 CHANNEL = "topics"
 KEPT = ("topics",)  # the last Topics found for a set (with key words), in its derived cache
@@ -181,11 +182,7 @@ class TopicsPanel(QWidget):
 
     def _on_progress(self, progress) -> None:
         self.message.setText(progress.message)
-        if progress.fraction is None:
-            self.bar.setRange(0, 0)
-        else:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(max(0.0, min(1.0, progress.fraction)) * 1000))
+        show_fraction(self.bar, progress.fraction)
 
     def _on_result(self, eset, version, topics: Topics) -> None:
         self._update_busy()

@@ -24,6 +24,7 @@ from embviz.gui.polysemy.lab_find import LabFind
 from embviz.gui.polysemy.lab_layouts import LabLayouts
 from embviz.gui.polysemy.lab_maps import CHANNEL, LabMaps
 from embviz.gui.polysemy.word_column import WordColumn
+from embviz.gui.progress_widget import show_fraction
 
 SAMPLE = "polysemy/sample.tsv"
 SAMPLE_WORDS = "bank, bat, spring, cell"
@@ -248,11 +249,7 @@ class PolysemyLab(LabFind, LabMaps, qw.QWidget):
         handle.progressed.connect(self._on_progress)  # this run's progress, and only its
 
     def _on_progress(self, progress: Progress) -> None:
-        if progress.fraction is None:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(progress.fraction * 1000))
+        show_fraction(self.progress, progress.fraction)
         self._say(progress.message)
 
     def cancel(self) -> None:

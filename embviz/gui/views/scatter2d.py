@@ -31,7 +31,7 @@ SETTLE_MS = 120  # after the last pan/zoom step, draw every point again
 EMPTY = np.empty(0, dtype=np.int64)
 # Rows a filter leaves out stay on the map, faded: the map keeps its shape, so a person sees where
 # the rows that pass sit among the rest (as cross-filtering atlases do). They are not picked.
-FADED_OPACITY = 0.08
+FADED_OPACITY = 0.16
 
 
 class ScatterView(pg.PlotWidget):

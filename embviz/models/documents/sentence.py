@@ -11,7 +11,6 @@ windows (normalised again when the model normalises), so nothing past the model'
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from embviz.core.corpus_cache import CorpusCache, cached_vectors
 from embviz.core.errors import EmbvizError
 from embviz.core.params import as_dict, check, param
 from embviz.core.tasks import Progress, Task, run_task
+from embviz.models.base import missing_torch
 from embviz.models.documents.base import DocumentVectors
 from embviz.models.hf_loading import LoadedModel
 
@@ -123,10 +123,7 @@ class SentenceDocumentEmbedder:
     params = SentenceParams
 
     def available(self) -> str | None:
-        missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
-        if missing:
-            return f'needs {" and ".join(missing)}: pip install "embviz[models]"'
-        return None
+        return missing_torch()
 
     def embed(
         self, texts: Sequence[str], params: Any = None, *, cache: bool = True
