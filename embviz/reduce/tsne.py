@@ -28,7 +28,10 @@ from embviz.reduce.tsne_stream import OptimisationStream
 # takes ~35 s on 5,000 rows and 52-60 s on 10,000 (benchmarks/projections.py), so the whole
 # 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
 TSNE_FIT_SAMPLE = 10_000
-FFT_MIN_ROWS = 10_000  # Barnes-Hut below this many rows, FFT from here (2-D only; measured)
+# Barnes-Hut below this many rows, FFT from here (2-D). Measured with benchmarks/tsne_gradient.py
+# (CPU seconds of the whole 750-iteration run, one thread, same affinities and start): BH took
+# 0.38x FFT's time at 2,000 rows, 0.62x at 5,000 and 1.23x at 10,000; they cross near 8,000.
+FFT_MIN_ROWS = 8_000
 EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 dims, and truer
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
 
@@ -59,9 +62,9 @@ class TSNEParams:
 
 
 def gradient_method(rows: int, dims: int) -> str:
-    """openTSNE's negative gradient: Barnes-Hut on small sets, where the FFT's fixed grid costs
-    more than the tree (at 1,000 rows BH fits in about a third of FFT's time), FFT above; 3-D is
-    BH only (openTSNE's FFT is 1-D and 2-D). openTSNE's own "auto" switches at 10,000 too."""
+    """openTSNE's negative gradient: Barnes-Hut on small sets, where the FFT's grid costs more
+    than the tree, FFT from FFT_MIN_ROWS (openTSNE's own "auto" switches at 10,000); 3-D is BH
+    only (openTSNE's FFT is 1-D and 2-D)."""
     return "fft" if dims <= 2 and rows >= FFT_MIN_ROWS else "bh"
 
 

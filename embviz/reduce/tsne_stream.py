@@ -29,12 +29,15 @@ MOMENTUM = 0.8  # openTSNE's initial and final momentum
 
 
 def callback_every(rows: int) -> int:
-    """Iterations between callbacks: each one evaluates the KL divergence (a pass over the
-    affinities) and checks the layout; Cancel waits at most this many iterations. An iteration
-    takes ~1 ms per 1,000 rows here, so this is about 0.1-0.3 s at any size."""
-    if rows <= 5_000:
-        return 25
+    """Iterations between callbacks. Each callback makes openTSNE evaluate the KL divergence
+    with that iteration's gradient, which costs about half an iteration more (CPU seconds on one
+    thread, 2,000 and 10,000 rows: 150 iterations took 0.47 / 1.76 s without callbacks, 0.67 /
+    2.82 s with one every iteration, 0.50 / 2.02 s every 5, 0.46 / 1.79 s every 25). Every 25
+    costs ~2%; Cancel then waits at most 25 iterations: under 1 s up to 20,000 rows here. Larger
+    sets, whose iterations are slower, call back more often (Cancel stays within ~1-3 s)."""
     if rows <= 20_000:
+        return 25
+    if rows <= 100_000:
         return 10
     return 5
 

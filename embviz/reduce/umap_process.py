@@ -1,14 +1,18 @@
 """A warm umap-learn process that Cancel can end.
 
 umap-learn's fit cannot be interrupted, and its import plus numba compilation cost 10-45 s on a
-cold start. So fits run in a separate process (multiprocessing "spawn"), started ahead of time by
-:func:`warm_up` (the GUI calls it at start), which imports umap and compiles its numba functions
-on a tiny set while the person looks at the first map. numba's on-disk cache is switched on
+cold start. So fits run in a separate process (multiprocessing "spawn"). The GUI starts one ahead
+of time with :func:`warm_up`, which imports umap and compiles the code a fit uses on a tiny set
+while the person looks at the first map; a process started for a job at hand (``embviz project``)
+skips that and compiles only what the fit itself runs. numba's on-disk cache is switched on
 (``NUMBA_CACHE_DIR`` under the user's cache folder), so later starts mostly load compiled code.
 
+Up to ``EXACT_KNN_MAX`` rows the neighbours are exact (:mod:`embviz.reduce.knn`), handed to
+umap-learn as ``precomputed_knn``: no NN-descent, whose compilation the disk cache hardly serves.
+Larger sets use NN-descent, and the recall of its neighbours is measured and reported.
+
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
-Data travel through .npy files in a temporary folder, never through a pipe.
-"""
+Data travel through .npy files in a temporary folder, never through a pipe."""
 
 from __future__ import annotations
 
@@ -38,6 +42,47 @@ def numba_cache_dir() -> str:
 
 
 # child side -----------------------------------------------------------------------------------
+# umap-learn's kernels that a fit compiles but does not cache on disk (no ``cache=True``): in every
+# fresh process their compilation took 10-17 s here, smooth_knn_dist alone 13.5 s (measured with a
+# wrapper around numba's Dispatcher._compile_for_args on a busy 2-core machine).
+UNCACHED_KERNELS = {
+    "umap.umap_": ("smooth_knn_dist", "compute_membership_strengths"),
+    "umap.layouts": (
+        "_nb_optimize_layout_euclidean_single_epoch",
+        "_nb_optimize_layout_euclidean_single_epoch_parallel",
+    ),
+}
+
+
+def cached(kernel: Any) -> bool:
+    """Whether a numba function keeps its compiled code in the disk cache."""
+    return type(getattr(kernel, "_cache", None)).__name__ not in ("NullCache", "NoneType")
+
+
+def cache_kernels() -> int:
+    """Swap umap-learn's uncached numba kernels for the same functions with numba's disk cache,
+    same options (umap-learn looks them up as module globals at call time). Returns how many were
+    swapped; a kernel that is missing or not a numba function is left alone."""
+    import importlib
+
+    import numba
+
+    swapped = 0
+    for module_name, names in UNCACHED_KERNELS.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            kernel: Any = getattr(module, name, None)
+            if not hasattr(kernel, "py_func") or cached(kernel):
+                continue
+            options = dict(getattr(kernel, "targetoptions", None) or {})
+            options.pop("nopython", None)
+            options["cache"] = True
+            locals_ = dict(getattr(kernel, "locals", {}) or {})
+            setattr(module, name, numba.njit(locals=locals_, **options)(kernel.py_func))
+            swapped += 1
+    return swapped
+
+
 def _compile(umap: ModuleType) -> None:
     """A tiny fit through the code paths of a real one (cosine, seeded, exact neighbours handed
     over as ``precomputed_knn``: the graph and the layout are compiled, not NN-descent, which only
@@ -125,6 +170,7 @@ def _serve(conn: Connection, cache_dir: str, warm: bool) -> None:
     conn.send(("status", "UMAP: importing umap-learn"))
     import umap
 
+    cache_kernels()
     if warm:  # ahead of time (the GUI): a one-shot fit compiles what it uses, and no more
         conn.send(("status", "UMAP: compiling (once per machine; cached afterwards)"))
         _compile(umap)
