@@ -100,3 +100,29 @@ def test_names_and_contours_can_be_hidden_and_landmarks_give_way(window, qtbot):
     panel.names_check.setChecked(True)
     qtbot.wait(30)
     assert len([item for item in layer.items if item.isVisible()]) == 3
+
+
+def test_a_set_that_comes_with_topics_opens_coloured_by_them(window, qtbot):
+    """An atlas (a set with cluster columns) is shown coloured by its coarse topics, with their
+    names in the legend; a colour chosen for the view afterwards is kept."""
+    from embviz.core.dataset import EmbeddingSet
+    from embviz.core.topics import find_topics, topic_columns
+
+    eset, points = open_corpus(window, qtbot, "plain")
+    assert window.session.active.colour_column is None  # no topics: the theme's colour
+    topics = find_topics(points, list(eset.metadata["text"]), min_cluster_size=100)
+    columns = {**eset.metadata, **topic_columns(topics)}
+    atlas = EmbeddingSet(eset.labels, eset.vectors, columns, name="atlas")
+    window.session.add_set(atlas)
+    qtbot.waitUntil(
+        lambda: window.session.current is atlas and not window.runner.is_busy(), timeout=15000
+    )
+    assert window.session.active.colour_column == CLUSTER_LABEL_COLUMN
+    qtbot.wait(50)
+    shown = " ".join(window.view.legend.entries())
+    for name in set(np.asarray(atlas.metadata[CLUSTER_LABEL_COLUMN]).tolist()):
+        assert name in shown
+    window.session.active.set_colour_column("text")
+    window.session.show(eset)
+    window.session.show(atlas)
+    assert window.session.active.colour_column == "text"  # chosen, so kept

@@ -104,7 +104,7 @@ class TopicsPanel(QWidget):
         self.export_button.clicked.connect(self._export_dialog)
         self.names_check.toggled.connect(self._on_shown)
         self.density_check.toggled.connect(self._on_shown)
-        self.session.current_changed.connect(lambda _eset: self.refresh())
+        self.session.current_changed.connect(self._on_current)
         self.session.metadata_changed.connect(self._on_metadata)
         self.refresh()
 
@@ -214,6 +214,19 @@ class TopicsPanel(QWidget):
     def _on_metadata(self, eset) -> None:
         if eset is self.session.current:
             self.refresh()
+
+    def _on_current(self, eset) -> None:
+        """A set that comes with topics (an atlas file) opens coloured by them, as a map of
+        topics is expected to; a colour someone chose for the view is left alone."""
+        self.refresh()
+        view = self.session.active
+        if (
+            self.topics is not None
+            and self.colour_check.isChecked()
+            and view.eset is eset
+            and view.colour_column is None
+        ):
+            view.set_colour_column(CLUSTER_LABEL_COLUMN)
 
     def refresh(self) -> None:
         """List the shown set's topics (from its columns), with the key words found for them."""
