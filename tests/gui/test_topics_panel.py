@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from embviz.core.corpus import (
     CLUSTER_COLUMN,
@@ -103,26 +104,39 @@ def test_names_and_contours_can_be_hidden_and_landmarks_give_way(window, qtbot):
 
 
 def test_a_set_that_comes_with_topics_opens_coloured_by_them(window, qtbot):
-    """An atlas (a set with cluster columns) is shown coloured by its coarse topics, with their
-    names in the legend; a colour chosen for the view afterwards is kept."""
+    """An atlas (a set with cluster columns) opened first in a window is shown coloured by its
+    coarse topics, every name inside the legend's box; a colour chosen afterwards is kept."""
     from embviz.core.dataset import EmbeddingSet
     from embviz.core.topics import find_topics, topic_columns
+    from tests.core.test_topics_find import _two_level_layout
 
-    eset, points = open_corpus(window, qtbot, "plain")
-    assert window.session.active.colour_column is None  # no topics: the theme's colour
-    topics = find_topics(points, list(eset.metadata["text"]), min_cluster_size=100)
-    columns = {**eset.metadata, **topic_columns(topics)}
-    atlas = EmbeddingSet(eset.labels, eset.vectors, columns, name="atlas")
+    points, texts, _coarse, _fine = _two_level_layout()
+    topics = find_topics(points, texts, min_cluster_size=100)
+    columns = {"text": np.array(texts, dtype=object), **topic_columns(topics)}
+    labels = [f"doc {i}" for i in range(len(points))]
+    atlas = EmbeddingSet(labels, points.astype(np.float32), columns, name="atlas")
     window.session.add_set(atlas)
     qtbot.waitUntil(
-        lambda: window.session.current is atlas and not window.runner.is_busy(), timeout=15000
+        lambda: window.session.projection is not None and window.is_idle(), timeout=15000
     )
     assert window.session.active.colour_column == CLUSTER_LABEL_COLUMN
-    qtbot.wait(50)
-    shown = " ".join(window.view.legend.entries())
-    for name in set(np.asarray(atlas.metadata[CLUSTER_LABEL_COLUMN]).tolist()):
-        assert name in shown
+    legend = window.view.legend
+    for column in (CLUSTER_LABEL_COLUMN, FINE_CLUSTER_LABEL_COLUMN):
+        # the second is drawn over a legend already shown: it once stayed a 30 x 14 px box
+        window.session.active.set_colour_column(column)
+        qtbot.wait(20)
+        names = set(np.asarray(atlas.metadata[column]).tolist())
+        drawn = [label for label in legend.findChildren(QLabel) if label.text() in names]
+        assert {label.text() for label in drawn} == names
+        for label in drawn:  # every name inside the legend's box
+            assert legend.rect().contains(label.geometry()), (label.text(), legend.size())
+
+    plain = EmbeddingSet(labels, points.astype(np.float32), {"text": columns["text"]}, name="p")
+    window.session.add_set(plain)
+    qtbot.waitUntil(lambda: window.session.current is plain and window.is_idle(), timeout=15000)
+    assert window.session.active.colour_column is None  # no topics: the theme's colour
+    window.session.show(atlas)
     window.session.active.set_colour_column("text")
-    window.session.show(eset)
+    window.session.show(plain)
     window.session.show(atlas)
     assert window.session.active.colour_column == "text"  # chosen, so kept

@@ -125,7 +125,7 @@ def dock_of_its_own(window, dock) -> None:
 
     def follow(eset) -> None:
         if eset is not None and eset.corpus is not None and not dock.isVisible():
-            dock.show()  # with room for the text: most of the column's height
-            window.resizeDocks([dock], [int(window.height() * 0.45)], Qt.Orientation.Vertical)
+            dock.show()  # with room for the text; the docks in tabs keep the top of the column
+            window.resizeDocks([dock], [int(window.height() * 0.3)], Qt.Orientation.Vertical)
 
     window.session.current_changed.connect(follow)

@@ -186,7 +186,7 @@ def install(window) -> SemanticSearchPanel:
     def follow(eset) -> None:
         if eset is not None and eset.corpus is not None and not dock.isVisible():
             dock.show()
-            window.resizeDocks([dock], [int(window.height() * 0.35)], Qt.Orientation.Vertical)
+            window.resizeDocks([dock], [int(window.height() * 0.28)], Qt.Orientation.Vertical)
 
     window.session.current_changed.connect(follow)
     return panel

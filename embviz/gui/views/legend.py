@@ -67,6 +67,10 @@ class Legend(QFrame):
             self.grid.addWidget(bar, 1, 0, 3, 1)
             self.grid.addWidget(QLabel(f"{colouring.vmax:.4g}"), 1, 1, Qt.AlignmentFlag.AlignTop)
             self.grid.addWidget(QLabel(f"{colouring.vmin:.4g}"), 3, 1, Qt.AlignmentFlag.AlignBottom)
+        for i in range(self.grid.count()):  # Qt shows a visible widget's new children only on
+            item = self.grid.itemAt(i)  # its next event loop pass; sized before that, the box
+            if item is not None and item.widget() is not None:  # was 30 x 14 (seen on atlases)
+                item.widget().show()
         self.adjustSize()
         self.show()
         self.reposition()
