@@ -69,8 +69,9 @@ class Legend(QFrame):
             self.grid.addWidget(QLabel(f"{colouring.vmin:.4g}"), 3, 1, Qt.AlignmentFlag.AlignBottom)
         for i in range(self.grid.count()):  # Qt shows a visible widget's new children only on
             item = self.grid.itemAt(i)  # its next event loop pass; sized before that, the box
-            if item is not None and item.widget() is not None:  # was 30 x 14 (seen on atlases)
-                item.widget().show()
+            widget = item.widget() if item is not None else None  # was 30 x 14 (on atlases)
+            if widget is not None:
+                widget.show()
         self.adjustSize()
         self.show()
         self.reposition()
