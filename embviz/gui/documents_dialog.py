@@ -16,6 +16,7 @@ from typing import Any
 from PySide6 import QtWidgets as qw
 
 from embviz.core.params import make_params
+from embviz.gui.errors import ERROR_COLOUR
 from embviz.gui.forms import ParamsForm
 from embviz.gui.tables import fill, table
 
@@ -57,7 +58,7 @@ class DocumentsDialog(qw.QDialog):
         self.embedder_combo.currentIndexChanged.connect(lambda _i: self._build_form())
         self.message = qw.QLabel("")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c0392b")
+        self.message.setStyleSheet(f"color: {ERROR_COLOUR}")
         choices = qw.QFormLayout()
         choices.addRow("Text column:", self.text_combo)
         choices.addRow("Title column:", self.title_combo)

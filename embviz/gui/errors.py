@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import traceback
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from embviz.core.errors import EmbvizError
 
@@ -38,3 +38,18 @@ def show_error(parent: QWidget, title: str, exc: BaseException, context: str) ->
     box.setModal(False)
     box.open()
     return box
+
+
+ERROR_COLOUR = "#c0392b"
+
+
+def report_error(
+    label: QLabel, parent: QWidget, title: str, exc: BaseException, context: str, prefix: str = ""
+) -> QMessageBox | None:
+    """A mistake the person can mend (an EmbvizError: a bad query, a missing word) is said in red
+    in the panel's own line; anything else is a defect, shown in an error box with details."""
+    if isinstance(exc, EmbvizError):
+        label.setStyleSheet(f"color: {ERROR_COLOUR}")
+        label.setText(f"{prefix}{exc}")
+        return None
+    return show_error(parent, title, exc, context)

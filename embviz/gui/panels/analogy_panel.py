@@ -23,11 +23,10 @@ from PySide6.QtWidgets import (
 from embviz.core.analogy import METHOD_NAMES, METHODS, AnalogyResult, solve
 from embviz.core.composed import composed_note
 from embviz.core.dataset import EmbeddingSet
-from embviz.core.errors import EmbvizError
 from embviz.core.neighbors import MAX_K
 from embviz.core.overlay import Overlay
 from embviz.core.tasks import as_task
-from embviz.gui.errors import show_error
+from embviz.gui.errors import report_error
 from embviz.gui.panels.analogy_benchmark import BenchmarkWidget
 from embviz.gui.tables import fill, table
 
@@ -160,11 +159,7 @@ class AnalogyWorkbench(QWidget):
     def _on_error(self, exc: BaseException) -> None:
         self.clear()
         self.session.set_overlay(OVERLAY, None)
-        if isinstance(exc, EmbvizError):
-            self.message.setStyleSheet("color: #c0392b")
-            self.message.setText(str(exc))
-        else:
-            show_error(self, "Analogy", exc, "Solving the analogy")
+        report_error(self.message, self, "Analogy", exc, "Solving the analogy")
 
     def clear(self) -> None:
         self.results = {}

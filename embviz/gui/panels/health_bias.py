@@ -32,7 +32,7 @@ from embviz.core.health.bias import (
     weat,
 )
 from embviz.core.tasks import as_task
-from embviz.gui.errors import show_error
+from embviz.gui.errors import report_error, show_error
 
 AXIS_METHODS = {
     "mean of one list - mean of the other": "sets",
@@ -139,8 +139,7 @@ class BiasWidget(QWidget):
             else:
                 axis = axis_from_pairs(eset, list(zip(a, b, strict=False)), method)
         except EmbvizError as exc:
-            self.axis_label.setStyleSheet("color: #c0392b")
-            self.axis_label.setText(str(exc))
+            report_error(self.axis_label, self, "Concept axis", exc, "Making the axis")
             return
         self.axis = axis
         column = f"axis: {axis.name}"
@@ -184,8 +183,4 @@ class BiasWidget(QWidget):
         )
 
     def _on_error(self, exc: BaseException) -> None:
-        if isinstance(exc, EmbvizError):
-            self.result.setStyleSheet("color: #c0392b")
-            self.result.setText(str(exc))
-        else:
-            show_error(self, "WEAT", exc, "Running WEAT")
+        report_error(self.result, self, "WEAT", exc, "Running WEAT")

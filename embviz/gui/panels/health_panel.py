@@ -27,10 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from embviz.core.dataset import EmbeddingSet
-from embviz.core.errors import EmbvizError
 from embviz.core.health.report import HealthOptions, HealthReport, health_task
 from embviz.core.tasks import Progress
-from embviz.gui.errors import show_error
+from embviz.gui.errors import report_error
 from embviz.gui.panels.health_bias import BiasWidget
 from embviz.gui.progress_widget import show_fraction
 from embviz.gui.tables import fill, table
@@ -150,12 +149,15 @@ class HealthReportWidget(QWidget):
             self.status.setText("Cancelled; nothing was changed.")
 
     def _on_error(self, exc: BaseException) -> None:
-        if isinstance(exc, EmbvizError):
-            self.status.setStyleSheet("color: #c0392b")
-            self.status.setText(f"The health report failed: {exc}")
-        else:
-            self.status.setText("The health report failed.")
-            show_error(self, "Health report", exc, "Computing the health report")
+        self.status.setText("The health report failed.")
+        report_error(
+            self.status,
+            self,
+            "Health report",
+            exc,
+            "Computing the health report",
+            prefix="The health report failed: ",
+        )
 
     def show_report(self, eset: EmbeddingSet, version: tuple, report: HealthReport) -> None:
         if eset not in self.session.sets or eset.version[:2] != version[:2]:

@@ -25,12 +25,11 @@ from PySide6.QtWidgets import (
 
 from embviz.core.ann import SUGGESTED_MIN_ROWS, ApproximateIndex, build_task
 from embviz.core.dataset import EmbeddingSet
-from embviz.core.errors import EmbvizError
 from embviz.core.health.hubness import hub_markers
 from embviz.core.neighbors import MAX_K, METRICS, NeighborResult, index_for
 from embviz.core.overlay import Overlay
 from embviz.core.tasks import as_task
-from embviz.gui.errors import show_error
+from embviz.gui.errors import report_error
 from embviz.gui.tables import fill, table
 
 COMPLETER_MAX_ROWS = 300_000
@@ -190,11 +189,7 @@ class NeighborsPanel(QWidget):
         self.result = None
         self.results.setRowCount(0)
         self.session.set_overlay(OVERLAY, None)
-        if isinstance(exc, EmbvizError):
-            self.info.setStyleSheet("color: #c0392b")
-            self.info.setText(str(exc))
-        else:
-            show_error(self, "Neighbours", exc, "Finding neighbours")
+        report_error(self.info, self, "Neighbours", exc, "Finding neighbours")
 
     def _on_clicked(self, row: int, _column: int) -> None:
         if self.result is None or row >= len(self.result.rows):

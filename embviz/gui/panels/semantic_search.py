@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from embviz.core.dataset import EmbeddingSet
-from embviz.core.errors import EmbvizError
 from embviz.core.overlay import Overlay
 from embviz.core.semantic_search import (
     SemanticResult,
@@ -30,7 +29,7 @@ from embviz.core.semantic_search import (
     query_position,
     semantic_search_task,
 )
-from embviz.gui.errors import show_error
+from embviz.gui.errors import report_error
 from embviz.gui.tables import fill, table
 
 CHANNEL = "semantic-search"
@@ -151,11 +150,9 @@ class SemanticSearchPanel(QWidget):
         self.result = None
         self.results.setRowCount(0)
         self.session.set_overlay(OVERLAY, None)
-        if isinstance(exc, EmbvizError):
-            self.info.setStyleSheet("color: #c0392b")
-            self.info.setText(str(exc))
-        else:
-            self.main.last_error = show_error(self, "Search", exc, "Searching the documents")
+        box = report_error(self.info, self, "Search", exc, "Searching the documents")
+        if box is not None:
+            self.main.last_error = box
 
     def _on_clicked(self, row: int, _column: int) -> None:
         if self.result is not None and row < len(self.result.rows):
