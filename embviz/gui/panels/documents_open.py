@@ -144,7 +144,7 @@ def _read_task(read, path: Path, limit: int | None) -> Task[Any]:
 
 
 def _embed_task(doc_table, chosen: dict[str, Any]) -> Task[EmbeddingSet]:
-    from embviz.io.corpus_set import corpus_set
+    from embviz.models.documents.corpus import corpus_from_vector_column, embed_corpus
 
     table = doc_table.choose(
         text_column=chosen["text_column"],
@@ -154,16 +154,8 @@ def _embed_task(doc_table, chosen: dict[str, Any]) -> Task[EmbeddingSet]:
     embedder = chosen["embedder"]
     if embedder is None:
         yield Progress(1.0, "Using the table's vectors")
-        return corpus_set(table)
-    result = yield from embedder.embed(table.texts, chosen["params"])
-    return corpus_set(
-        table,
-        result.vectors,
-        embedder=result.embedder,
-        settings=result.settings,
-        model=result.model,
-        warnings=result.warnings,
-    )
+        return corpus_from_vector_column(table)
+    return (yield from embed_corpus(table, embedder.name, chosen["params"]))
 
 
 def looks_like_documents(doc_table) -> bool:
