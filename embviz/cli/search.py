@@ -1,6 +1,7 @@
 """`embviz search ATLAS.parquet "query" [-k N] [--json]`: the documents of an atlas nearest to a
 query in plain words. The query is embedded with the model the atlas records; scores are exact
-cosine similarities with every document's vector (:mod:`embviz.core.corpus_search`)."""
+cosine similarities with every document's vector, by the same exact search as neighbours and
+the window's search (:mod:`embviz.core.neighbors`)."""
 
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ def add_parser(sub: Any) -> None:
 
 
 def search_atlas(path: str, query: str, k: int, model: str | None = None) -> dict[str, Any]:
-    from embviz.core.corpus_search import search_vectors
+    from embviz.core.dataset import EmbeddingSet
     from embviz.core.errors import EmbvizError
+    from embviz.core.neighbors import index_for
     from embviz.io.atlas_parquet import read_atlas
     from embviz.models.documents.recorded import query_model
 
@@ -45,7 +47,8 @@ def search_atlas(path: str, query: str, k: int, model: str | None = None) -> dic
         )
     assert table.vectors is not None
     vector = embedder.embed_queries([query])[0]
-    rows, scores = search_vectors(table.vectors, vector, k)
+    documents = EmbeddingSet(list(table.titles), table.vectors, name=str(path))
+    rows, scores = index_for(documents).search_vector(vector, min(k, len(documents)), "cosine")
     texts = table.columns[table.text_column]
     results = [
         {"row": int(r), "score": float(s), "title": table.titles[r], "text": str(texts[r])}
