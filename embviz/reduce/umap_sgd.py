@@ -50,7 +50,6 @@ def _epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
     tails: Any,
     per_sample: Any,
     next_sample: Any,
-    per_negative: Any,
     next_negative: Any,
     rng: Any,
     a: float,
@@ -84,7 +83,8 @@ def _epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
                         # twice: as head of (i, j), and as the moved tail of (j, i)
                         dst[i, d] += 2.0 * grad * alpha
                 next_sample[e] += per_sample[e]
-                n_neg = int((n - next_negative[e]) / per_negative[e])
+                per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
+                n_neg = int((n - next_negative[e]) / per_negative)
                 for _ in range(n_neg):
                     k = _taus(rng, i) % n_points
                     if k == i:
@@ -99,7 +99,7 @@ def _epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
                     for d in range(dims):
                         grad = min(max(coeff * (dst[i, d] - src[k, d]), -4.0), 4.0)
                         dst[i, d] += grad * alpha
-                next_negative[e] += n_neg * per_negative[e]
+                next_negative[e] += n_neg * per_negative
     if (stop - first) % 2 == 1:  # the last epoch wrote ``before``
         layout[:] = before
 
@@ -145,11 +145,10 @@ class Optimiser:
         graph = graph.tocsr()
         graph.sort_indices()
         self.indptr = np.asarray(graph.indptr, dtype=np.int64)
-        self.tails = np.asarray(graph.indices, dtype=np.int64)
+        self.tails = np.asarray(graph.indices, dtype=np.int32)
         self.per_sample = epochs_per_sample(np.asarray(graph.data, dtype=np.float64), n_epochs)
         self.next_sample = self.per_sample.copy()
-        self.per_negative = self.per_sample / NEGATIVE_SAMPLE_RATE
-        self.next_negative = self.per_negative.copy()
+        self.next_negative = self.per_sample / NEGATIVE_SAMPLE_RATE
         n = len(start)
         # three 32-bit Tausworthe seeds per point (each above the generator's minimum of 16)
         self.rng = np.random.default_rng([seed, n]).integers(16, 2**31, size=(n, 3), dtype=np.int64)
@@ -169,7 +168,6 @@ class Optimiser:
             self.tails,
             self.per_sample,
             self.next_sample,
-            self.per_negative,
             self.next_negative,
             self.rng,
             self.a,
