@@ -50,6 +50,8 @@ class ThumbnailItem(pg.GraphicsObject):
         self.drawn_boxes: dict[int, QRectF] = {}  # row -> device rectangle, last frame
         self.last_paint_ms = 0.0
         self.pending = False
+        self.frame_codes: np.ndarray | None = None
+        self.frame_table = np.zeros((1, 3), np.uint8)
         self.failed: set[int] = set()  # rows whose image could not be read (logged once)
         self._cache: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
         self._rect = QRectF()
@@ -83,6 +85,13 @@ class ThumbnailItem(pg.GraphicsObject):
             return
         self.prepareGeometryChange()
         self.grid = GridIndex(self.coords, rows)
+        self.update()
+
+    def set_frame_colours(self, codes: np.ndarray | None, table: np.ndarray | None) -> None:
+        """Frame each thumbnail in its point's colour (codes per row into table K x 3); None:
+        a white frame."""
+        self.frame_codes = None if codes is None else np.asarray(codes)
+        self.frame_table = np.zeros((1, 3), np.uint8) if table is None else np.asarray(table)
         self.update()
 
     def set_hover(self, row: int) -> None:
@@ -197,9 +206,24 @@ class ThumbnailItem(pg.GraphicsObject):
                 continue
             pix = self.pixmap(row, side)
             if pix is not None:
-                box = self._draw(painter, pix, cx, cy, border)
+                w, h = pix.width(), pix.height()
+                box = QRectF(cx - w / 2, cy - h / 2, w, h)
+                painter.drawPixmap(box.topLeft(), pix)
                 self.drawn_boxes[row] = box
                 drawn.append(row)
+        if drawn:  # the frames: in the points' colours when they are coloured by a column
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            codes = self.frame_codes
+            if codes is None or len(codes) != len(self.coords):
+                painter.setPen(border)
+                painter.drawRects([self.drawn_boxes[row] for row in drawn])
+            else:
+                rows_drawn = np.asarray(drawn)
+                for code in np.unique(codes[rows_drawn]).tolist():
+                    colour = QColor(*(int(c) for c in self.frame_table[code]))
+                    painter.setPen(QPen(colour, 2 * scale))
+                    boxes = [self.drawn_boxes[r] for r in rows_drawn[codes[rows_drawn] == code]]
+                    painter.drawRects([b.adjusted(-scale, -scale, scale, scale) for b in boxes])
         if hover >= 0 and np.isfinite(self.coords[hover]).all():
             x, y = (float(v) for v in self.coords[hover])
             cx = device.m11() * x + device.m21() * y + device.dx()
@@ -271,6 +295,7 @@ class ThumbnailLayer:
         state.projection_changed.connect(lambda _p: self.refresh())
         state.columns_changed.connect(lambda _e: self.refresh())
         state.filter_changed.connect(lambda _m: self._rows())
+        state.colour_changed.connect(lambda _c: self._colours())
         state.selection_changed.connect(lambda _r: self._rows() if self.view.isolated else None)
         self.view.pointHovered.connect(self._on_hover)
         self.refresh()
@@ -290,6 +315,7 @@ class ThumbnailLayer:
             except Exception:  # never a broken map for a column that looked like images
                 log.exception("images of %s not found", eset.name)
         self.item.set_images(coords if source is not None else None, source, self.view.shown_rows())
+        self._colours()
 
     def _on_hover(self, row: int) -> None:
         """The hovered row's image, larger; its name moves out beyond the image's corner."""
@@ -300,6 +326,13 @@ class ThumbnailLayer:
         px, py = self.view.plotItem.vb.viewPixelSize()
         reach = HOVER_PX / 2 + 2
         self.view.hover_text.setPos(x + reach * px, y + reach * py)
+
+    def _colours(self) -> None:
+        colouring = self.view.colouring
+        if colouring.kind == "single" or len(colouring.codes) != len(self.view.coords):
+            self.item.set_frame_colours(None, None)
+        else:
+            self.item.set_frame_colours(colouring.codes, colouring.table)
 
     def _rows(self) -> None:
         self.refresh()
