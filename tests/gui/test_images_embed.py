@@ -25,9 +25,7 @@ def test_embed_a_folder_then_search_it_in_words(window, qtbot, tmp_path):
     clip = make_tiny_clip(tmp_path / "clip")
     paths = write_image_folder(tmp_path / "photos", 6)
     window.panels["image"].embedder.embed(tmp_path / "photos", clip)
-    qtbot.waitUntil(
-        lambda: window.session.current is not None and window.is_idle(), timeout=60000
-    )
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=60000)
     eset = window.session.current
     assert eset.labels == [p.name for p in paths]  # sorted file-name order
     qtbot.waitUntil(lambda: window.maps.thumbnails.has_images, timeout=5000)
