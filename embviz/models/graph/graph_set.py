@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from embviz.core import poincare
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
 from embviz.io.edge_list import EdgeList, read_edge_list
@@ -118,6 +119,8 @@ def to_set(result: Any, name: str | None = None) -> EmbeddingSet:
     attach(
         eset, GraphInfo(algorithm, edge_pairs(edges, result.labels), edges.path, result.record())
     )
+    if algorithm == "poincare":
+        poincare.mark(eset)  # neighbours by the Poincaré distance; the map draws the disk
     return eset
 
 
@@ -157,8 +160,9 @@ def read_side_file(path: str | Path) -> dict[str, Any] | None:
     return record
 
 
-def edges_for(eset: EmbeddingSet) -> GraphInfo | None:
-    """The graph of a set opened from a file that has a side file (None: it has none).
+def edges_for(eset: EmbeddingSet) -> tuple[GraphInfo, dict[str, np.ndarray]] | None:
+    """The graph of a set opened from a file that has a side file, and the community and degree
+    columns of its rows (None: no side file).
 
     The edge list is found where the side file says, or beside it by the relative path."""
     if not eset.source.path:
@@ -180,6 +184,8 @@ def edges_for(eset: EmbeddingSet) -> GraphInfo | None:
     edges = read_edge_list(found)
     found_params = record.get("params")
     params: dict[str, Any] = found_params if isinstance(found_params, dict) else {}
-    return GraphInfo(
+    info = GraphInfo(
         str(record.get("algorithm", "")), edge_pairs(edges, eset.labels), str(found), params
     )
+    seed = params.get("seed", 1)
+    return info, graph_columns(edges, eset.labels, seed if isinstance(seed, int) else 1)
