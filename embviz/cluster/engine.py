@@ -78,17 +78,38 @@ class InProcess:
 class DaskEngine:
     """Tasks on a Dask distributed cluster (a LocalCluster for ``local:N``)."""
 
-    def __init__(self, client: Any, cluster: Any = None, description: str = "") -> None:
-        self.client, self.cluster = client, cluster
+    def __init__(
+        self,
+        client: Any,
+        cluster: Any = None,
+        description: str = "",
+        only: list[str] | None = None,
+    ) -> None:
+        """``only``: run every task on these workers (addresses), e.g. one worker of a cluster."""
+        self.client, self.cluster, self.only = client, cluster, only
         self.description = description
-        self.workers = max(1, len(client.scheduler_info().get("workers", {})))
+        self.workers = len(only) if only else len(client.scheduler_info().get("workers", {}))
         self._names: dict[str, str] = {}
+
+    def restricted(self, workers: list[str]) -> DaskEngine:
+        """The same cluster, its tasks kept on ``workers`` (closing it closes nothing)."""
+        return DaskEngine(
+            self.client, None, f"{self.description}, {len(workers)} of its workers", workers
+        )
 
     def submit(self, fn: Callable[..., Any], *args: Any, name: str) -> Any:
         tokenize: Any = importlib.import_module("dask.base").tokenize
         key = f"{name.split(' (')[0].replace(' ', '-')}-{tokenize(fn, *args)}"
         self._names[key] = name
-        return self.client.submit(fn, *args, key=key, pure=False, retries=0)
+        return self.client.submit(
+            fn,
+            *args,
+            key=key,
+            pure=False,
+            retries=0,
+            workers=self.only,
+            allow_other_workers=False,
+        )
 
     def broadcast(self, value: Any) -> Any:
         return self.client.scatter(value, broadcast=True, hash=False)
@@ -103,11 +124,37 @@ class DaskEngine:
         return list(self.client.gather(list(handles)))
 
     def close(self) -> None:
+        if self.cluster is None and self.only is not None:
+            return  # a restricted view of an engine that closes itself
         try:
             self.client.close()
         finally:
             if self.cluster is not None:
                 self.cluster.close()
+
+
+def _reachable(spec: str) -> None:
+    """A plain TCP connection first: a refused port fails at once, not after Dask's retries."""
+    import socket
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(spec)
+        host, port = parts.hostname, parts.port or 8786
+    except ValueError as exc:
+        raise EmbvizError(
+            f"--cluster {spec}: not an address like tcp://HOST:8786 ({exc})."
+        ) from exc
+    if not host:
+        raise EmbvizError(f"--cluster {spec}: no host; say tcp://HOST:8786.")
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+    except OSError as exc:
+        raise EmbvizError(
+            f"--cluster {spec}: cannot reach a Dask scheduler at {host}:{port} "
+            f"({exc.strerror or exc}). Start one (`dask scheduler`, then `dask worker "
+            f"tcp://{host}:{port}`) or check the address and port."
+        ) from exc
 
 
 def _failed(name: str, error: BaseException) -> TaskFailed:
@@ -157,6 +204,7 @@ def connect(spec: str) -> Engine:
             f"--cluster {spec}: say local:N (N worker processes here) or tcp://HOST:PORT "
             "(a Dask scheduler, e.g. tcp://scheduler:8786)."
         )
+    _reachable(spec)
     try:
         client = distributed.Client(spec, timeout=CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:

@@ -4,7 +4,8 @@ Each row's position is a pure function of its own vector and the sample (its ``k
 sampled rows by cosine, found exactly with :func:`embviz.reduce.knn.knn_query`, which works in
 blocks of rows): the weighted mean of their map positions, weights ``exp(-(d - d1) / s)`` where
 ``d`` are the cosine distances, ``d1`` the nearest one and ``s`` the mean gap ``d - d1`` (so the
-weights do not depend on the scale of the distances, and a row equal to a sampled row lands on it).
+weights do not depend on the scale of the distances; sampled rows themselves keep their fitted
+place).
 So the result does not depend on which partition a row is in, nor on the order rows are placed
 in: the property the cluster run needs to equal one process. umap-learn's ``transform`` does not
 have it (it runs a short stochastic optimisation over all rows being transformed together, so a
