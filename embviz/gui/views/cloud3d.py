@@ -79,8 +79,8 @@ class PointCloud3D(GLGraphicsItem):
 
     def __init__(self, size: float = 5.0) -> None:
         super().__init__()
-        self.positions = np.empty((0, 3), np.float32)
-        self.colours = np.empty((0, 4), np.uint8)
+        self.positions: np.ndarray = np.empty((0, 3), np.float32)
+        self.colours: np.ndarray = np.empty((0, 4), np.uint8)
         self.size = float(size)
         self.draw_count: int | None = None  # None: every point
         self.drawn = 0  # how many points the last paint drew

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
-from embviz.gui.views.labels3d import paint_labels, plan_labels
+from embviz.gui.views.labels3d import paint_labels, plan_view_text
+from embviz.gui.views.layers3d import EVERYTHING, axis_ends, in_draw_order, sync
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
-from embviz.gui.views.scatter2d import FADED_OPACITY
 from embviz.gui.views.themes import THEMES, Theme
 
 HOVER_RADIUS_PX = 8
@@ -49,11 +49,6 @@ FIRST_MOVING_POINTS = 100_000  # points a moving frame draws before any frame ha
 MIN_MOVING_POINTS = 20_000
 EMPTY = np.empty(0, dtype=np.int64)
 ON_TOP = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
-
-
-def project_to_screen(points: np.ndarray, matrix: np.ndarray, width: float, height: float):
-    """Widget pixel coordinates (N x 2) and depth (clip w; <= 0 is behind the camera)."""
-    return to_screen(points, matrix, width, height)
 
 
 class Scatter3DView(gl.GLViewWidget):
@@ -99,6 +94,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.rank = EMPTY  # row -> place in ``order``
         self.index = VoxelIndex(self.coords)
         self._allowed: np.ndarray | None = None  # rows that can be picked (None: all)
+        self._bounds: tuple[np.ndarray, Any] = (self.coords, None)  # coords, their finite box
         self._stale: set[str] = set()
         self.moving = False  # the last on-screen frame was drawn while the camera moved
         self.moving_points = FIRST_MOVING_POINTS
@@ -146,20 +142,13 @@ class Scatter3DView(gl.GLViewWidget):
     def shown_rows(self) -> np.ndarray | None:
         return self.selected_rows if self.isolated else None
 
-    def in_draw_order(self, rows: np.ndarray) -> np.ndarray:
+    def in_draw_order(self, rows) -> np.ndarray:
         """``rows`` sorted by their place in the shuffled draw order."""
-        rows = np.asarray(rows, dtype=np.int64)
-        return rows[np.argsort(self.rank[rows], kind="stable")] if rows.size else rows
-
-    def _rgba(self, rows, table, codes, alpha) -> np.ndarray:
-        colours = np.empty((len(rows), 4), dtype=np.float32)
-        colours[:, :3] = table[codes[rows], :3] / np.float32(255.0)
-        colours[:, 3] = alpha
-        return colours
+        return in_draw_order(self.rank, rows)
 
     def _draw(self, *what: str) -> None:
         """Mark layers to rebuild (all when none is named) and ask for a frame."""
-        what = what or ("points", "colours", "hits", "selection", "axes")
+        what = what or EVERYTHING
         self._stale.update(what)
         if "points" in what:
             self._projected = None
@@ -170,36 +159,8 @@ class Scatter3DView(gl.GLViewWidget):
     def sync_layers(self) -> None:
         """Rebuild what changed since the last frame: positions, colours, hits, selection."""
         stale, self._stale = self._stale, set()
-        if not stale:
-            return
-        if "axes" in stale:
-            self._draw_axes()
-        subset = self.shown_rows()
-        shown = self.order if subset is None else self.in_draw_order(np.unique(subset))
-        c = self.colouring
-        if "points" in stale:
-            self.cloud.rows = shown
-            self.cloud.set_positions(self.coords[shown])
-        if "points" in stale or "colours" in stale:
-            dim = 0.25 if self.hit_rows.size else 1.0
-            alpha: float | np.ndarray = self.opacity * dim
-            if self.filter_mask is not None:  # rows a filter leaves out: faded, as on 2-D
-                alpha = np.where(self.filter_mask[shown], alpha, FADED_OPACITY)
-            self.cloud.set_colours(self._rgba(shown, c.table, c.codes, alpha))
-        if stale & {"points", "colours", "hits"}:
-            hits = self.in_draw_order(np.intersect1d(self.hit_rows, shown))
-            single = c.kind == "single"
-            table = np.array([self.theme.hit], np.uint8) if single else c.table
-            codes = np.zeros(len(self.coords), np.uint8) if single else c.codes
-            self.hit_layer.rows = hits
-            self.hit_layer.set_positions(self.coords[hits])
-            self.hit_layer.set_colours(self._rgba(hits, table, codes, 1.0))
-        if stale & {"points", "colours", "selection"}:
-            sel = self.in_draw_order(self.selected_rows)
-            colour = np.array([*(np.array(self.theme.selected) / 255.0), 1.0], dtype=np.float32)
-            self.selected_layer.rows = sel
-            self.selected_layer.set_positions(self.coords[sel])
-            self.selected_layer.set_colours(np.tile(colour, (len(sel), 1)))
+        if stale:
+            sync(self, stale)
         self._set_sizes()
 
     def _set_sizes(self) -> None:
@@ -207,33 +168,13 @@ class Scatter3DView(gl.GLViewWidget):
         self.hit_layer.set_size(self.point_size + 3)
         self.selected_layer.set_size(self.point_size + 4)
 
-    def _draw_axes(self) -> None:
-        """Three axis lines from the layout's lowest corner, as long as the layout is wide."""
-        ends = self.axis_ends()
-        self.axes.setVisible(self.show_axes and ends is not None)
-        if ends is None:
-            return
-        lines = np.repeat(ends[:1], 6, axis=0)
-        lines[1::2] = ends[1:]
-        colour = (*(np.array(self.theme.axis) / 255.0), 1.0)
-        self.axes.setData(pos=lines, color=colour)
-
     def axis_ends(self) -> np.ndarray | None:
-        """The axes' origin and their three ends (4 x 3), or None when there is nothing.
-
-        The axes start a little outside the layout's lowest corner and run a little past its
-        extent, so that they frame the points rather than run through them.
-        """
-        finite = self.coords[np.isfinite(self.coords).all(axis=1)]
-        if not len(finite):
-            return None
-        lo, hi = finite.min(axis=0), finite.max(axis=0)
-        span = np.where(hi > lo, hi - lo, max(float((hi - lo).max()), 1.0))
-        origin = lo - 0.1 * span
-        ends = np.repeat(origin[None, :], 4, axis=0).astype(np.float32)
-        for axis in range(3):
-            ends[axis + 1, axis] = hi[axis] + 0.1 * span[axis]
-        return ends
+        """The axes' origin and their three ends (4 x 3), or None when there is nothing."""
+        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
+            finite = self.coords[np.isfinite(self.coords).all(axis=1)]
+            box = (finite.min(axis=0), finite.max(axis=0)) if len(finite) else None
+            self._bounds = (self.coords, box)
+        return axis_ends(self._bounds[1])
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring or single_colour(len(self.coords), self.theme.point)
@@ -488,37 +429,9 @@ class Scatter3DView(gl.GLViewWidget):
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
 
         While a big set moves, only the rows of interest are projected (no landmarks)."""
-        focus = np.concatenate([self.selected_rows[:300], self.hit_rows[:200]])
-        focus = focus[np.sort(np.unique(focus, return_index=True)[1])]
         moving = self.moving and len(self.coords) > MOVING_LABELS_LIMIT
-        camera = self.camera_key()
-        key: tuple[Any, ...] | None = (
-            camera,
-            moving or not self.show_landmarks,
-            self.isolated,
-            self.hit_rows.tobytes(),
-            self.selected_rows.tobytes(),
-        )
-        if key == self._placed_key:
-            return self._plan
-        titles = []
-        ends = self.axis_ends() if self.show_axes else None
-        if ends is not None:
-            at, w = self.project(ends[1:])
-            titles = [
-                (t, x, y) for t, (x, y), d in zip(self.axis_titles, at, w, strict=True) if d > 0
-            ]
-        if moving or not self.show_landmarks:
-            rows = np.unique(focus)
-            subset = self.shown_rows()
-            if subset is not None:
-                rows = rows[np.isin(rows, subset)]
-            xy, depth = self.project(self.coords[rows])
-        else:
-            rows, xy, depth = self.screen_positions()
-        placed = plan_labels(
-            xy, depth, rows, self.labels, focus, (self.width(), self.height()),
-            self.font_size, (self.point_size + 4) / 2, titles,
-        )  # fmt: skip
-        self._placed_key, self._plan = key, placed
-        return placed
+        key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
+               self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
+        if key != self._placed_key:
+            self._placed_key, self._plan = key, plan_view_text(self, focus_only=moving)
+        return self._plan
