@@ -53,6 +53,7 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
         PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
         PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT
+        PanelContribution("image", base + "image_panel", 120),  # a row's image, thumbnails
     ]
 
 

@@ -137,13 +137,13 @@ def image_source(eset: EmbeddingSet) -> ImageSource | None:
 
 
 def thumbnail(rgba: np.ndarray, size: int) -> np.ndarray:
-    """``rgba`` scaled to fit a ``size`` x ``size`` box (aspect kept, never enlarged beyond 8x),
-    as H x W x 4 uint8; Pillow's LANCZOS when shrinking, nearest pixels when enlarging small
-    images (digits stay crisp)."""
+    """``rgba`` scaled to fit a ``size`` x ``size`` box (aspect kept), as H x W x 4 uint8;
+    Pillow's LANCZOS when shrinking, nearest pixels when enlarging small images (digits stay
+    crisp)."""
     from PIL import Image
 
     h, w = rgba.shape[:2]
-    scale = min(size / max(w, 1), size / max(h, 1), 8.0)
+    scale = min(size / max(w, 1), size / max(h, 1))
     new = (max(1, round(w * scale)), max(1, round(h * scale)))
     if new == (w, h):
         return np.ascontiguousarray(rgba)

@@ -23,6 +23,7 @@ from embviz.gui.views.graph_layer import GraphLayer
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
+from embviz.gui.views.thumbnail_layer import ThumbnailLayer
 from embviz.gui.views.topic_layer import TopicLayer
 from embviz.reduce.registry import reducers
 
@@ -89,6 +90,7 @@ class MapController:
         self.session.hovered.connect(self._on_linked_hover)
         self.set_theme(self.theme)
         self._draw()
+        self.thumbnails = ThumbnailLayer(self)  # a set's images, by level of detail (after _draw)
 
     # views --------------------------------------------------------------------------------
     def views(self) -> list:
