@@ -192,6 +192,9 @@ class GraphOpener(QObject):
         attach(eset, info)
         session.set_metadata(eset, {**eset.metadata, **columns})
         self._lay_out(eset)
+        view = session.active
+        if view.eset is eset and view.colour_column is None:
+            view.set_colour_column("community")
 
 
 def _train_task(path: Path, params) -> Task[EmbeddingSet]:
