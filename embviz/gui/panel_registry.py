@@ -59,10 +59,12 @@ def _builtins() -> list[PanelContribution]:
         PanelContribution("document_table", base + "document_table", 80),  # table + filters
         PanelContribution("document_text", base + "document_text", 82),  # a document's text
         PanelContribution("semantic_search", base + "semantic_search", 84),  # plain-word search
+        PanelContribution("graph_open", base + "graph_open", 85),  # File: graph (edge list)
         PanelContribution("documents_open", base + "documents_open", 86),  # File: documents
         PanelContribution("topics", base + "topics_panel", 90),  # clusters named on the map
         PanelContribution("compare", base + "compare_panel", 100),  # two spaces side by side
         PanelContribution("health", base + "health_panel", 110),  # embedding health, WEAT
+        PanelContribution("image", base + "image_panel", 120),  # a row's image, thumbnails
     ]
 
 
