@@ -9,6 +9,8 @@ window updates the session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
@@ -70,7 +72,7 @@ class ScatterView(pg.PlotWidget):
         self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
-        self.labels: list[str] = []
+        self.labels: Sequence[str] = []
         self.index: PointIndex | None = None
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
@@ -108,7 +110,7 @@ class ScatterView(pg.PlotWidget):
 
     # data ---------------------------------------------------------------------------------
     def set_points(
-        self, coords, labels: list[str], axis_titles=("", ""), keep_view=False, forming=False
+        self, coords, labels: Sequence[str], axis_titles=("", ""), keep_view=False, forming=False
     ) -> None:
         """Show ``coords`` (N x 2+) named by ``labels``; the view fits them unless ``keep_view``.
 
