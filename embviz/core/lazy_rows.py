@@ -41,7 +41,8 @@ class LazyLabels(Sequence[str]):
     (titles that occur more than once) gets its row appended, as a blank one becomes its row:
     ``"Re: help (row 12)"``, ``"(row 40)"``. Without ``title_at`` every label is ``"(row i)"``.
     ``find(title)`` (optional) returns the first row whose title is ``title``, or None: it makes
-    :meth:`index_of` work without a dict of every label.
+    :meth:`index_of` work without a dict of every label. ``name_rows``: every titled label names
+    its row (a set too big to look for repeated titles when it opens).
     """
 
     def __init__(
@@ -50,11 +51,13 @@ class LazyLabels(Sequence[str]):
         title_at: Callable[[int], object] | None = None,
         repeated: Collection[str] = frozenset(),
         find: Callable[[str], int | None] | None = None,
+        name_rows: bool = False,
     ) -> None:
         self.n = int(n)
         self.title_at = title_at
         self.repeated = frozenset(repeated)
         self.find = find
+        self.name_rows = name_rows
         self.made = 0  # labels made so far (tests prove that opening made only a few)
         self._recent: OrderedDict[str, int] = OrderedDict()
 
@@ -66,7 +69,7 @@ class LazyLabels(Sequence[str]):
         title = clean_title(self.title_at(row)) if self.title_at is not None else ""
         if not title:
             text = f"(row {row})"
-        elif title in self.repeated or ROW_SUFFIX.match(title):
+        elif self.name_rows or title in self.repeated or ROW_SUFFIX.match(title):
             text = f"{title} (row {row})"  # also a title that itself looks like "x (row 3)"
         else:
             text = title

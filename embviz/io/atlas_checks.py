@@ -27,6 +27,7 @@ class CheckedParts:
     record: dict[str, Any]
     paths: list[Path]
     rows: list[int]
+    groups: list[list[int]]  # rows of each row group, per part
     schema: Any  # pyarrow.Schema of every part (without its metadata)
     warnings: list[str]
 
@@ -96,7 +97,7 @@ def check_parts(directory: Path) -> CheckedParts:
     import pyarrow.parquet as pq
 
     record = read_record_strict(directory)
-    paths, rows = [], []
+    paths, rows, groups = [], [], []
     schema = None
     first = ""
     for entry in record["partitions"]:
@@ -133,6 +134,7 @@ def check_parts(directory: Path) -> CheckedParts:
             )
         paths.append(path)
         rows.append(int(meta.num_rows))
+        groups.append([meta.row_group(g).num_rows for g in range(meta.num_row_groups)])
     assert schema is not None
     _check_columns(directory, record, schema, first)
     total = sum(rows)
@@ -150,7 +152,7 @@ def check_parts(directory: Path) -> CheckedParts:
             f"{len(strays)} part file(s) in the folder are not in {RECORD_FILE} and were left out "
             f"({', '.join(strays[:3])}{'…' if len(strays) > 3 else ''})."
         )
-    return CheckedParts(directory, record, paths, rows, schema, warnings)
+    return CheckedParts(directory, record, paths, rows, groups, schema, warnings)
 
 
 def _check_columns(directory: Path, record: dict[str, Any], schema: Any, first: str) -> None:

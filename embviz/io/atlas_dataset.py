@@ -18,14 +18,21 @@ titles) stay on disk and out of the metadata; a warning says so.
 
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from embviz.core.corpus import CLUSTER_COLUMN, FINE_CLUSTER_COLUMN, ROW_COLUMN, CorpusInfo
+from embviz.core.corpus import (
+    CLUSTER_COLUMN,
+    CLUSTER_LABEL_COLUMN,
+    FINE_CLUSTER_COLUMN,
+    ROW_COLUMN,
+    CorpusInfo,
+)
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import LoadError
 from embviz.core.lazy_rows import LazyLabels, LazyVectors
@@ -87,21 +94,66 @@ class ArrowStrings:
         return frozenset(clean_title(v) for v in many.to_pylist())
 
 
+class RowGroupCells:
+    """A string column of a big atlas read one row group at a time, when a cell is asked for
+    (a label on the map, the hovered document); the last few row groups are kept."""
+
+    KEPT = 32
+
+    def __init__(self, atlas: PartitionedAtlas, name: str) -> None:
+        self.atlas, self.name = atlas, name
+        self.where = [
+            (p, g) for p, sizes in enumerate(atlas.parts.groups) for g in range(len(sizes))
+        ]
+        sizes = [size for part in atlas.parts.groups for size in part]
+        self.starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self._kept: OrderedDict[int, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __getitem__(self, row: int) -> str | None:
+        group = int(np.searchsorted(self.starts, row, side="right")) - 1
+        with self._lock:
+            cells = self._kept.get(group)
+            if cells is None:
+                part, index = self.where[group]
+                fragment = self.atlas.fragments[part].subset(row_group_ids=[index])
+                cells = self.atlas._read(fragment, self.atlas.parts.paths[part], [self.name])
+                cells = cells.column(0)
+                self._kept[group] = cells
+                if len(self._kept) > self.KEPT:
+                    self._kept.popitem(last=False)
+            else:
+                self._kept.move_to_end(group)
+        value: str | None = cells[int(row - self.starts[group])].as_py()
+        return value
+
+
 class PartitionedAtlas:
     """The checked parts of an atlas directory as one memory-mapped Arrow dataset."""
 
     def __init__(self, directory: Path) -> None:
+        import pyarrow as pa
         import pyarrow.dataset as ds
         from pyarrow import fs
 
         self.parts: CheckedParts = check_parts(directory)
         self.directory = directory
         self.record = self.parts.record
+        schema, record = self.parts.schema, self.record
+        big_text = {record.get("text_column"), record.get("title_column")}
+        categories = [  # read as Arrow dictionaries, as Parquet stores them: no hashing again
+            f.name for f in schema if pa.types.is_string(f.type) and f.name not in big_text
+        ]
+        parquet = ds.ParquetFileFormat(
+            read_options=ds.ParquetReadOptions(dictionary_columns=categories)
+        )
         self.dataset = ds.dataset(
             [str(p) for p in self.parts.paths],
-            format="parquet",
+            schema=pa.schema([f.with_type(pa.dictionary(pa.int32(), pa.string()))
+                              if f.name in categories else f for f in schema]),
+            format=parquet,
             filesystem=fs.LocalFileSystem(use_mmap=True),
-        )
+        )  # fmt: skip
         self.fragments = list(self.dataset.get_fragments())  # in the record's order
 
     def __len__(self) -> int:
@@ -119,7 +171,7 @@ class PartitionedAtlas:
             for name in names:
                 pieces[name].extend(table.column(name).chunks)
         return {
-            name: pa.chunked_array(chunks, type=self.parts.schema.field(name).type)
+            name: pa.chunked_array(chunks, type=self.dataset.schema.field(name).type)
             for name, chunks in pieces.items()
         }
 
@@ -219,10 +271,14 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
     metadata, coords = names
     titles = strings.get(title_column) if title_column else None
     text_column = str(record.get("text_column") or "")
-    if titles is None and text_column in metadata:  # small: the single-file atlas's titles
+    if n > SMALL_ROWS:  # no pass over every title: each label names its row, read when shown
+        has_titles = bool(title_column) and title_column in atlas.parts.schema.names
+        cells = RowGroupCells(atlas, str(title_column)) if has_titles else None
+        labels: Any = LazyLabels(n, cells.__getitem__ if cells else None, name_rows=True)
+    elif titles is None and text_column in metadata:  # the single-file atlas's titles
         from embviz.io.titles import first_words, unique_titles
 
-        labels: Any = unique_titles([first_words(str(t)) for t in metadata[text_column]])
+        labels = unique_titles([first_words(str(t)) for t in metadata[text_column]])
     elif titles is not None:
         yield Progress(0.95, "Finding repeated titles")
         labels = LazyLabels(n, titles.__getitem__, titles.repeated(), titles.first_row_of)
@@ -249,6 +305,11 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
         eset.model = RecordedQueries(record, texts if texts is not None else _Texts(atlas))
     _keep_layout(eset, record, coords)
     eset.store_derived(ATLAS_KEY, atlas)
+    if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic: made here, once
+        from embviz.core.colors import colouring_for
+
+        yield Progress(0.97, "Colouring the topics")
+        colouring_for(eset, CLUSTER_LABEL_COLUMN)
     return eset
 
 

@@ -74,7 +74,9 @@ def test_big_sets_keep_text_on_disk_and_categories_as_codes(folder, monkeypatch)
     assert any("'text'" in w and "stay on disk" in w for w in eset.warnings)
     # the text of a document is read from its row group
     assert document_texts(eset, [301, 4]) == [table["text"][301].as_py(), table["text"][4].as_py()]
-    assert eset.labels[301] == "document 301"
+    # no pass over every title when it opens: each label names its row, read from its row group
+    assert eset.labels[301] == "document 301 (row 301)" and eset.labels[7].endswith("(row 7)")
+    assert eset.index_of("document 42 (row 42)") == 42 and "document 42" not in eset
     assert VECTOR_READS[str(folder)] == 0
 
 
