@@ -29,18 +29,15 @@ class GridIndex:
         coords = np.asarray(coords, dtype=np.float32)[:, :2]
         # x and y as contiguous columns: reductions and gathers over an N x 2 array's strided
         # columns cost several times more at ten million points
-        every = rows is None
-        if every:
+        if rows is None:
             xs, ys = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
         else:
             rows = np.asarray(rows, dtype=np.int64)
             xs, ys = coords[rows, 0], coords[rows, 1]
         finite = np.isfinite(xs) & np.isfinite(ys)  # rows left out of a projection are NaN
         if not finite.all():
-            rows = np.flatnonzero(finite) if every else rows[finite]
-            xs, ys, every = xs[finite], ys[finite], False
-        elif every:
-            rows = None
+            rows = np.flatnonzero(finite) if rows is None else rows[finite]
+            xs, ys = xs[finite], ys[finite]
         self.size = len(xs)
         if rows is None:
             self.max_row = self.size - 1
