@@ -116,3 +116,22 @@ def test_a_metadata_column_of_image_names_gives_the_images(tmp_path):
     source = image_source(eset)
     assert source is not None
     np.testing.assert_array_equal(source.rgba(2), np.asarray(Image.open(paths[2]).convert("RGBA")))
+
+
+def test_a_photo_thumbnail_is_decoded_at_a_reduced_size(tmp_path):
+    from embviz.io.images import PathImages, thumbnail
+
+    photo = load_photo(tmp_path)
+    source = PathImages([photo])
+    fast = source.thumbnail(0, 40)
+    full = thumbnail(open_rgba(photo), 40)
+    assert fast.shape == full.shape == (27, 40, 4)  # 427 x 640 fitted to 40 px, aspect kept
+    assert np.abs(fast.astype(int) - full.astype(int)).mean() < 8
+
+
+def load_photo(folder):
+    from sklearn.datasets import load_sample_images
+
+    path = folder / "china.jpg"
+    Image.fromarray(load_sample_images().images[0]).save(path, quality=92)
+    return path
