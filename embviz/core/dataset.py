@@ -81,6 +81,9 @@ class EmbeddingSet:
         # a corpus of documents (the atlas): which column holds the text, what embedded it
         # (embviz.core.corpus.CorpusInfo), or None for word and sentence sets
         self.corpus: CorpusInfo | None = None
+        # the rows' images (embviz.io.images.ImageSource: files, or a projector sprite's tiles),
+        # or None; a metadata column of image file names is found without it (io.images)
+        self.images: object = None
         self.uid = next(_SET_IDS)
         self.vectors_version = 0
         self.metadata_version = 0
