@@ -192,7 +192,7 @@ def edges_for(eset: EmbeddingSet) -> tuple[GraphInfo, dict[str, np.ndarray]] | N
     found_params = record.get("params")
     params: dict[str, Any] = found_params if isinstance(found_params, dict) else {}
     info = GraphInfo(
-        str(record.get("algorithm", "")), edge_pairs(edges, eset.labels), str(found), params
+        str(record.get("algorithm", "")), edge_pairs(edges, list(eset.labels)), str(found), params
     )
     seed = params.get("seed", 1)
-    return info, graph_columns(edges, eset.labels, seed if isinstance(seed, int) else 1)
+    return info, graph_columns(edges, list(eset.labels), seed if isinstance(seed, int) else 1)
