@@ -1,4 +1,6 @@
-"""Loading speed and memory: embviz against gensim's KeyedVectors.load_word2vec_format.
+"""Loading speed and memory: embviz against gensim's KeyedVectors.load_word2vec_format and
+pandas' C parser (``read_csv(engine="c")``, the fastest common text reader; `pip install
+embviz[bench]`).
 
 Writes a ROWS x DIMS set (default 200,000 x 300) as word2vec text (6 decimals, as GloVe and the
 word2vec C tool write) and binary, then loads each with embviz and with gensim, every load in a
@@ -6,6 +8,9 @@ fresh process. Prints times, ratios, peak memory, and the time to reopen a 1M x 
 
 - text, cold: the first embviz load on a machine compiles the parser (an empty numba cache);
   warm: later loads, from the on-disk cache.
+- pandas: the same text file through ``pandas.read_csv(sep=" ", engine="c")`` into a float32
+  matrix (the labels as its index); not checked for equality (its default float parser is not
+  correctly rounded), only timed.
 - peak memory: tracemalloc's peak during the load (numpy arrays included), as a multiple of the
   final matrix (numba is imported before it starts); and the rise of the process's peak RSS.
 
@@ -28,7 +33,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, sys, time, tracemalloc
+import time
+started = time.perf_counter()
+import json, sys, tracemalloc
 kind, path, mode, check = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 import numpy as np
 def status_kb(key):  # VmHWM: this process's peak RSS (ru_maxrss would include the parent's)
@@ -38,6 +45,17 @@ def status_kb(key):  # VmHWM: this process's peak RSS (ru_maxrss would include t
 if kind == "embviz":
     import embviz, numba  # importing numba is a fixed cost, not memory used for loading
     load = lambda: embviz.load(path)
+elif kind == "pandas":
+    import pandas as pd
+    class Loaded:
+        def __init__(self, frame):
+            self.vectors = frame.to_numpy(np.float32)
+    def load():
+        with open(path) as f:
+            dims = int(f.readline().split()[1])
+        types = {k: np.float32 for k in range(1, dims + 1)}
+        return Loaded(pd.read_csv(path, sep=" ", header=None, skiprows=1, index_col=0,
+                                  engine="c", dtype=types, na_filter=False, quoting=3))
 else:
     from gensim.models import KeyedVectors
     load = lambda: KeyedVectors.load_word2vec_format(path, binary=mode == "binary")
@@ -47,6 +65,7 @@ if mode == "trace":
 t = time.perf_counter()
 result = load()
 seconds = time.perf_counter() - t
+with_imports = time.perf_counter() - started
 vectors = result.vectors
 traced = tracemalloc.get_traced_memory()[1] if mode == "trace" else None
 peak_rss = status_kb("VmHWM") - base
@@ -54,6 +73,7 @@ if check != "-":
     ref = np.load(check)
     assert np.array_equal(np.asarray(vectors), ref), "vectors differ from the reference"
 print(json.dumps({"seconds": seconds, "traced": traced, "rss_kb": peak_rss,
+                  "with_imports": with_imports,
                   "nbytes": int(vectors.nbytes)}))
 """
 
@@ -129,22 +149,39 @@ def main() -> None:
             ("embviz text, warm", warm),
             ("embviz binary", emb_bin),
         ]
+        try:
+            import pandas  # noqa: F401
+
+            pandas_text = best(args.repeat, lambda: child("pandas", text, "time", env))
+            rows.append(("pandas read_csv (C) text", pandas_text))
+        except ImportError:
+            pandas_text = None
         if not args.no_gensim:
             gensim_text = child("gensim", text, "text", env, ref)  # once: it takes minutes
             gensim_bin = best(args.repeat, lambda: child("gensim", binary, "binary", env, ref))
             rows += [("gensim text", gensim_text), ("gensim binary", gensim_bin)]
-        print(f"\n{'load':32} {'seconds':>8} {'MB/s':>7} {'peak RSS rise':>14}")
+        print(
+            f"\n{'load':32} {'seconds':>8} {'MB/s':>7} {'peak RSS rise':>14} "
+            f"{'process, with imports':>22}"
+        )
         for name, r in rows:
             size = (text if "text" in name else binary).stat().st_size / 1e6
             print(
                 f"{name:32} {r['seconds']:8.2f} {size / r['seconds']:7.0f} "
-                f"{r['rss_kb'] / 1024 / (nbytes / 2**20):13.2f}x"
+                f"{r['rss_kb'] / 1024 / (nbytes / 2**20):13.2f}x {r['with_imports']:21.2f}s"
             )
         print(
             f"\ntracemalloc peak / final matrix ({nbytes / 2**20:.0f} MiB): "
             f"text {trace_text['traced'] / nbytes:.2f}x, binary {trace_bin['traced'] / nbytes:.2f}x"
             " (goal < 1.5x)"
         )
+        print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()}")
+        if pandas_text is not None:
+            print(
+                f"text:   pandas / embviz = {pandas_text['seconds'] / warm['seconds']:.2f}x warm "
+                f"(goal >= 1x); with each one's imports (a fresh process to a loaded matrix): "
+                f"{pandas_text['with_imports'] / warm['with_imports']:.2f}x"
+            )
         if not args.no_gensim:
             print(
                 f"text:   gensim / embviz = {gensim_text['seconds'] / warm['seconds']:.1f}x warm, "

@@ -1,15 +1,23 @@
-"""3-D map at 100k points: frame time while orbiting and zooming, and hover latency.
+"""3-D map at a million points: frames per second while orbiting, the frame when still (every
+point drawn), and hover picking, against a bare pyqtgraph GLScatterPlotItem of the same points.
 
-The peer is a bare GLViewWidget with one GLScatterPlotItem of the same points and colours. Each
-runs in its own process: pyqtgraph caches its GL shader programs per class, so a second GL widget
-in one process fails to draw (and would look fast). Needs an OpenGL context: run under xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX".
+Each side runs in its own process (pyqtgraph caches its GL shader programs per class, so a
+second GL widget in one process can fail to draw and look fast); the two alternate, ``--repeat``
+times each. A frame is the camera moved (orbit, and every fourth frame a zoom step) and the
+frame on the screen (from the move to QOpenGLWidget.frameSwapped). The peer draws every point in
+every frame; embviz draws a spread subsample while the camera moves and all of them once it is
+still. Picking: the front-most point within 8 px of the cursor after the camera moved, against
+projecting every point with numpy (what the view did before; pyqtgraph has no 3-D picking).
+Needs an OpenGL context: run under xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX".
 
-    python benchmarks/render3d.py [--points 100000] [--frames 20]
+    python benchmarks/render3d.py [--points 1000000] [--frames 40] [--repeat 2]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
@@ -17,83 +25,168 @@ import time
 
 import numpy as np
 
+SIZE = (1100, 800)
 
-def frames(view, n: int, app) -> list[float]:
+
+def cloud(n: int) -> np.ndarray:
+    """A clustered cloud: 20 Gaussian blobs of different sizes, as an embedding layout looks."""
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=4.0, size=(20, 3))
+    blob = rng.integers(0, 20, size=n)
+    spread = rng.uniform(0.3, 1.2, size=20)[blob, None]
+    return (centres[blob] + rng.normal(size=(n, 3)) * spread).astype(np.float32)
+
+
+def orbit(view, app, frames: int) -> list[float]:
+    """Seconds from each camera move to its frame on the screen (QOpenGLWidget.frameSwapped)."""
     times = []
-    for i in range(n):
+    swapped: list[bool] = []
+    view.frameSwapped.connect(lambda: swapped.append(True))
+    for i in range(frames):
         start = time.perf_counter()
-        if i % 2:
-            view.opts["distance"] *= 0.95 if i % 4 == 1 else 1 / 0.95
+        swapped.clear()
+        if i % 4 == 3:
+            view.opts["distance"] *= 0.97 if (i // 4) % 2 else 1 / 0.97
+            view.update()
         else:
             view.orbit(3, 1)
-        view.grabFramebuffer()  # renders the frame and waits for it
-        app.processEvents()
+        while not swapped:
+            app.processEvents()
         times.append(time.perf_counter() - start)
+    view.frameSwapped.disconnect()
     return times
 
 
-def run(which: str, n: int, frame_count: int) -> None:
+def still_frame(view, app) -> float:
+    """Seconds for a frame with the camera still (every point drawn), to the screen."""
+    swapped: list[bool] = []
+    view.frameSwapped.connect(lambda: swapped.append(True))
+    start = time.perf_counter()
+    view.update()
+    while not swapped:
+        app.processEvents()
+    view.frameSwapped.disconnect()
+    return time.perf_counter() - start
+
+
+def settle(view, app) -> None:
+    """Wait until the camera counts as still (the view's settle timer has fired)."""
+    end = time.perf_counter() + 0.5
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def run(which: str, n: int, frame_count: int) -> dict:
     import pyqtgraph.opengl as gl
 
     from embviz.gui.app import make_application
-    from embviz.gui.views.scatter3d import Scatter3DView
 
     app = make_application()
-    coords = np.random.default_rng(0).normal(size=(n, 3)).astype(np.float32)
+    coords = cloud(n)
+    out: dict = {"load": os.getloadavg()[0]}
     if which == "ours":
+        from embviz.gui.views.scatter3d import Scatter3DView
+
         view = Scatter3DView()
-        view.resize(1100, 800)
+        view.resize(*SIZE)
         view.show()
         view.set_points(coords, [f"w{i}" for i in range(n)])
     else:
         view = gl.GLViewWidget()
-        view.resize(1100, 800)
+        view.resize(*SIZE)
         view.show()
         colours = np.tile(np.array([0.12, 0.47, 0.71, 0.7], np.float32), (n, 1))
-        view.addItem(gl.GLScatterPlotItem(pos=coords, size=5, color=colours))
+        item = gl.GLScatterPlotItem(pos=coords, size=5, color=colours)
+        item.setGLOptions("translucent")
+        view.addItem(item)
         lo, hi = coords.min(axis=0), coords.max(axis=0)
         view.setCameraPosition(distance=float(np.linalg.norm(hi - lo)) * 1.3)
     app.processEvents()
-    print("frame", statistics.median(frames(view, frame_count, app)))
+    view.grabFramebuffer()  # uploads the points
+    orbit(view, app, 6)  # warm: the moving budget finds its size
+    out["moving"] = orbit(view, app, frame_count)
     if which == "ours":
-        moved, cached = [], []
-        for i in range(10):
-            view.orbit(2, 0)  # the camera moved: projection recomputed
-            start = time.perf_counter()
-            view.row_at(500 + i, 400)
-            moved.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            view.row_at(520 + i, 410)  # same camera: cached projection
-            cached.append(time.perf_counter() - start)
-        print("hover", statistics.median(moved), statistics.median(cached))
+        out["moving_points"] = [d for moving, d, _ in view.frame_times[-frame_count:] if moving]
+    settle(view, app)
+    out["still"] = still_frame(view, app)
+    if which == "ours":
+        out["still_points"] = view.frame_times[-1][1]
+        out.update(picking(view, coords))
+    out["load_after"] = os.getloadavg()[0]
+    return out
+
+
+def picking(view, coords: np.ndarray) -> dict:
+    from embviz.gui.views.pick3d import to_screen
+    from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
+
+    view.index._built.wait()  # built in the background after set_points
+    rng = np.random.default_rng(1)
+    ours, brute, same = [], [], 0
+    for i in range(30):
+        view.orbit(7, 2 if i % 2 else -2)  # the camera moved: nothing cached
+        if i % 3 == 2:
+            view.opts["distance"] *= 0.7 if i % 2 else 1 / 0.7
+        x, y, w, h = view.gl_viewport()
+        at = rng.uniform([0, 0], [w, h])
+        if i % 2:  # half the time on a point
+            xy, depth = view.project(coords[rng.integers(len(coords))][None])
+            at = xy[0]
+        start = time.perf_counter()
+        row = view.row_at(float(at[0]), float(at[1]))
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        projection, camera = view.matrices()
+        xy, depth = to_screen(coords, projection @ camera, w, h)
+        d2 = ((xy - at) ** 2).sum(axis=1)
+        near = np.flatnonzero((d2 <= HOVER_RADIUS_PX**2) & (depth > 0))
+        expected = int(near[np.argmin(depth[near] + d2[near] * 1e-9)]) if near.size else -1
+        brute.append(time.perf_counter() - start)
+        same += row == expected
+    return {"pick": ours, "pick_brute": brute, "pick_same": same, "pick_count": len(ours)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=100_000)
-    parser.add_argument("--frames", type=int, default=20)
+    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--frames", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--which", choices=["ours", "peer"])
     args = parser.parse_args()
     if args.which:
-        run(args.which, args.points, args.frames)
+        print(json.dumps(run(args.which, args.points, args.frames)))
         return
-    out = {}
-    for which in ("ours", "peer"):
-        cmd = [sys.executable, __file__, "--which", which, "--points", str(args.points)]
-        text = subprocess.run(
-            cmd + ["--frames", str(args.frames)], capture_output=True, text=True
-        ).stdout
-        out[which] = {
-            line.split()[0]: [float(v) for v in line.split()[1:]] for line in text.splitlines()
-        }
-    mo, mp = out["ours"]["frame"][0], out["peer"]["frame"][0]
-    moved, cached = out["ours"]["hover"]
-    print(f"{args.points:,} points in 3-D  frame: embviz {mo * 1000:.1f} ms ({1 / mo:.1f} fps)   "
-          f"GLScatterPlotItem {mp * 1000:.1f} ms   ratio ours/peer {mo / mp:.2f}")  # fmt: skip
-    print(
-        f"hover: after a camera move {moved * 1000:.2f} ms, then {cached * 1000:.2f} ms "
-        "(pyqtgraph has no 3-D picking)"
-    )
+    runs: dict[str, list[dict]] = {"ours": [], "peer": []}
+    for _ in range(args.repeat):
+        for which in ("ours", "peer"):
+            cmd = [sys.executable, __file__, "--which", which, "--points", str(args.points)]
+            cmd += ["--frames", str(args.frames)]
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"{which} failed:\n{done.stderr[-3000:]}")
+            runs[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    n = args.points
+    print(f"{n:,} points, {SIZE[0]}x{SIZE[1]} px, llvmpipe or whatever OpenGL this display has")
+    for i, (ours, peer) in enumerate(zip(runs["ours"], runs["peer"], strict=True)):
+        mo, mp = statistics.median(ours["moving"]), statistics.median(peer["moving"])
+        drawn = statistics.median(ours["moving_points"]) if ours["moving_points"] else n
+        pick, brute = ours["pick"], ours["pick_brute"]
+        print(
+            f"run {i + 1}  load {ours['load']:.1f}/{peer['load']:.1f} "
+            f"(after {ours['load_after']:.1f}/{peer['load_after']:.1f})\n"
+            f"  orbiting: embviz {1 / mo:.1f} fps ({mo * 1000:.0f} ms a frame, "
+            f"{drawn:,.0f} points drawn)   GLScatterPlotItem {1 / mp:.1f} fps "
+            f"({mp * 1000:.0f} ms)   ratio {mp / mo:.1f}x the peer's frame rate\n"
+            f"  still: embviz {ours['still'] * 1000:.0f} ms, {ours['still_points']:,} of {n:,} "
+            f"points drawn   GLScatterPlotItem {peer['still'] * 1000:.0f} ms   "
+            f"ratio ours/peer {ours['still'] / peer['still']:.2f}\n"
+            f"  hover pick after a camera move: median {statistics.median(pick) * 1000:.2f} ms, "
+            f"max {max(pick) * 1000:.2f} ms   projecting every point (numpy) "
+            f"{statistics.median(brute) * 1000:.1f} ms   "
+            f"ratio {statistics.median(brute) / statistics.median(pick):.0f}x; "
+            f"same point {ours['pick_same']}/{ours['pick_count']}"
+        )
 
 
 if __name__ == "__main__":

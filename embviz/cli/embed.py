@@ -1,4 +1,5 @@
-"""`embviz embed`: one vector per line of a text file, with the transformers adapter."""
+"""`embviz embed`: one vector per line of a text file, with the transformers adapter; or one
+vector per image with a vision or CLIP model (``--images``, :mod:`embviz.cli.embed_images`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,14 @@ def add_parser(sub) -> None:
         description="One vector per input line, in order. With --word: one vector per "
         "occurrence of that word (contextual token embeddings).",
     )
-    p.add_argument("--sentences", required=True, help="text file, one sentence per line")
+    given = p.add_mutually_exclusive_group(required=True)
+    given.add_argument("--sentences", help="text file, one sentence per line")
+    given.add_argument(
+        "--images",
+        help="a folder of images (sorted by file name) or a table with an image-path column: "
+        "one vector per image, the model's projected image features (needs --model DIR)",
+    )
+    p.add_argument("--image-column", help="--images TABLE: the column of image paths")
     p.add_argument("-o", "--output", required=True, help="OUT.npy (+ labels.tsv), .tsv or .npz")
     p.add_argument(
         "--force", action="store_true", help="replace OUT (and its sidecar) if it exists"
@@ -80,6 +88,13 @@ def run(args: argparse.Namespace) -> int:
 
     check_outputs(_outputs(Path(args.output)), args.force)  # refused before the slow work
     params = from_arguments(TransformerParams, args)  # checked against the declared bounds
+    if args.images:
+        from embviz.cli.embed_images import embed_images_command
+
+        eset = embed_images_command(args, params.batch_size)
+        written = write_vectors(eset, args.output, args.force)
+        print(f"wrote {len(eset):,} vectors of {eset.dims} dims to {', '.join(map(str, written))}")
+        return 0
     lines = read_lines(args.sentences)
     kind: Kind = "tokens" if params.word else "sentences"
     eset = run_task(TransformerAdapter().embed(lines, kind, params), _report)

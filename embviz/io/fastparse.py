@@ -14,6 +14,7 @@ Compiled code is cached on disk (``cache=True``), so only the first use on a mac
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -165,7 +166,18 @@ def _scan_rows(  # pragma: no cover - compiled
     return rows, lines, DONE, blank, n
 
 
-def _compile() -> Callable[..., ScanResult]:
+def _count_lines(buf: np.ndarray) -> int:  # pragma: no cover - compiled
+    """Lines in ``buf``: its newlines, plus one for a last line without one."""
+    n = 0
+    for c in buf:
+        if c == 10:
+            n += 1
+    if buf.size and buf[buf.size - 1] != 10:
+        n += 1
+    return n
+
+
+def _compile() -> tuple[Callable[..., ScanResult], Callable[[np.ndarray], int]]:
     import numba
 
     def jit(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,10 +188,20 @@ def _compile() -> Callable[..., ScanResult]:
 
     global _parse_values
     _parse_values = jit(_parse_values)
-    return jit(_scan_rows)
+    return jit(_scan_rows), jit(_count_lines)
 
 
-_compiled: Callable[..., ScanResult] | None = None
+_compiled: tuple[Callable[..., ScanResult], Callable[[np.ndarray], int]] | None = None
+_compiling = threading.Lock()
+
+
+def _functions() -> tuple[Callable[..., ScanResult], Callable[[np.ndarray], int]]:
+    """The compiled functions (compiled, or loaded from the on-disk cache, once; thread-safe)."""
+    global _compiled
+    with _compiling:
+        if _compiled is None:
+            _compiled = _compile()
+        return _compiled
 
 
 def scan_rows(
@@ -193,8 +215,11 @@ def scan_rows(
     values: np.ndarray,
     slow: np.ndarray,
 ) -> ScanResult:
-    """The compiled scanner (compiled or loaded from the on-disk cache on first use)."""
-    global _compiled
-    if _compiled is None:
-        _compiled = _compile()
-    return _compiled(buf, dims, out, row0, max_rows, blank_before, labels, values, slow)
+    """The compiled scanner (releases the GIL)."""
+    scan = (_compiled or _functions())[0]
+    return scan(buf, dims, out, row0, max_rows, blank_before, labels, values, slow)
+
+
+def count_lines(buf: np.ndarray) -> int:
+    """Lines in a buffer (compiled; releases the GIL, so parts can be counted in threads)."""
+    return int((_compiled or _functions())[1](buf))

@@ -169,4 +169,7 @@ def _limited(eset: EmbeddingSet, limit: int | None) -> EmbeddingSet:
     if not limit or limit >= len(eset):
         return eset
     meta = {k: v[:limit] for k, v in eset.metadata.items()}
-    return EmbeddingSet(eset.labels[:limit], eset.vectors[:limit], meta, source=eset.source)
+    out = EmbeddingSet(eset.labels[:limit], eset.vectors[:limit], meta, source=eset.source)
+    limited = getattr(eset.images, "limited", None)  # a sprite's first tiles
+    out.images = limited(limit) if limited is not None else None
+    return out

@@ -18,15 +18,33 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
 from embviz.io.guards import check_memory
+from embviz.io.images_sprite import sprite_entry, sprite_images
 from embviz.io.metadata import read_text
 from embviz.io.projector import _limited, read_tensors_tsv, with_metadata
 
 _PBTXT_PAIR = re.compile(r'(\w+)\s*:\s*("(?:[^"\\]|\\.)*"|[-\w.]+)')
+_SPRITE_BLOCK = re.compile(r"\bsprite\s*\{([^}]*)\}")
+
+
+def _pbtxt_sprite(body: str) -> dict[str, Any]:
+    """``image_path: "s.png" single_image_dim: 28 single_image_dim: 28`` as the JSON spelling."""
+    sprite: dict[str, Any] = {}
+    for key, value in _PBTXT_PAIR.findall(body):
+        try:
+            parsed: Any = json.loads(value) if value.startswith('"') else int(value)
+        except ValueError:
+            parsed = value  # left as text: sprite_entry names it
+        if key == "single_image_dim":
+            sprite.setdefault("singleImageDim", []).append(parsed)
+        elif key == "image_path":
+            sprite["imagePath"] = parsed
+    return sprite
 
 
 CONFIG_HINT = (
     "A projector config holds 'embeddings': a list of entries, each with 'tensorPath' (text), "
-    "'tensorShape' ([rows, dims], whole numbers) and optionally 'tensorName' and 'metadataPath'."
+    "'tensorShape' ([rows, dims], whole numbers) and optionally 'tensorName', 'metadataPath' "
+    "and 'sprite' ({'imagePath', 'singleImageDim': [width, height]})."
 )
 
 
@@ -52,6 +70,10 @@ def parse_config(path: Path) -> list[dict[str, Any]]:
         embeddings = []
         for block in re.split(r"\bembeddings\s*\{", text)[1:]:
             entry: dict[str, Any] = {}
+            sprite = _SPRITE_BLOCK.search(block)  # the one nested message an entry has
+            if sprite is not None:
+                entry["sprite"] = _pbtxt_sprite(sprite[1])
+                block = block[: sprite.start()] + block[sprite.end() :]
             for key, value in _PBTXT_PAIR.findall(block.split("}")[0]):
                 camel = re.sub(r"_(\w)", lambda m: m[1].upper(), key)
                 try:
@@ -200,11 +222,12 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
             f"its metadata file {entry['metadataPath']} is missing.",
             hint="Put the metadata file beside the config, or remove metadataPath from it.",
         )
+    sprite = sprite_entry(config, entry)  # checked before the tensors are read
     if tensors.suffix == ".tsv":
         vectors, labels = read_tensors_tsv(tensors, notes)
         eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
         eset.source.warnings[:0] = notes
-        return eset
+        return _with_sprite(eset, sprite)
     shape = entry.get("tensorShape")
     if not shape or len(shape) != 2:
         raise LoadError(
@@ -227,4 +250,11 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
     )
     eset = with_metadata(tensors, meta, vectors, None, "projector-bytes")
     eset.source.warnings[:0] = notes
+    return _with_sprite(eset, sprite)
+
+
+def _with_sprite(eset: EmbeddingSet, sprite: tuple[Path, tuple[int, int]] | None) -> EmbeddingSet:
+    """The set with its sprite's tiles as its images (the sheet is read when first shown)."""
+    if sprite is not None:
+        eset.images = sprite_images(sprite[0], sprite[1], len(eset))
     return eset

@@ -8,6 +8,7 @@ the vectors are bit-identical to ``KeyedVectors.load_word2vec_format``.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -17,7 +18,7 @@ from embviz.core.errors import LoadError
 from embviz.core.tasks import Progress, Task
 
 BOM = b"\xef\xbb\xbf"
-BLOCK_BYTES = 4 * 1024 * 1024
+BLOCK_BYTES = 2 * 1024 * 1024  # per core
 _HEADER = re.compile(rb"^\s*(\d+)[ \t]+(\d+)\s*$")
 # Bytes that never occur in a text file: C0 controls other than whitespace, and DEL.
 CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
@@ -239,10 +240,12 @@ def read_text_rows(
     """Read ``label v1 .. vD`` rows into one float32 array; returns (raw labels, vectors).
 
     ``rows`` is the header's count (None for GloVe, which has no header): fewer rows than it, or
-    more without ``limit``, is an error, never a silent truncation. Blocks of ~4 MB are scanned by
-    compiled code (:mod:`embviz.io.fastparse`) straight into the preallocated array.
+    more without ``limit``, is an error, never a silent truncation. Blocks of ~2 MB per core are
+    scanned by compiled code (:mod:`embviz.io.fastparse`) straight into the preallocated array,
+    on every core (:mod:`embviz.io.scan_parts`).
     """
     from embviz.io.fastparse import BLANK_BETWEEN, FULL, scan_rows
+    from embviz.io.scan_parts import MIN_PART_BYTES, cores, scan_clean_parts
 
     wanted = rows if limit is None or rows is not None and rows <= limit else limit
     if rows is None:
@@ -255,56 +258,79 @@ def read_text_rows(
         most = size_hint // (2 * dims + 2) + 1 if size_hint else wanted
         out = allocate(path, wanted, dims, capacity=most)
     labels: list[bytes] = []
-    carry = b"".join(pending or [])
-    line0 = first_line  # line number of the first line of the next buffer
-    blank_at: int | None = None  # a blank line seen after the last row (fine at the end only)
-    eof = done = False
-    while not (eof or done):
-        chunk = stream.read(BLOCK_BYTES)
-        eof = not chunk
-        data = carry + chunk
-        cut = len(data) if eof else data.rfind(b"\n") + 1
-        if cut == 0:
-            carry = data
-            continue
-        carry = data[cut:]
-        buf = np.frombuffer(data, np.uint8, count=cut)
-        offset = 0
-        while offset < cut and not done:
-            n = len(labels)
-            room = out.shape[0] - n if wanted is None else min(out.shape[0], wanted) - n
-            size = max(1, min(room, data.count(b"\n", offset, cut) + 1))
-            spans = np.empty((size, 2), np.int64)
-            values = np.empty((size, 2), np.int64)
-            slow = np.empty(size, np.uint8)
-            got, lines, code, at, pos = scan_rows(
-                buf[offset:], dims, out, n, room, blank_at is not None, spans, values, slow
-            )
-            _slow_rows(path, data, offset, values, np.flatnonzero(slow[:got]), dims, out, n, line0)
-            labels += [data[offset + s : offset + e] for s, e in spans[:got].tolist()]
-            if code == BLANK_BETWEEN:
-                line = blank_at if at == -2 else line0 + at
-                raise LoadError(path, "blank line between rows.", line=line, hint=ROW_HINT)
-            if code == FULL and wanted is not None and len(labels) == wanted:
-                if limit is not None and wanted == limit:
-                    done = True
-                    break
-                raise LoadError(
-                    path,
-                    f"the header says {rows} rows but the file has more (this is row {wanted + 1}).",
-                    line=line0 + at,
-                    hint=MORE_ROWS_HINT,
+    threads = cores() if size_hint >= 2 * MIN_PART_BYTES else 1
+    pool = ThreadPoolExecutor(threads, "embviz-scan") if threads > 1 else None
+    try:
+        carry = b"".join(pending or [])
+        line0 = first_line  # line number of the first line of the next buffer
+        blank_at: int | None = None  # a blank line seen after the last row (fine at the end only)
+        eof = done = False
+        while not (eof or done):
+            chunk = stream.read(BLOCK_BYTES * threads)
+            eof = not chunk
+            data = carry + chunk
+            cut = len(data) if eof else data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            carry = data[cut:]
+            buf = np.frombuffer(data, np.uint8, count=cut)
+            offset = 0
+            if pool is not None and blank_at is None:
+                room = out.shape[0] - len(labels)
+                room = room if wanted is None else min(room, wanted - len(labels))
+                parts, offset = scan_clean_parts(
+                    pool, threads, data, buf, cut, dims, out, len(labels), room
                 )
-            if code == FULL:  # no header: the guess was short; grow by half (realloc)
-                out.resize((max(len(labels) + 1, out.shape[0] * 3 // 2), dims), refcheck=False)
-            elif at >= 0 and blank_at is None:
-                blank_at = line0 + at
-            offset += pos
-            line0 += lines
-        if wanted is not None and len(labels) == wanted and limit is not None:
-            done = True
-        fraction = len(labels) / wanted if wanted else None
-        yield Progress(fraction, f"Read {len(labels):,} rows")  # a block is ~10 ms of parsing
+                for part in parts:
+                    slow = np.flatnonzero(part.slow[: part.rows])
+                    _slow_rows(
+                        path, data, part.start, part.values, slow, dims, out, len(labels), line0
+                    )
+                    labels += [
+                        data[part.start + s : part.start + e] for s, e in part.spans.tolist()
+                    ]
+                    line0 += part.rows
+            while offset < cut and not done:
+                n = len(labels)
+                room = out.shape[0] - n if wanted is None else min(out.shape[0], wanted) - n
+                size = max(1, min(room, data.count(b"\n", offset, cut) + 1))
+                spans = np.empty((size, 2), np.int64)
+                values = np.empty((size, 2), np.int64)
+                slow = np.empty(size, np.uint8)
+                got, lines, code, at, pos = scan_rows(
+                    buf[offset:], dims, out, n, room, blank_at is not None, spans, values, slow
+                )
+                _slow_rows(
+                    path, data, offset, values, np.flatnonzero(slow[:got]), dims, out, n, line0
+                )
+                labels += [data[offset + s : offset + e] for s, e in spans[:got].tolist()]
+                if code == BLANK_BETWEEN:
+                    line = blank_at if at == -2 else line0 + at
+                    raise LoadError(path, "blank line between rows.", line=line, hint=ROW_HINT)
+                if code == FULL and wanted is not None and len(labels) == wanted:
+                    if limit is not None and wanted == limit:
+                        done = True
+                        break
+                    raise LoadError(
+                        path,
+                        f"the header says {rows} rows but the file has more (this is row {wanted + 1}).",
+                        line=line0 + at,
+                        hint=MORE_ROWS_HINT,
+                    )
+                if code == FULL:  # no header: the guess was short; grow by half (realloc)
+                    out.resize((max(len(labels) + 1, out.shape[0] * 3 // 2), dims), refcheck=False)
+                elif at >= 0 and blank_at is None:
+                    blank_at = line0 + at
+                offset += pos
+                line0 += lines
+            if wanted is not None and len(labels) == wanted and limit is not None:
+                done = True
+            fraction = len(labels) / wanted if wanted else None
+            yield Progress(fraction, f"Read {len(labels):,} rows")  # a block is ~10 ms of parsing
+    finally:
+        if pool is not None:
+            pool.shutdown()
     if rows is not None and len(labels) < (wanted or 0):
         found = f"only {len(labels)}" if labels else "none"
         raise LoadError(

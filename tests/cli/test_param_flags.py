@@ -10,6 +10,7 @@ import pytest
 from embviz.cli import build_parser
 from embviz.core.params import specs
 from embviz.models.gensim_train import TrainParams
+from embviz.models.graph.params import GraphParams
 from embviz.models.transformers import TransformerParams
 from embviz.reduce import reducers
 
@@ -24,7 +25,21 @@ def _subcommand(name: str) -> argparse.ArgumentParser:
     ("command", "params_type", "own"),
     [
         ("embed", TransformerParams, {"sentences", "output", "force"}),
-        ("train", TrainParams, {"corpus", "output", "save_model", "force"}),
+        # --algorithm is shared with --graph (its choices: both kinds); GraphParams' own flags
+        # are checked below
+        (
+            "train",
+            TrainParams,
+            {
+                "corpus",
+                "graph",
+                "algorithm",
+                "output",
+                "save_model",
+                "force",
+                *(s.name for s in specs(GraphParams)),
+            },
+        ),
     ],
 )
 def test_adapter_commands_have_one_flag_per_field(command, params_type, own):
@@ -39,6 +54,13 @@ def test_adapter_commands_have_one_flag_per_field(command, params_type, own):
         action = next(a for a in parser._actions if a.dest == spec.name)
         assert "--" + spec.name.replace("_", "-") in action.option_strings
         assert action.help == spec.describe()
+
+
+def test_train_graph_flags_are_graph_params_fields():
+    parser = _subcommand("train")
+    for spec in specs(GraphParams):
+        action = next(a for a in parser._actions if a.dest == spec.name)
+        assert "--" + spec.name.replace("_", "-") in action.option_strings
 
 
 def test_embed_flags_reach_the_params(monkeypatch, tmp_path):

@@ -44,7 +44,7 @@ def plan_labels(
     xy: np.ndarray,
     depth: np.ndarray,
     rows: np.ndarray,
-    labels: list[str],
+    labels: Sequence[str],
     focus: np.ndarray,
     size: tuple[float, float],
     font_size: int = 9,
@@ -120,6 +120,31 @@ def plan_labels(
             row, text, kind, w = int(rows[landmark_pos[i]]), texts_l[i], "landmark", w_l[i]
         placed.append(Placed(row, text, QRectF(cx - w / 2, cy - box_h / 2, w, box_h), kind))
     return placed
+
+
+def plan_view_text(view, focus_only: bool = False) -> list[Placed]:
+    """The text over a 3-D view's frame (Scatter3DView): its axis titles, the labels of the
+    selection and search hits, and (unless ``focus_only`` or landmarks are off) landmarks
+    among every shown point, placed with the view's camera."""
+    focus = np.concatenate([view.selected_rows[:300], view.hit_rows[:200]])
+    focus = focus[np.sort(np.unique(focus, return_index=True)[1])]
+    titles = []
+    ends = view.axis_ends() if view.show_axes else None
+    if ends is not None:
+        at, w = view.project(ends[1:])
+        titles = [(t, x, y) for t, (x, y), d in zip(view.axis_titles, at, w, strict=True) if d > 0]
+    if focus_only or not view.show_landmarks:
+        rows = np.unique(focus)  # only these are projected
+        subset = view.shown_rows()
+        if subset is not None:
+            rows = rows[np.isin(rows, subset)]
+        xy, depth = view.project(view.coords[rows])
+    else:
+        rows, xy, depth = view.screen_positions()
+    return plan_labels(
+        xy, depth, rows, view.labels, focus, (view.width(), view.height()),
+        view.font_size, (view.point_size + 4) / 2, titles,
+    )  # fmt: skip
 
 
 def paint_labels(

@@ -1,16 +1,29 @@
-"""The 3-D map: GLScatterPlotItem layers with orbit (left drag), zoom (wheel) and pan (middle
-drag or Ctrl + left drag), with the same colours, hits, selection and isolation as the 2-D map.
+"""The 3-D map: layers of points drawn from OpenGL buffers, with orbit (left drag), zoom (wheel)
+and pan (middle drag or Ctrl + left drag), and the same colours, hits, selection, filters and
+isolation as the 2-D map.
 
-Hover picking projects the points with the view's own projection and view matrices in numpy
-(about a millisecond at 100,000 points; the projection is cached until the camera moves) and takes
-the front-most point within a few pixels of the cursor. The same projection places the text drawn
-over the frame (labels3d): axis titles, labels of the selection and search hits, landmarks.
-Search hits and the selection are drawn over the cloud (no depth test, normal blending): the
-additive blending pyqtgraph uses by default adds an orange dot to a white background as white.
+Speed at a million points on software OpenGL (llvmpipe), where every point drawn costs CPU time:
+- Positions and colours go to the GPU once, and again only when they change (cloud3d); a frame
+  sends a matrix and a count.
+- The points are stored in a shuffled order, so any prefix is a spread subsample. While the
+  camera moves (and for ``SETTLE_MS`` after its last move) each layer draws only its first
+  ``moving_points`` points; the count follows the time the last moving frames took, so that a
+  moving frame takes about ``MOVING_FRAME_S``. When the camera is still, every point is drawn.
+- Hover picking asks a Morton-ordered block index (pick3d) for the few blocks that can lie under
+  the cursor and projects only their points; the result is the front-most point within a few
+  pixels, as if every point had been projected.
+
+The projection of every shown point (numpy, with the view's own matrices; cached until the
+camera moves) places the text drawn over a still frame (labels3d): axis titles, labels of the
+selection and search hits, landmarks; while a big set is moving only the axis titles and the
+labels of interest are placed. Search hits and the selection are drawn over the cloud (no depth
+test, normal blending).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -18,34 +31,25 @@ import pyqtgraph.opengl as gl
 from OpenGL import GL
 from OpenGL.GL import GL_DEPTH_TEST
 from pyqtgraph.opengl.GLGraphicsItem import GLOptions
-from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QVector3D
 from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
-from embviz.gui.views.labels3d import paint_labels, plan_labels
-from embviz.gui.views.scatter2d import FADED_OPACITY
+from embviz.gui.views.cloud3d import PointCloud3D
+from embviz.gui.views.labels3d import paint_labels, plan_view_text
+from embviz.gui.views.layers3d import EVERYTHING, axis_ends, in_draw_order, sync
+from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
 
 HOVER_RADIUS_PX = 8
-MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera is dragged
+MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera moves
+SETTLE_MS = 120  # the camera counts as still this long after its last move (as the 2-D map)
+MOVING_FRAME_S = 0.03  # what drawing the points of a moving frame may take (20 fps with the rest)
+FIRST_MOVING_POINTS = 100_000  # points a moving frame draws before any frame has been timed
+MIN_MOVING_POINTS = 20_000
 EMPTY = np.empty(0, dtype=np.int64)
 ON_TOP = {**GLOptions["translucent"], GL_DEPTH_TEST: False}
-
-
-def project_to_screen(points: np.ndarray, matrix: np.ndarray, width: float, height: float):
-    """Widget pixel coordinates (N x 2) and depth (clip w; <= 0 is behind the camera)."""
-    x, y, z = points[:, 0], points[:, 1], points[:, 2]
-    m = matrix.astype(np.float32)
-
-    def row(r: int) -> np.ndarray:  # one row of the product, without a (threaded) BLAS call
-        return x * m[r, 0] + y * m[r, 1] + z * m[r, 2] + m[r, 3]
-
-    w = row(3)
-    safe = np.where(w > 1e-12, w, 1.0)
-    sx = (row(0) / safe + 1.0) * 0.5 * width
-    sy = (1.0 - row(1) / safe) * 0.5 * height
-    return np.stack([sx, sy], axis=1), w
 
 
 class Scatter3DView(gl.GLViewWidget):
@@ -54,10 +58,9 @@ class Scatter3DView(gl.GLViewWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.cloud = gl.GLScatterPlotItem(pxMode=True)
-        self.hit_layer = gl.GLScatterPlotItem(pxMode=True)
-        self.selected_layer = gl.GLScatterPlotItem(pxMode=True)
-        self.cloud.setGLOptions("translucent")
+        self.cloud = PointCloud3D()
+        self.hit_layer = PointCloud3D()
+        self.selected_layer = PointCloud3D()
         self.axes = gl.GLLinePlotItem(mode="lines", width=1.5, antialias=True)
         self.axes.setGLOptions("translucent")
         for depth, layer in enumerate((self.hit_layer, self.selected_layer), start=1):
@@ -78,7 +81,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.hover_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover_label.hide()
         self.coords = np.empty((0, 3), dtype=np.float32)
-        self.labels: list[str] = []
+        self.labels: Sequence[str] = []
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
@@ -87,10 +90,26 @@ class Scatter3DView(gl.GLViewWidget):
         self.hovered_row = -1
         self._projected: tuple | None = None
         self._press: QPointF | None = None
+        # draw order: a shuffle of the rows, so that any prefix is a spread subsample
+        self.order = EMPTY
+        self.rank = EMPTY  # row -> place in ``order``
+        self.index = VoxelIndex(self.coords)
+        self._allowed: np.ndarray | None = None  # rows that can be picked (None: all)
+        self._bounds: tuple[np.ndarray, Any] = (self.coords, None)  # coords, their finite box
+        self._stale: set[str] = set()
+        self.moving = False  # the last on-screen frame was drawn while the camera moved
+        self.moving_points = FIRST_MOVING_POINTS
+        self.adaptive = True  # moving_points follows the time moving frames take
+        self.frame_times: list[tuple[bool, int, float]] = []  # (moving, points drawn, seconds)
+        self._painted_camera: tuple | None = None
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(SETTLE_MS)
+        self._settle.timeout.connect(self.update)  # still again: draw every point
         self.set_theme("light")
 
     # data ---------------------------------------------------------------------------------
-    def set_points(self, coords, labels: list[str], axis_titles=None) -> None:
+    def set_points(self, coords, labels: Sequence[str], axis_titles=None) -> None:
         """Show ``coords`` (N x 3; fewer columns are padded with zeros) named by ``labels``."""
         titles = list(axis_titles or [])[:3]
         self.axis_titles = tuple(titles + ["x", "y", "z"][len(titles) :])
@@ -99,12 +118,18 @@ class Scatter3DView(gl.GLViewWidget):
             coords = np.hstack([coords, np.zeros((len(coords), 3 - coords.shape[1]))])
         self.coords = np.ascontiguousarray(coords[:, :3], dtype=np.float32)
         self.labels = labels
-        self.colouring = single_colour(len(self.coords), self.theme.point)
+        n = len(self.coords)
+        self.order = np.random.default_rng(0).permutation(n)
+        self.rank = np.empty(n, np.int64)
+        self.rank[self.order] = np.arange(n)
+        self.index = VoxelIndex(self.coords, background=True)
+        self.colouring = single_colour(n, self.theme.point)
         self.hit_rows = self.selected_rows = EMPTY
         self.hovered_row = -1
         self.isolated = False
         self.filter_mask = None
         self.reset_camera()
+        self._painted_camera = None  # the first frame of new points is drawn whole
         self._draw()
 
     def reset_camera(self) -> None:
@@ -118,104 +143,71 @@ class Scatter3DView(gl.GLViewWidget):
     def shown_rows(self) -> np.ndarray | None:
         return self.selected_rows if self.isolated else None
 
-    def _rgba(self, rows, table, codes, alpha) -> np.ndarray:
-        colours = np.empty((len(rows), 4), dtype=np.float32)
-        colours[:, :3] = table[codes[rows], :3] / 255.0
-        colours[:, 3] = alpha
-        return colours
+    def in_draw_order(self, rows) -> np.ndarray:
+        """``rows`` sorted by their place in the shuffled draw order."""
+        return in_draw_order(self.rank, rows)
 
-    def _draw(self) -> None:
-        self._projected = None
+    def _draw(self, *what: str) -> None:
+        """Mark layers to rebuild (all when none is named) and ask for a frame."""
+        what = what or EVERYTHING
+        self._stale.update(what)
+        if "points" in what:
+            self._projected = None
+            self._allowed = None
         self._placed_key = None
-        self._draw_axes()
-        n = len(self.coords)
-        subset = self.shown_rows()
-        shown = np.arange(n) if subset is None else subset
-        c = self.colouring
-        dim = 0.25 if self.hit_rows.size else 1.0
-        for layer, rows in (
-            (self.hit_layer, self.hit_rows),
-            (self.selected_layer, self.selected_rows),
-        ):
-            layer.setVisible(bool(len(rows)))  # an empty GL item fails to draw
-        alpha: float | np.ndarray = self.opacity * dim
-        if self.filter_mask is not None:  # rows a filter leaves out: faded, as on the 2-D map
-            alpha = np.where(self.filter_mask[shown], alpha, FADED_OPACITY)
-        self.cloud.setData(
-            pos=self.coords[shown],
-            color=self._rgba(shown, c.table, c.codes, alpha),
-            size=self.point_size,
-        )
-        hits = np.intersect1d(self.hit_rows, shown)
-        hit_table = np.array([self.theme.hit], np.uint8) if c.kind == "single" else c.table
-        hit_codes = np.zeros(n, np.uint8) if c.kind == "single" else c.codes
-        self.hit_layer.setData(
-            pos=self.coords[hits], color=self._rgba(hits, hit_table, hit_codes, 1.0),
-            size=self.point_size + 3,
-        )  # fmt: skip
-        sel = self.selected_rows
-        colour = np.array([*(np.array(self.theme.selected) / 255.0), 1.0], dtype=np.float32)
-        self.selected_layer.setData(
-            pos=self.coords[sel], color=np.tile(colour, (len(sel), 1)), size=self.point_size + 4
-        )
+        self.update()
 
-    def _draw_axes(self) -> None:
-        """Three axis lines from the layout's lowest corner, as long as the layout is wide."""
-        ends = self.axis_ends()
-        self.axes.setVisible(self.show_axes and ends is not None)
-        if ends is None:
-            return
-        lines = np.repeat(ends[:1], 6, axis=0)
-        lines[1::2] = ends[1:]
-        colour = (*(np.array(self.theme.axis) / 255.0), 1.0)
-        self.axes.setData(pos=lines, color=colour)
+    def sync_layers(self) -> None:
+        """Rebuild what changed since the last frame: positions, colours, hits, selection."""
+        stale, self._stale = self._stale, set()
+        if stale:
+            sync(self, stale)
+        self._set_sizes()
+
+    def _set_sizes(self) -> None:
+        self.cloud.set_size(self.point_size)
+        self.hit_layer.set_size(self.point_size + 3)
+        self.selected_layer.set_size(self.point_size + 4)
 
     def axis_ends(self) -> np.ndarray | None:
-        """The axes' origin and their three ends (4 x 3), or None when there is nothing.
-
-        The axes start a little outside the layout's lowest corner and run a little past its
-        extent, so that they frame the points rather than run through them.
-        """
-        finite = self.coords[np.isfinite(self.coords).all(axis=1)]
-        if not len(finite):
-            return None
-        lo, hi = finite.min(axis=0), finite.max(axis=0)
-        span = np.where(hi > lo, hi - lo, max(float((hi - lo).max()), 1.0))
-        origin = lo - 0.1 * span
-        ends = np.repeat(origin[None, :], 4, axis=0).astype(np.float32)
-        for axis in range(3):
-            ends[axis + 1, axis] = hi[axis] + 0.1 * span[axis]
-        return ends
+        """The axes' origin and their three ends (4 x 3), or None when there is nothing."""
+        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
+            finite = self.coords[np.isfinite(self.coords).all(axis=1)]
+            box = (finite.min(axis=0), finite.max(axis=0)) if len(finite) else None
+            self._bounds = (self.coords, box)
+        return axis_ends(self._bounds[1])
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring or single_colour(len(self.coords), self.theme.point)
-        self._draw()
+        self._draw("colours")
 
     def set_hits(self, rows) -> None:
         self.hit_rows = np.asarray(rows, dtype=np.int64)
-        self._draw()
+        self._draw("hits", "colours")  # the other points dim while there are hits
 
     def set_selection(self, rows) -> None:
         self.selected_rows = np.asarray(rows, dtype=np.int64)
-        self._draw()
+        self._draw("selection", *(("points",) if self.isolated else ()))
 
     def set_isolated(self, isolated: bool) -> None:
         self.isolated = bool(isolated)
-        self._draw()
+        self._draw("points")
 
     def set_point_size(self, size: float) -> None:
         self.point_size = float(size)
-        self._draw()
+        self._set_sizes()
+        self._placed_key = None
 
     def set_filter(self, mask: np.ndarray | None) -> None:
-        """Fade the rows where ``mask`` is False (None: no filter)."""
+        """Fade the rows where ``mask`` is False (None: no filter); faded rows are not picked."""
         mask = None if mask is None else np.asarray(mask, dtype=bool)
         self.filter_mask = mask if mask is not None and mask.shape == (len(self.coords),) else None
-        self._draw()
+        self._allowed = None
+        self._draw("colours")
 
     def set_opacity(self, opacity: float) -> None:
         self.opacity = float(opacity)
-        self._draw()
+        self._draw("colours")
 
     def set_theme(self, name: str) -> None:
         self.theme = THEMES[name]
@@ -226,7 +218,7 @@ class Scatter3DView(gl.GLViewWidget):
         )
         if self.colouring.kind == "single":
             self.colouring = single_colour(len(self.coords), self.theme.point)
-        self._draw()
+        self._draw("colours", "selection", "axes")
 
     def centre_on(self, rows) -> None:
         rows = np.asarray(rows, dtype=np.int64)
@@ -239,11 +231,15 @@ class Scatter3DView(gl.GLViewWidget):
         self._projected = None
 
     # picking ------------------------------------------------------------------------------
+    def camera_key(self) -> tuple:
+        centre = self.opts["center"]
+        return (self.width(), self.height(), self.top_band, self.devicePixelRatioF(),
+                centre.x(), centre.y(), centre.z(), self.opts["distance"],
+                self.opts["elevation"], self.opts["azimuth"], self.opts["fov"])  # fmt: skip
+
     def screen_positions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows shown, their widget pixel positions and depths (cached per camera)."""
-        key = (self.width(), self.height(), self.top_band, self.devicePixelRatioF(),
-               str(self.opts["center"]), self.opts["distance"],
-               self.opts["elevation"], self.opts["azimuth"], self.opts["fov"])  # fmt: skip
+        key = self.camera_key()
         if self._projected is None or self._projected[0] != key:
             subset = self.shown_rows()
             shown = np.arange(len(self.coords)) if subset is None else subset
@@ -251,14 +247,19 @@ class Scatter3DView(gl.GLViewWidget):
             self._projected = (key, shown, xy, depth)
         return self._projected[1], self._projected[2], self._projected[3]
 
+    def matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """The camera's projection and view matrices (4 x 4, numpy, row-major)."""
+        region = self.gl_viewport()
+        projection = np.array(self.projectionMatrix(region, region).data()).reshape(4, 4).T
+        view = np.array(self.viewMatrix().data(), dtype=np.float64).reshape(4, 4).T
+        return projection, view
+
     def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Widget pixels (N x 2) and clip depth of ``points`` (N x 3), by the camera's own
         projection and view matrices and the viewport OpenGL draws into."""
-        region = self.gl_viewport()
-        x, y, w, h = region
-        m = self.projectionMatrix(region, region) * self.viewMatrix()
-        matrix = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
-        xy, depth = project_to_screen(np.asarray(points, dtype=np.float32), matrix, w, h)
+        x, y, w, h = self.gl_viewport()
+        projection, view = self.matrices()
+        xy, depth = to_screen(np.asarray(points, dtype=np.float32), projection @ view, w, h)
         dpr = self.devicePixelRatioF()
         device_height = max(round(self.height() * dpr), 1)
         xy[:, 0] += x
@@ -273,21 +274,42 @@ class Scatter3DView(gl.GLViewWidget):
         band = min(round(self.top_band * dpr), h - 1)
         return (0, 0, w, h - band)
 
+    def allowed_rows(self) -> np.ndarray | None:
+        """Rows that can be picked: shown and not faded by a filter (None: every row)."""
+        if self._allowed is None:
+            subset = self.shown_rows()
+            if subset is None and self.filter_mask is None:
+                return None
+            allowed = (
+                np.ones(len(self.coords), bool)
+                if subset is None
+                else np.zeros(len(self.coords), bool)
+            )
+            if subset is not None:
+                allowed[subset] = True
+            if self.filter_mask is not None:
+                allowed &= self.filter_mask
+            self._allowed = allowed
+        return self._allowed
+
     def row_at(self, x: float, y: float) -> int:
-        """The front-most point within a few pixels of widget position (x, y), or -1."""
-        rows, xy, depth = self.screen_positions()
-        if not len(rows):
+        """The front-most point within a few pixels of widget position (x, y), or -1.
+
+        Only the blocks of points that can lie under the cursor are projected (pick3d)."""
+        if not len(self.coords):
             return -1
-        d2 = (xy[:, 0] - x) ** 2 + (xy[:, 1] - y) ** 2
-        near = np.flatnonzero((d2 <= HOVER_RADIUS_PX**2) & (depth > 0))
-        if not near.size:
-            return -1
-        return int(rows[near[np.argmin(depth[near] + d2[near] * 1e-9)]])
+        vx, vy, w, h = self.gl_viewport()
+        dpr = self.devicePixelRatioF()
+        device_height = max(round(self.height() * dpr), 1)
+        at = (x * dpr - vx, y * dpr - (device_height - (vy + h)))
+        projection, view = self.matrices()
+        return self.index.pick(
+            projection, view, (w, h), at, HOVER_RADIUS_PX * dpr, self.allowed_rows()
+        )
 
     def screen_pos_of(self, row: int) -> QPointF:
-        rows, xy, _ = self.screen_positions()
-        i = np.searchsorted(rows, row)
-        return QPointF(float(xy[i, 0]), float(xy[i, 1]))
+        xy, _ = self.project(self.coords[[int(row)]])
+        return QPointF(float(xy[0, 0]), float(xy[0, 1]))
 
     def mousePressEvent(self, ev) -> None:  # noqa: N802
         self._press = ev.position()
@@ -298,10 +320,8 @@ class Scatter3DView(gl.GLViewWidget):
             moved = ev.position() - self._press
             if abs(moved.x()) + abs(moved.y()) < 4:
                 self.pointClicked.emit(self.row_at(ev.position().x(), ev.position().y()))
-        was_dragging, self._press = self._press is not None, None
+        self._press = None
         super().mouseReleaseEvent(ev)
-        if was_dragging and len(self.coords) > MOVING_LABELS_LIMIT:
-            self.update()  # the landmarks come back
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
@@ -319,14 +339,14 @@ class Scatter3DView(gl.GLViewWidget):
             if row < 0:
                 self.clear_hover()
                 return row
-            self.hovered_row = row
+            was, self.hovered_row = self.hovered_row, row
             self.hover_label.setText(self.labels[row])
             self.hover_label.adjustSize()
             gap = (self.point_size + 4) / 2 + 2  # beside the dot, not over it
             self.hover_label.move(int(x + gap), int(y - gap) - self.hover_label.height())
             self.hover_label.show()
             self.setToolTip(self.labels[row])
-            self.update()  # its own label over the frame steps aside (one label, not two)
+            self._labelled_frame_changes(was, row)
             self.pointHovered.emit(row)
         return row
 
@@ -336,8 +356,14 @@ class Scatter3DView(gl.GLViewWidget):
         self.hover_label.hide()
         self.setToolTip("")
         if was != -1:
-            self.update()
+            self._labelled_frame_changes(was, -1)
             self.pointHovered.emit(-1)
+
+    def _labelled_frame_changes(self, was: int, row: int) -> None:
+        """Repaint when the hovered point's own label over the frame must step aside or come
+        back (one label, not two); otherwise the hover label alone changes (no new frame)."""
+        if any(p.row >= 0 and p.row in (was, row) for p in self._plan):
+            self.update()
 
     def event(self, ev) -> bool:
         if ev.type() == QEvent.Type.ToolTip:
@@ -348,14 +374,38 @@ class Scatter3DView(gl.GLViewWidget):
         super().leaveEvent(ev)
         self.clear_hover()
 
-    # text over the frame --------------------------------------------------------------------
+    # frames and the text over them -----------------------------------------------------------
     def paintGL(self) -> None:  # noqa: N802
-        if self.top_band > 0:  # draw the scene below the band (Qt set the whole widget)
-            viewport = self.gl_viewport()
-            GL.glViewport(*viewport)
-            self.paint(region=viewport, viewport=viewport)
-        else:
-            super().paintGL()
+        self.sync_layers()
+        camera = self.camera_key()
+        if camera != self._painted_camera:
+            if self._painted_camera is not None:
+                self._settle.start()  # the camera moved: (re)start the wait for stillness
+            self._painted_camera = camera
+        self.moving = self._settle.isActive()
+        budget = self.moving_points if self.moving else None
+        layers = (self.cloud, self.hit_layer, self.selected_layer)
+        for layer in layers:
+            layer.draw_count = budget
+        start = time.perf_counter()
+        try:
+            if self.top_band > 0:  # draw the scene below the band (Qt set the whole widget)
+                viewport = self.gl_viewport()
+                GL.glViewport(*viewport)
+                self.paint(region=viewport, viewport=viewport)
+            else:
+                super().paintGL()
+            drawn = sum(layer.drawn for layer in layers)
+            if self.moving and drawn >= MIN_MOVING_POINTS // 2:
+                GL.glFinish()  # the points are drawn by now: time them
+                self._adapt(drawn, time.perf_counter() - start)
+        finally:
+            for layer in layers:
+                layer.draw_count = None  # an export (renderToArray) draws every point
+        self.frame_times = [
+            *self.frame_times[-99:],
+            (self.moving, drawn, time.perf_counter() - start),
+        ]
         if not len(self.coords):
             self.placed = []
             return
@@ -368,36 +418,21 @@ class Scatter3DView(gl.GLViewWidget):
         finally:
             painter.end()
 
+    def _adapt(self, drawn: int, seconds: float) -> None:
+        """Aim the next moving frame at ``MOVING_FRAME_S`` from what this one took."""
+        if not self.adaptive or seconds <= 0:
+            return
+        aim = drawn * MOVING_FRAME_S / seconds
+        estimate = float(np.sqrt(self.moving_points * aim))  # halfway, on a log scale
+        self.moving_points = int(max(MIN_MOVING_POINTS, min(estimate, 50 * len(self.coords))))
+
     def plan_text(self) -> list:
-        """Axis titles, then labels of the selection, hits and landmarks (cached per camera)."""
-        rows, xy, depth = self.screen_positions()
-        camera = self._projected[0] if self._projected is not None else None
-        key: tuple[Any, ...] | None = (
-            camera,
-            len(rows),
-            self.hit_rows.tobytes(),
-            self.selected_rows.tobytes(),
-        )
-        if key == self._placed_key:
-            return self._plan
-        titles = []
-        ends = self.axis_ends() if self.show_axes else None
-        if ends is not None:
-            at, w = self.project(ends[1:])
-            titles = [
-                (t, x, y) for t, (x, y), d in zip(self.axis_titles, at, w, strict=True) if d > 0
-            ]
-        focus = np.concatenate([self.selected_rows[:300], self.hit_rows[:200]])
-        focus = focus[np.sort(np.unique(focus, return_index=True)[1])]
-        moving = self._press is not None and len(rows) > MOVING_LABELS_LIMIT
-        if moving:
-            key = None  # while the camera is dragged, big sets wait with their landmarks
-        if not self.show_landmarks or moving:
-            keep = np.isin(rows, focus)
-            rows, xy, depth = rows[keep], xy[keep], depth[keep]
-        placed = plan_labels(
-            xy, depth, rows, self.labels, focus, (self.width(), self.height()),
-            self.font_size, (self.point_size + 4) / 2, titles,
-        )  # fmt: skip
-        self._placed_key, self._plan = key, placed
-        return placed
+        """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
+
+        While a big set moves, only the rows of interest are projected (no landmarks)."""
+        moving = self.moving and len(self.coords) > MOVING_LABELS_LIMIT
+        key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
+               self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
+        if key != self._placed_key:
+            self._placed_key, self._plan = key, plan_view_text(self, focus_only=moving)
+        return self._plan

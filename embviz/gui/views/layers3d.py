@@ -1,0 +1,90 @@
+"""What the 3-D view's point layers hold, rebuilt from the view's state when it changes.
+
+The cloud holds the shown rows in the view's shuffled draw order (so that a prefix is a spread
+subsample), coloured by the view's colouring, dimmed while there are search hits, and faded where
+a filter leaves rows out (as on the 2-D map); the hit and selection layers hold those rows in the
+same order, drawn over the cloud. Only the parts named stale are rebuilt.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from embviz.gui.views.scatter2d import FADED_OPACITY
+
+EVERYTHING = ("points", "colours", "hits", "selection", "axes")
+
+
+def in_draw_order(rank: np.ndarray, rows) -> np.ndarray:
+    """``rows`` sorted by their place (``rank``) in the shuffled draw order."""
+    rows = np.asarray(rows, dtype=np.int64)
+    return rows[np.argsort(rank[rows], kind="stable")] if rows.size else rows
+
+
+def rgba(rows: np.ndarray, table: np.ndarray, codes: np.ndarray, alpha) -> np.ndarray:
+    """Colours (float RGBA, 0..1) of ``rows`` from a colour ``table`` indexed by ``codes``."""
+    colours = np.empty((len(rows), 4), dtype=np.float32)
+    colours[:, :3] = table[codes[rows], :3] / np.float32(255.0)
+    colours[:, 3] = alpha
+    return colours
+
+
+def sync(view, stale: set[str]) -> None:
+    """Rebuild the ``stale`` parts of ``view``'s layers (Scatter3DView)."""
+    if "axes" in stale:
+        axis_lines(view)
+    subset = view.shown_rows()
+    shown = view.order if subset is None else in_draw_order(view.rank, np.unique(subset))
+    c = view.colouring
+    if "points" in stale:
+        view.cloud.rows = shown
+        view.cloud.set_positions(view.coords[shown])
+    if "points" in stale or "colours" in stale:
+        dim = 0.25 if view.hit_rows.size else 1.0
+        alpha: float | np.ndarray = view.opacity * dim
+        if view.filter_mask is not None:  # rows a filter leaves out: faded, as on 2-D
+            alpha = np.where(view.filter_mask[shown], alpha, FADED_OPACITY)
+        view.cloud.set_colours(rgba(shown, c.table, c.codes, alpha))
+    if stale & {"points", "colours", "hits"}:
+        hits = in_draw_order(view.rank, np.intersect1d(view.hit_rows, shown))
+        single = c.kind == "single"
+        table = np.array([view.theme.hit], np.uint8) if single else c.table
+        codes = np.zeros(len(view.coords), np.uint8) if single else c.codes
+        view.hit_layer.rows = hits
+        view.hit_layer.set_positions(view.coords[hits])
+        view.hit_layer.set_colours(rgba(hits, table, codes, 1.0))
+    if stale & {"points", "colours", "selection"}:
+        sel = in_draw_order(view.rank, view.selected_rows)
+        colour = np.array([*(np.array(view.theme.selected) / 255.0), 1.0], dtype=np.float32)
+        view.selected_layer.rows = sel
+        view.selected_layer.set_positions(view.coords[sel])
+        view.selected_layer.set_colours(np.tile(colour, (len(sel), 1)))
+
+
+def axis_lines(view) -> None:
+    """Three axis lines from the layout's lowest corner, as long as the layout is wide."""
+    ends = view.axis_ends()
+    view.axes.setVisible(view.show_axes and ends is not None)
+    if ends is None:
+        return
+    lines = np.repeat(ends[:1], 6, axis=0)
+    lines[1::2] = ends[1:]
+    colour = (*(np.array(view.theme.axis) / 255.0), 1.0)
+    view.axes.setData(pos=lines, color=colour)
+
+
+def axis_ends(box) -> np.ndarray | None:
+    """The axes' origin and their three ends (4 x 3) for a layout's finite ``box`` (lo, hi).
+
+    The axes start a little outside the layout's lowest corner and run a little past its
+    extent, so that they frame the points rather than run through them.
+    """
+    if box is None:
+        return None
+    lo, hi = box
+    span = np.where(hi > lo, hi - lo, max(float((hi - lo).max()), 1.0))
+    origin = lo - 0.1 * span
+    ends = np.repeat(origin[None, :], 4, axis=0).astype(np.float32)
+    for axis in range(3):
+        ends[axis + 1, axis] = hi[axis] + 0.1 * span[axis]
+    return ends
