@@ -211,8 +211,9 @@ class ThumbnailItem(pg.GraphicsObject):
         side = max(1, round(self.size_px * scale))
         border = QPen(QColor(255, 255, 255, 220), max(1.0, scale))
         drawn, pending = [], False
-        # on the screen a frame makes thumbnails for BUDGET_MS at most; a grab, an export or
-        # a render paints into an image and gets every one
+        # a frame on the screen (or a grab of the window, which paints through it) makes
+        # thumbnails for BUDGET_MS at most; an export or `embviz render` painting into an
+        # image gets every one
         budget = BUDGET_MS if isinstance(painter.device(), QWidget) else float("inf")
         for row, (cx, cy) in zip(rows.tolist(), centres.tolist(), strict=True):
             cached = (row, side) in self._cache
