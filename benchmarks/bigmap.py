@@ -72,10 +72,9 @@ def settle_time(window, app) -> float:
     view.viewport().installEventFilter(counter)
     view.plotItem.vb.translateBy(x=0.01, y=0.0)
     start = time.perf_counter()
-    wait(app, lambda: not view.cloud.moving and counter.paints > 0 and not view._settle.isActive())
-    before = counter.paints
-    view.viewport().update()
-    wait(app, lambda: counter.paints > before)
+    # a big layer at rest shows its subsample until a thread has made the image of every point
+    wait(app, lambda: counter.paints > 0 and not view._settle.isActive() and not view.cloud.moving
+         and view.cloud.complete)  # fmt: skip
     view.viewport().removeEventFilter(counter)
     return time.perf_counter() - start
 

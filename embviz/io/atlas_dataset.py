@@ -305,6 +305,11 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
         eset.model = RecordedQueries(record, texts if texts is not None else _Texts(atlas))
     _keep_layout(eset, record, coords)
     eset.store_derived(ATLAS_KEY, atlas)
+    if n > SMALL_ROWS:  # the map's grid of points, sorted here rather than in the window
+        from embviz.core.raster import GRID_KEY, GridIndex
+
+        yield Progress(0.96, "Sorting the map's points")
+        eset.store_derived(GRID_KEY, GridIndex(coords))
     if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic: made here, once
         from embviz.core.colors import colouring_for
 
