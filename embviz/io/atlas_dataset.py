@@ -305,16 +305,23 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
         eset.model = RecordedQueries(record, texts if texts is not None else _Texts(atlas))
     _keep_layout(eset, record, coords)
     eset.store_derived(ATLAS_KEY, atlas)
-    if n > SMALL_ROWS:  # the map's grid of points, sorted here rather than in the window
-        from embviz.core.raster import GRID_KEY, GridIndex
+    # what the window makes first from a set, made here in the worker rather than in the GUI
+    # thread: the map's grid of points, the topic colours, the document table's histograms
+    from embviz.core.raster import GRID_KEY, GridIndex
 
-        yield Progress(0.96, "Sorting the map's points")
-        eset.store_derived(GRID_KEY, GridIndex(coords))
-    if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic: made here, once
+    yield Progress(0.96, "Sorting the map's points")
+    eset.store_derived(GRID_KEY, GridIndex(coords))
+    if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic
         from embviz.core.colors import colouring_for
 
         yield Progress(0.97, "Colouring the topics")
         colouring_for(eset, CLUSTER_LABEL_COLUMN)
+    from embviz.core.column_filters import histogram_for
+
+    yield Progress(0.98, "Counting the columns")
+    for column in metadata:
+        if column not in (ROW_COLUMN, text_column):
+            histogram_for(eset, column)
     return eset
 
 
