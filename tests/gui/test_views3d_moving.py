@@ -49,7 +49,7 @@ def test_moving_draws_a_spread_subsample_and_still_draws_every_point(window, qtb
     view = open_3d(window, qtbot, tmp_path, GRID)
     view.show_landmarks = view.show_axes = False  # only dots in the frame
     view.set_point_size(7)
-    view.adaptive, view.moving_points = False, 100
+    view.adaptive, view.moving_points, view.slice_points = False, 100, 100
     view.setCameraPosition(elevation=90, azimuth=0)
     qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
     still = find_dots(image_array(view.grabFramebuffer()), LIGHT.point, LIGHT.background)

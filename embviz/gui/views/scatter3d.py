@@ -7,8 +7,9 @@ Speed at a million points on software OpenGL (llvmpipe), where every point drawn
   sends a matrix and a count.
 - The points are stored in a shuffled order, so any prefix is a spread subsample. While the
   camera moves (and for ``SETTLE_MS`` after its last move) each layer draws only its first
-  ``moving_points`` points; the count follows the time the last moving frames took, so that a
-  moving frame takes about ``MOVING_FRAME_S``. When the camera is still, every point is drawn.
+  ``moving_points`` points; the count follows the time frames took, so that a moving frame
+  takes about ``MOVING_FRAME_S``. When the camera is still, every point comes back a slice of
+  about ``STILL_SLICE_S`` a frame into a kept picture (frames3d), the event loop running between.
 - Hover picking asks a Morton-ordered block index (pick3d) for the few blocks that can lie under
   the cursor and projects only their points; the result is the front-most point within a few
   pixels, as if every point had been projected.
@@ -46,6 +47,7 @@ HOVER_RADIUS_PX = 8
 MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera moves
 SETTLE_MS = 120  # the camera counts as still this long after its last move (as the 2-D map)
 MOVING_FRAME_S = 0.03  # what drawing the points of a moving frame may take (20 fps with the rest)
+STILL_SLICE_S = 0.1  # what drawing one slice of the still picture may take
 FIRST_MOVING_POINTS = 100_000  # points a moving frame draws before any frame has been timed
 MIN_MOVING_POINTS = 20_000
 EMPTY = np.empty(0, dtype=np.int64)
@@ -99,7 +101,9 @@ class Scatter3DView(gl.GLViewWidget):
         self._stale: set[str] = set()
         self.moving = False  # the last on-screen frame was drawn while the camera moved
         self.moving_points = FIRST_MOVING_POINTS
-        self.adaptive = True  # moving_points follows the time moving frames take
+        self.slice_points = 2 * FIRST_MOVING_POINTS  # a slice of the still picture
+        self.adaptive = True  # both follow the time frames take to draw their points
+        self.point_seconds: float | None = None  # what a point costs to draw (smoothed)
         self.frame_times: list[tuple[bool, int, float]] = []  # (moving, points drawn, seconds)
         self._painted_camera: tuple | None = None
         self._settle = QTimer(self)
@@ -397,7 +401,7 @@ class Scatter3DView(gl.GLViewWidget):
         else:  # still: the kept picture, completed a slice a frame
             key = (camera, self._scene_version, self.cloud.size, tuple(self.opts["bgcolor"]))
             moving = False
-            drawn, seconds = self.scene.paint(self, key, self.moving_points)
+            drawn, seconds = self.scene.paint(self, key, self.slice_points)
             if drawn >= MIN_MOVING_POINTS // 2 and self.scene.done < self.scene.total:
                 self._adapt(drawn, seconds)
         self.frame_times = [*self.frame_times[-99:], (moving, drawn, seconds)]
@@ -450,12 +454,17 @@ class Scatter3DView(gl.GLViewWidget):
         return drawn, seconds
 
     def _adapt(self, drawn: int, seconds: float) -> None:
-        """Aim the next moving frame at ``MOVING_FRAME_S`` from what this one took."""
-        if not self.adaptive or seconds <= 0:
+        """Size the next moving frame (``MOVING_FRAME_S``) and still slice (``STILL_SLICE_S``)
+        from what drawing ``drawn`` points took."""
+        if not self.adaptive or seconds <= 0 or drawn <= 0:
             return
-        aim = drawn * MOVING_FRAME_S / seconds
-        estimate = float(np.sqrt(self.moving_points * aim))  # halfway, on a log scale
-        self.moving_points = int(max(MIN_MOVING_POINTS, min(estimate, 50 * len(self.coords))))
+        cost = seconds / drawn
+        if self.point_seconds is not None:
+            cost = float(np.sqrt(self.point_seconds * cost))  # halfway, on a log scale
+        self.point_seconds = cost
+        top = max(len(self.coords), MIN_MOVING_POINTS)
+        self.moving_points = int(min(max(MOVING_FRAME_S / cost, MIN_MOVING_POINTS), top))
+        self.slice_points = int(min(max(STILL_SLICE_S / cost, MIN_MOVING_POINTS), top))
 
     def plan_text(self) -> list:
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
