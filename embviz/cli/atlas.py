@@ -54,7 +54,23 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--min-cluster-size", type=int, help="smallest topic (default: from N)")
     p.add_argument("--language", default="english", help="stop words for the topic names")
     p.add_argument("--no-cache", action="store_true", help="embed again even when cached")
-    p.add_argument("-o", "--output", required=True, help="OUT.parquet")
+    p.add_argument(
+        "--cluster",
+        metavar="local:N|tcp://HOST:PORT",
+        help="run on a Dask cluster: N local worker processes, or a running scheduler "
+        "(writes a directory of Parquet parts; see docs/scale.md). 'inprocess' runs the same "
+        "plan here",
+    )
+    p.add_argument(
+        "--partition-rows", type=int, default=100_000, help="--cluster: rows per partition"
+    )
+    p.add_argument(
+        "--sample-rows",
+        type=int,
+        default=50_000,
+        help="--cluster: rows the layout and the topics are fitted on (the rest are placed)",
+    )
+    p.add_argument("-o", "--output", required=True, help="OUT.parquet (OUT_DIR with --cluster)")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.add_argument("--json", action="store_true", help="print a summary as JSON")
     p.set_defaults(func=run)
@@ -120,6 +136,8 @@ def run(args: argparse.Namespace) -> int:
     from embviz.io.safe_write import check_outputs
     from embviz.models.documents.registry import get_document_embedder
 
+    if args.cluster:
+        return run_cluster(args)
     check_outputs([args.output], args.force)  # refused before any slow work
     if Path(args.output).suffix.lower() not in (".parquet", ".pq"):
         raise EmbvizError(f"{args.output}: an atlas is written as .parquet.")
@@ -208,6 +226,59 @@ def run(args: argparse.Namespace) -> int:
             f"{coarse.n_clusters} topics ({coarse.unclustered:,} unclustered) in {seconds:.1f} s"
         )
         print(f"wrote {args.output}")
+    return 0
+
+
+def run_cluster(args: argparse.Namespace) -> int:
+    """`embviz atlas ... --cluster SPEC -o OUT_DIR` (embviz.cluster.plan)."""
+    from embviz.cluster.engine import connect
+    from embviz.cluster.plan import ClusterOptions, check_directory, run_plan
+
+    options = ClusterOptions(
+        table=args.table,
+        output=args.output,
+        text=args.text,
+        title=args.title,
+        encoding=args.encoding,
+        embedder=args.embedder,
+        model=args.model,
+        chunk_tokens=args.chunk_tokens,
+        chunk_overlap=args.chunk_overlap,
+        method=args.method,
+        seed=args.seed,
+        clusters_on=args.clusters_on,
+        min_cluster_size=args.min_cluster_size,
+        language=args.language,
+        partition_rows=args.partition_rows,
+        sample_rows=args.sample_rows,
+        force=args.force,
+    )
+    check_directory(args.output, args.force)  # refused before the cluster starts
+    if args.partition_rows < 1 or args.sample_rows < 4:
+        raise EmbvizError("--partition-rows must be 1 or more and --sample-rows 4 or more.")
+    engine = connect(args.cluster)
+    quiet = args.json
+
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"embviz: {message}", file=sys.stderr)
+
+    try:
+        summary = run_plan(options, engine, say)
+    finally:
+        engine.close()
+    for warning in options.warnings:
+        print(f"embviz: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(
+            f"{summary['rows']:,} documents -> {summary['dims']}-D in {summary['partitions']} "
+            f"partition(s) on {summary['engine']} -> {args.method} map fitted on "
+            f"{summary['sample_rows']:,} rows, {summary['clusters']} topics in "
+            f"{summary['seconds']['total']:.1f} s"
+        )
+        print(f"wrote {summary['output']}")
     return 0
 
 

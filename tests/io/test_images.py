@@ -13,7 +13,12 @@ import embviz
 from embviz.core.errors import LoadError
 from embviz.io.images import image_source, open_rgba
 from embviz.io.images_input import read_image_input
-from tests.image_fixtures import digit_images, write_digits_projector, write_image_folder
+from tests.image_fixtures import (
+    DIGIT_NAMES,
+    digit_images,
+    write_digits_projector,
+    write_image_folder,
+)
 
 
 @pytest.mark.parametrize("pbtxt", [False, True])
@@ -24,7 +29,7 @@ def test_sprite_tiles_are_the_digits_in_row_major_order(tmp_path, pbtxt):
     assert len(eset) == 100
     # the metadata after the nested sprite block is still read (pbtxt)
     assert eset.labels[:3] == ["d0", "d1", "d2"]
-    assert list(eset.metadata["digit"][:5]) == list(target[:5])
+    assert list(eset.metadata["digit"][:5]) == [DIGIT_NAMES[t] for t in target[:5]]
     source = image_source(eset)
     assert source is not None and len(source) == 100
     for row in (0, 1, 9, 10, 37, 99):

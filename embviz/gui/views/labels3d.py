@@ -44,7 +44,7 @@ def plan_labels(
     xy: np.ndarray,
     depth: np.ndarray,
     rows: np.ndarray,
-    labels: list[str],
+    labels: Sequence[str],
     focus: np.ndarray,
     size: tuple[float, float],
     font_size: int = 9,

@@ -24,6 +24,7 @@ test, normal blending).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -83,7 +84,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.hover_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hover_label.hide()
         self.coords = np.empty((0, 3), dtype=np.float32)
-        self.labels: list[str] = []
+        self.labels: Sequence[str] = []
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
         self.point_size, self.opacity, self.isolated = 5.0, 0.7, False
@@ -120,7 +121,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.set_theme("light")
 
     # data ---------------------------------------------------------------------------------
-    def set_points(self, coords, labels: list[str], axis_titles=None) -> None:
+    def set_points(self, coords, labels: Sequence[str], axis_titles=None) -> None:
         """Show ``coords`` (N x 3; fewer columns are padded with zeros) named by ``labels``."""
         titles = list(axis_titles or [])[:3]
         self.axis_titles = tuple(titles + ["x", "y", "z"][len(titles) :])

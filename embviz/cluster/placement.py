@@ -1,0 +1,70 @@
+"""Placing rows on a map fitted on a sample, and giving them the sample's clusters.
+
+Each row's position is a pure function of its own vector and the sample (its ``k`` nearest
+sampled rows by cosine, found exactly with :func:`embviz.reduce.knn.knn_query`, which works in
+blocks of rows): the weighted mean of their map positions, weights ``exp(-(d - d1) / s)`` where
+``d`` are the cosine distances, ``d1`` the nearest one and ``s`` the mean gap ``d - d1`` (so the
+weights do not depend on the scale of the distances; sampled rows themselves keep their fitted
+place).
+So the result does not depend on which partition a row is in, nor on the order rows are placed
+in: the property the cluster run needs to equal one process. umap-learn's ``transform`` does not
+have it (it runs a short stochastic optimisation over all rows being transformed together, so a
+row's position depends on its batch) and costs about as much per row as the fit; on the
+newsgroups measurement in docs/scale.md this placement also keeps neighbourhoods better.
+
+Clusters: a row takes the clusters (every level) of its nearest sampled row, in the space the
+clusters were found in (the map, or the vectors by cosine), as :mod:`embviz.core.topics.clusters`
+already does above 20,000 points.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from embviz.reduce.knn import knn_query
+
+PLACE_K = 10
+
+
+def usable_rows(vectors: np.ndarray) -> np.ndarray:
+    """Rows that can be placed: finite, not all zero (the layouts leave the others out)."""
+    v = np.asarray(vectors)
+    ok: np.ndarray = np.isfinite(v).all(axis=1) & (np.abs(v).sum(axis=1) > 0)
+    return ok
+
+
+def place(
+    vectors: np.ndarray, sample_vectors: np.ndarray, sample_coords: np.ndarray, k: int = PLACE_K
+) -> tuple[np.ndarray, np.ndarray]:
+    """(coords float32 (n, 2), index of each row's nearest sampled row); unusable rows: NaN, -1."""
+    n = len(vectors)
+    coords = np.full((n, sample_coords.shape[1]), np.nan, dtype=np.float32)
+    nearest = np.full(n, -1, dtype=np.int64)
+    ok = usable_rows(vectors)
+    if not ok.any():
+        return coords, nearest
+    index, dist = knn_query(sample_vectors, np.asarray(vectors)[ok], k, "cosine")
+    d = dist.astype(np.float64)
+    gaps = d - d[:, :1]
+    scale = gaps.mean(axis=1, keepdims=True)
+    weights = np.exp(-gaps / np.where(scale > 0, scale, 1.0))
+    weights /= weights.sum(axis=1, keepdims=True)
+    picked = np.asarray(sample_coords, dtype=np.float64)[index]  # (m, k, 2)
+    coords[ok] = np.einsum("mk,mkd->md", weights, picked).astype(np.float32)
+    nearest[ok] = index[:, 0]
+    return coords, nearest
+
+
+def nearest_in_layout(coords: np.ndarray, sample_coords: np.ndarray) -> np.ndarray:
+    """Index of each row's nearest sampled row on the map (Euclidean); -1 for unplaced rows."""
+    out = np.full(len(coords), -1, dtype=np.int64)
+    ok = np.isfinite(coords).all(axis=1)
+    if ok.any():
+        out[ok] = knn_query(sample_coords, coords[ok], 1, "euclidean")[0][:, 0]
+    return out
+
+
+def assign(nearest: np.ndarray, sample_labels: np.ndarray) -> np.ndarray:
+    """The sampled row's label for each row (-1 where there is no nearest row)."""
+    labels = np.asarray(sample_labels, dtype=np.int64)
+    return np.where(nearest >= 0, labels[np.maximum(nearest, 0)], -1)
