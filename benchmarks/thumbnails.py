@@ -59,7 +59,9 @@ def sprite_source(rows: int, folder: Path):
     digits = np.round(load_digits().images * (255 / 16)).astype(np.uint8)
     images = digits[np.arange(rows) % len(digits)]
     w, h = write_sprite(images, folder / "sprite.png")
-    return SpriteImages(folder / "sprite.png", (w, h), rows), images
+    source = SpriteImages(folder / "sprite.png", (w, h), rows)
+    source.pixels()  # read before the frames, as the window does in a worker when a set opens
+    return source, images
 
 
 def show(widget, app) -> None:
