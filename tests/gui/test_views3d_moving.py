@@ -1,6 +1,7 @@
 """The 3-D map at speed (OpenGL: run under xvfb-run): while the camera moves it draws a spread
 subsample of the points (the first ``moving_points`` of its shuffled draw order), each where the
-camera projects it; once the camera is still, and in an export, every point. Hover picking
+camera projects it; once the camera is still every point comes back, a slice a frame, into the
+picture a single draw makes; an export draws every point. Hover picking
 through the block index finds the same point as projecting every point, and never a faded one."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from embviz.gui.export_view import export_png
-from embviz.gui.views.scatter3d import HOVER_RADIUS_PX, SETTLE_MS
+from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
 from embviz.gui.views.themes import THEMES
 from tests.gui.pixel_probe import find_dots, image_array, match
 
@@ -48,9 +49,9 @@ def test_moving_draws_a_spread_subsample_and_still_draws_every_point(window, qtb
     view = open_3d(window, qtbot, tmp_path, GRID)
     view.show_landmarks = view.show_axes = False  # only dots in the frame
     view.set_point_size(7)
-    view.adaptive, view.moving_points = False, 100
+    view.adaptive, view.moving_points, view.slice_points = False, 100, 100
     view.setCameraPosition(elevation=90, azimuth=0)
-    qtbot.wait(SETTLE_MS + 150)
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
     still = find_dots(image_array(view.grabFramebuffer()), LIGHT.point, LIGHT.background)
     assert len(still) == len(GRID) and not view.moving
     _, distance = match(still, projected(view, np.arange(len(GRID))))
@@ -72,10 +73,16 @@ def test_moving_draws_a_spread_subsample_and_still_draws_every_point(window, qtb
         image_array(QImage(str(tmp_path / "map.png"))), LIGHT.point, LIGHT.background
     )
     assert len(exported) == len(GRID)
-    # still again: every point comes back without anything else happening
-    qtbot.waitUntil(lambda: not view.moving and view.cloud.drawn == len(GRID), timeout=3000)
-    back = find_dots(image_array(view.grabFramebuffer()), LIGHT.point, LIGHT.background)
-    assert len(back) == len(GRID)
+    # still again: every point comes back without anything else happening, a slice of 100
+    # a frame into a kept picture; that picture is the one a single draw of them all makes
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
+    frames = view.frame_times
+    last_moving = max(i for i, (moving, _, _) in enumerate(frames) if moving)
+    assert [drawn for _, drawn, _ in frames[last_moving + 1 :] if drawn] == [100] * 4
+    kept = image_array(view.grabFramebuffer())
+    assert len(find_dots(kept, LIGHT.point, LIGHT.background)) == len(GRID)
+    view.progressive = False
+    assert np.array_equal(image_array(view.grabFramebuffer()), kept)
 
 
 def test_hover_picks_as_projecting_every_point_would(window, qtbot, tmp_path):
