@@ -109,3 +109,30 @@ def test_hover_picks_as_projecting_every_point_would(window, qtbot, tmp_path):
             expected = rows[near[np.argmin(depth[near] + d2[near] * 1e-9)]] if near.size else -1
             assert view.row_at(x, y) == expected, (step, k)
     assert view.row_at(-500, -500) == -1
+
+
+def test_big_sets_look_for_landmarks_among_the_first_rows(window, qtbot, tmp_path, monkeypatch):
+    from embviz.gui.views import labels3d
+
+    view = open_3d(window, qtbot, tmp_path, GRID)
+    view.setCameraPosition(elevation=90, azimuth=0)
+    window.session.select([399])  # a label of interest outside the pool still gets its label
+    qtbot.waitUntil(lambda: view.selected_rows.tolist() == [399], timeout=3000)
+    monkeypatch.setattr(labels3d, "LANDMARK_POOL", 100)  # as a million points with 250k
+    view._placed_key = None
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
+    view.grabFramebuffer()
+    landmarks = [p.row for p in view.placed if p.kind == "landmark"]
+    focus = [p.row for p in view.placed if p.kind == "focus"]
+    assert focus == [399] and len(landmarks) >= 10
+    assert max(landmarks) < 100, "landmarks come from the first rows only"
+    # each landmark is the lowest row of the pool within its screen cell: no pool row above it
+    _, xy, _ = view.screen_positions()
+    nx, ny = (
+        max(1, int(size) // cell)
+        for size, cell in zip((view.width(), view.height()), labels3d.LANDMARK_CELL_PX, strict=True)
+    )
+    cells = (xy // [view.width() / nx, view.height() / ny]).astype(int)
+    for row in landmarks:
+        same = np.flatnonzero((cells[:100] == cells[row]).all(axis=1))
+        assert row == same.min()
