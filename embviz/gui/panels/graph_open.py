@@ -63,6 +63,7 @@ class GraphDialog(qw.QDialog):
         layout.addWidget(buttons)
         self.params: Any = None
         self.settings = settings
+        self.resize(max(480, self.sizeHint().width()), self.sizeHint().height())
 
     def _accept(self) -> None:
         from embviz.models.graph.params import GraphParams
