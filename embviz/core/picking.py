@@ -58,6 +58,11 @@ class PointIndex:
         self._built.set()
 
     @property
+    def building(self) -> bool:
+        """The tree is being built in the background (a query now would wait for it)."""
+        return self._started and not self._built.is_set()
+
+    @property
     def tree(self) -> cKDTree | None:
         self._start()  # a no-op once started
         self._built.wait()

@@ -357,7 +357,11 @@ class ScatterView(pg.PlotWidget):
         point = self.plotItem.vb.mapSceneToView(scene_pos)
         pixel = self.plotItem.vb.viewPixelSize()
         radius = HOVER_RADIUS_PX * max(pixel[0], pixel[1])
-        row = self.index.nearest(point.x(), point.y(), radius)
+        if self.index.building and self.cloud._coords is self.coords:
+            # a big set's k-d tree is still being built: the drawn layer's grid answers meanwhile
+            row = self.cloud.grid.nearest(point.x(), point.y(), radius)
+        else:
+            row = self.index.nearest(point.x(), point.y(), radius)
         if row is None or (self.isolated and not np.isin(row, self.selected_rows)):
             return -1
         if self.filter_mask is not None and not self.filter_mask[row]:
