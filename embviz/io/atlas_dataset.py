@@ -193,7 +193,15 @@ class PartitionedAtlas:
         from embviz.io.atlas_parquet import VECTOR
 
         VECTOR_READS[str(self.directory)] += 1
+        from embviz.io.guards import check_memory
+
         total, dims = len(self), self.dims()
+        check_memory(
+            self.directory,
+            total * dims * 4.0,
+            f"reading the vectors ({total:,} x {dims} float32)",
+            hint="Close other sets or programs, or use a machine with more memory.",
+        )
         out = np.empty((total, dims), dtype=np.float32)
         done = 0
         for fragment, path in zip(self.fragments, self.parts.paths, strict=True):
