@@ -1,7 +1,8 @@
 """Exact nearest neighbours in the ORIGINAL space, never the projection.
 
 cosine (default): unit-normalised float32 vectors (normalised once, cached by the set) times the
-unit query; euclidean: distance on the original vectors; dot: the raw inner product. Centring
+unit query; euclidean: distance on the original vectors; dot: the raw inner product; poincare:
+the Poincaré ball's distance (:mod:`embviz.core.poincare`, as gensim's PoincareKeyedVectors). Centring
 (subtracting the set's mean vector) is off by default and reported whenever it is on. The search is
 a chunked matrix product plus ``argpartition``: one pass over the matrix, at memory bandwidth.
 For label queries and expressions the input words are left out, as gensim's ``most_similar`` does.
@@ -26,7 +27,7 @@ from embviz.core.rows import describe_rows, finite_rows
 if TYPE_CHECKING:
     from embviz.core.ann import ApproximateIndex
 
-METRICS = ("cosine", "euclidean", "dot")
+METRICS = ("cosine", "euclidean", "dot", "poincare")
 MAX_K = 1000
 CHUNK_ROWS = 1 << 16
 
@@ -37,7 +38,7 @@ class NeighborResult:
     metric: str
     centered: bool
     rows: np.ndarray  # best first
-    scores: np.ndarray  # cosine similarity, euclidean distance or dot product
+    scores: np.ndarray  # cosine similarity, euclidean or Poincaré distance, or dot product
     labels: list[str]
     query_rows: list[int] = field(default_factory=list)  # rows the query names (left out)
     approximate: bool = False
@@ -65,6 +66,7 @@ class NeighborResult:
             "cosine": "cosine similarity",
             "euclidean": "euclidean distance",
             "dot": "dot product",
+            "poincare": "Poincaré distance",
         }[self.metric]
         text = f"{what} in the original space"
         if self.centered:
@@ -186,6 +188,8 @@ class NeighborIndex:
             if norm == 0:
                 raise EmbvizError("The query is the zero vector: it has no direction to compare.")
             q = q / norm
+        if metric == "poincare":
+            return self._search_poincare(q, k, center, exclude)
         scores = self.scores(q, metric, center)
         finite = finite_rows(self.eset)
         usable = finite.copy()
@@ -202,6 +206,25 @@ class NeighborIndex:
         dist = np.sqrt(((m[rows].astype(np.float64) - q.astype(np.float64)) ** 2).sum(axis=1))
         order = np.argsort(dist, kind="stable")[:k]
         return rows[order], dist[order]
+
+    def _search_poincare(
+        self, q: np.ndarray, k: int, center: bool, exclude: list[int] | tuple[int, ...]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Nearest by the Poincaré distance (float64, ascending); centring would move the ball."""
+        from embviz.core import poincare
+
+        if center:
+            raise EmbvizError(
+                "Poincaré distances are measured from the ball's centre: no centring."
+            )
+        poincare.check_inside(self.eset, q)
+        dist = poincare.distances(self.eset.vectors, q)
+        usable = finite_rows(self.eset).copy()
+        if len(exclude):
+            usable[np.asarray(exclude, dtype=np.int64)] = False
+        scores = np.where(usable, -dist, -np.inf)
+        rows = top_k(scores, k)[: max(0, min(k, int(usable.sum())))]
+        return rows, dist[rows]
 
     def search(
         self, query: str, k: int = 10, metric: str = "cosine", center: bool = False

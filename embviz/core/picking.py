@@ -5,23 +5,40 @@ opening a big set does not wait for it."""
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 
 class PointIndex:
+    """``background``: the tree is built in a thread for a big set, and for a small one on the
+    first query (a few ms), so drawing a map never waits for it nor for importing SciPy."""
+
     def __init__(self, coords: np.ndarray, background: bool = False) -> None:
         self.coords = np.asarray(coords, dtype=np.float64)[:, :2]
         self._tree: cKDTree | None = None
         self._rows: np.ndarray | None = None  # tree position -> row, when some rows are NaN
         self._built = threading.Event()
-        if background and len(self.coords) > 50_000:
-            threading.Thread(target=self._build, daemon=True).start()
-        else:
-            self._build()
+        self._started = False
+        self._lock = threading.Lock()
+        if not background:
+            self._start()
+        elif len(self.coords) > 50_000:
+            threading.Thread(target=self._start, daemon=True).start()
+
+    def _start(self) -> None:
+        with self._lock:  # once, whether the thread or a first query gets here first
+            if self._started:
+                return
+            self._started = True
+        self._build()
 
     def _build(self) -> None:
+        from scipy.spatial import cKDTree  # here: SciPy costs the window's start 0.2 s
+
         # rows left out of a projection have NaN coordinates: they are not drawn, nor picked
         finite = np.isfinite(self.coords).all(axis=1)
         self._rows = None if finite.all() else np.flatnonzero(finite)
@@ -31,6 +48,7 @@ class PointIndex:
 
     @property
     def tree(self) -> cKDTree | None:
+        self._start()  # a no-op once started
         self._built.wait()
         return self._tree
 

@@ -98,7 +98,7 @@ def run(paths: list[str]) -> int:
         return 0
     reporter = CrashReporter(log_file)
     reporter.install()
-    window = MainWindow()
+    window = MainWindow(defer_panels=True)  # panels but Data: once shown (panel_registry)
     restore_layout(window)
     app.aboutToQuit.connect(lambda: save_layout(window))
     app.aboutToQuit.connect(_end_umap_process)

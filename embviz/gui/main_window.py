@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -46,10 +48,22 @@ SET_NAME_CHARS = 18
 FILE_SECTIONS = ("open", "add", "export", "close")  # File menu groups, in order, then Quit
 
 
+def warm_up_after_first_map() -> None:
+    """Import in a thread, once the first map is drawn, what the first hover, lasso or panel
+    would otherwise wait for (SciPy's k-d tree: 0.2 s); the start of the window does not."""
+
+    def imports() -> None:
+        import scipy.spatial  # noqa: F401
+
+    threading.Thread(target=imports, name="embviz-warm-up", daemon=True).start()
+
+
 class MainWindow(QMainWindow):
     idle = Signal()  # nothing running and the current set is drawn (used by `embviz render`)
 
-    def __init__(self, settings: QSettings | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, defer_panels: bool = False) -> None:
+        """``defer_panels``: install the panels other than Data right after the window is shown
+        (the app's start; see panel_registry), not before it is built."""
         super().__init__()
         self.settings = settings or QSettings("embviz", "embviz")
         self.session = Model()  # the open sets and the views' state; panels subscribe to it
@@ -70,6 +84,8 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.East)
         self._dock_fitter = QTimer(self, singleShot=True, interval=30)
         self._dock_fitter.timeout.connect(self._fit_docks)
+        self._saved_layout: tuple[Any, int] | None = None  # for docks of later panels
+        self._drawn_once = False
         self._build_toolbar()
         self._build_status_bar()
         self._build_menus()
@@ -81,7 +97,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self)
         install_export(self)
         self._connect()
-        self.panels = install_panels(self)
+        self.panels = install_panels(self, defer=defer_panels)
         if "data" in self.docks:
             self.resizeDocks([self.docks["data"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.docks["data"].raise_()  # first run: show what is open (a saved layout overrides)
@@ -129,6 +145,16 @@ class MainWindow(QMainWindow):
         if hasattr(self, "view_menu"):
             self.view_menu.addAction(dock.toggleViewAction())
         return dock
+
+    def restoreState(self, state, version: int | None = 0) -> bool:  # noqa: N802 (Qt naming)
+        self._saved_layout = (state, version or 0)
+        return super().restoreState(state, version or 0)
+
+    def restore_docks(self, names: list[str]) -> None:
+        """Docks of a panel installed after the saved layout was restored go where it says (the
+        layout is applied again: Qt's restoreDockWidget would not see a dock the panel placed)."""
+        if names and self._saved_layout is not None:
+            super().restoreState(*self._saved_layout)
 
     def _build_status_bar(self) -> None:
         self.set_label = QLabel("No set open")
@@ -241,6 +267,7 @@ class MainWindow(QMainWindow):
             self._remember(path)
         if path == demo_path():
             eset.name = "demo: all-MiniLM-L6-v2 words"
+        self.panels.install_waiting()  # every panel exists before the first set it could show
         self.session.add_set(eset)
         self._load_next()
 
@@ -341,6 +368,9 @@ class MainWindow(QMainWindow):
 
     def _maybe_idle(self, busy: bool) -> None:
         if not busy and not self._load_queue:
+            if not self._drawn_once and self.session.current is not None:
+                self._drawn_once = True
+                QTimer.singleShot(0, self, warm_up_after_first_map)
             self.idle.emit()
 
     def is_idle(self) -> bool:
@@ -354,7 +384,8 @@ class MainWindow(QMainWindow):
             )
             for view in self.session.views
         )
-        return not self.runner.is_busy() and not self._load_queue and drawn
+        waiting = bool(self.panels.waiting)
+        return not self.runner.is_busy() and not self._load_queue and drawn and not waiting
 
     def _about(self) -> None:
         QMessageBox.about(self, "About embviz", f"embviz {__version__}\nSee and probe embeddings.")

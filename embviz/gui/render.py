@@ -45,7 +45,8 @@ def render(
     app = make_application()
     scratch = tempfile.mkdtemp(prefix="embviz-render-")
     settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings)  # a render leaves the person's recent files alone
+    # a render leaves the person's recent files alone; it starts as the app does (panel_registry)
+    window = MainWindow(settings=settings, defer_panels=True)
     window.resize(*size)
     window.show()
     if path is None:

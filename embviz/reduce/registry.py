@@ -15,12 +15,14 @@ if TYPE_CHECKING:
 
 
 def _builtin_reducers() -> list[Reducer]:
+    from embviz.models.graph.disk_layout import PoincareDiskReducer
     from embviz.reduce.custom_axes import CustomAxesReducer
     from embviz.reduce.pca import AsIsReducer, PCAReducer
     from embviz.reduce.tsne import TSNEReducer
     from embviz.reduce.umap import UMAPReducer
 
-    return [PCAReducer(), TSNEReducer(), UMAPReducer(), CustomAxesReducer(), AsIsReducer()]
+    return [PCAReducer(), TSNEReducer(), UMAPReducer(), CustomAxesReducer(), AsIsReducer(),
+            PoincareDiskReducer()]  # fmt: skip
 
 
 reducers: Registry[Reducer] = Registry("embviz.reducers", _builtin_reducers)

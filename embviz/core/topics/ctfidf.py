@@ -21,11 +21,14 @@ import os
 from collections import Counter
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from embviz.core.tasks import Progress
+
+if TYPE_CHECKING:  # SciPy is imported where it is used: the window's start does not pay for it
+    import scipy.sparse as sp
 
 # Words of two or more letters (no digits, no underscores): numbers and codes name nothing.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
@@ -79,6 +82,8 @@ def count_terms(
         yield Progress(
             min(start + chunk, n) / max(n, 1), f"Counting words: {min(start + chunk, n):,} of {n:,}"
         )
+    import scipy.sparse as sp
+
     counts = sp.csr_matrix(
         (np.asarray(values, dtype=np.float64), np.asarray(columns, dtype=np.int64), indptr),
         shape=(n, len(vocabulary)),
@@ -95,6 +100,8 @@ def count_terms(
 
 def class_counts(counts: sp.csr_matrix, classes: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
     """Sum the documents' rows per class: (the sorted class ids, classes x terms counts)."""
+    import scipy.sparse as sp
+
     classes = np.asarray(classes)
     ids, index = np.unique(classes, return_inverse=True)
     member = sp.csr_matrix(
@@ -110,6 +117,8 @@ def ctfidf(class_term_counts: sp.spmatrix, *, reduce_frequent_words: bool = Fals
     ``reduce_frequent_words``: BERTopic's option of the same name, the square root of tf, which
     keeps words frequent in every class of a corpus ("said" in news) from naming its topics.
     """
+    import scipy.sparse as sp
+
     counts = sp.csr_matrix(class_term_counts, dtype=np.float64)
     words_per_class = np.asarray(counts.sum(axis=1)).ravel()
     term_frequency = np.asarray(counts.sum(axis=0)).ravel()

@@ -28,6 +28,7 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.health.hubness import hub_markers
 from embviz.core.neighbors import MAX_K, METRICS, NeighborResult, index_for
 from embviz.core.overlay import Overlay
+from embviz.core.poincare import metric_for
 from embviz.core.tasks import as_task
 from embviz.gui.errors import report_error
 from embviz.gui.tables import fill, table
@@ -253,6 +254,7 @@ class NeighborsPanel(QWidget):
         self.ann_use.setChecked(False)
         self.ann_label.setText("")
         self.whole_file.setVisible(eset is not None and eset.full is not None)
+        self.metric_box.setCurrentText(metric_for(eset, self.metric_box.currentText()))
         if eset is not None and eset.full is not None:
             self.whole_file.setText(
                 f"Search the whole file ({len(eset.full):,} rows; the map shows {len(eset):,})"
@@ -278,7 +280,9 @@ class NeighborsPanel(QWidget):
 
 
 def _score_name(metric: str) -> str:
-    return {"cosine": "cosine", "euclidean": "distance", "dot": "dot"}[metric]
+    return {"cosine": "cosine", "euclidean": "distance", "dot": "dot", "poincare": "distance"}[
+        metric
+    ]
 
 
 def _array(rows) -> np.ndarray:

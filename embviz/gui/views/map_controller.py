@@ -16,9 +16,10 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget
 
-from embviz.core.colors import colour_by, colour_numeric
+from embviz.core.colors import colour_numeric, colouring_for
 from embviz.core.projection import Projection, cached_projection, projection_key
 from embviz.core.view_state import ViewState, no_rows
+from embviz.gui.views.graph_layer import GraphLayer
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
@@ -69,9 +70,12 @@ class MapController:
         # names and contours from the topic columns (large sets: laid out in a worker)
         self.topic_layer = TopicLayer(self.view, window.runner, f"topic-layer-{state.uid}")
         state.columns_changed.connect(lambda _eset: self._draw_topics())
+        self.graph_layer = GraphLayer(self.view)  # a graph's edges (selection), Poincaré disk
         state.set_changed.connect(lambda _eset: self._draw())
         state.projection_changed.connect(self._on_projection)
         state.selection_changed.connect(lambda rows: self._each("set_selection", rows))
+        state.selection_changed.connect(self._draw_graph)
+        state.columns_changed.connect(self._draw_graph)  # a graph's edges arrive with columns
         state.search_changed.connect(lambda _r: self._each("set_hits", self._hits()))
         state.overlays_changed.connect(self._on_overlays)
         state.colour_changed.connect(lambda _c: self._each("set_colouring", self._colouring()))
@@ -146,11 +150,19 @@ class MapController:
                 )
                 self._restore_state(self.view)
             self._draw_topics()
+            self._draw_graph(fit=True)
         if self.view3d is not None:
             self._fill_3d()
 
     def _draw_topics(self) -> None:
         self.topic_layer.show(self.state.eset, self.state.projection)
+
+    def _draw_graph(self, _rows=None, fit: bool = False) -> None:
+        """The disk and the selection's edges, on the points drawn (not a set not yet drawn)."""
+        drawn = self._drawn_here()
+        self.graph_layer.show(self.state.eset if drawn else None, self.state.projection, fit)
+        if drawn:
+            self.graph_layer.set_selection(self.state.selection)
 
     def _fill_3d(self) -> None:
         eset, projection = self.state.eset, self.state.projection
@@ -267,7 +279,7 @@ class MapController:
             return colour_numeric(KEPT, quality.kept)
         if column is None or eset is None or column not in eset.metadata:
             return None
-        return colour_by(column, eset.metadata[column])
+        return colouring_for(eset, column)  # once per column and metadata version
 
     def _on_quality(self, projection) -> None:
         if self.state.colour_column == KEPT and projection is self.state.projection:
@@ -302,3 +314,4 @@ class MapController:
             for view in controller.views():
                 view.set_theme(name)
             controller.topic_layer.set_colours(THEMES[name].text, THEMES[name].background)
+            controller.graph_layer.set_colours(THEMES[name].text)

@@ -8,7 +8,8 @@ through :func:`read_side_file`.
 
 Communities: networkx's Louvain method (``louvain_communities`` with the training seed) on the
 undirected weighted graph, as a metadata column ("community 1" is the largest) that any view can
-colour by.
+colour by. (A graph of many small components has as many communities: the map's legend shows the
+largest and groups the rest as "other".)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from embviz.core import poincare
 from embviz.core.dataset import EmbeddingSet, Source
 from embviz.core.errors import EmbvizError
 from embviz.io.edge_list import EdgeList, read_edge_list
@@ -57,7 +59,8 @@ class GraphInfo:
 
 
 def communities(edges: EdgeList, nodes: list[str], seed: int = 1) -> np.ndarray:
-    """Each node's Louvain community ("community 1" the largest; isolated rows: "none")."""
+    """Each node's Louvain community ("community 1" the largest, numbers zero-padded so that they
+    sort; rows that are no node of the file: "none")."""
     import networkx as nx
 
     graph = nx.Graph()
@@ -68,7 +71,12 @@ def communities(edges: EdgeList, nodes: list[str], seed: int = 1) -> np.ndarray:
             graph.add_edge(s, t, weight=graph.get_edge_data(s, t, {"weight": 0.0})["weight"] + w)
     found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     found = sorted(found, key=lambda c: (-len(c), min(c)))
-    of = {node: f"community {i}" for i, members in enumerate(found, start=1) for node in members}
+    width = len(str(len(found)))  # "community 02" sorts before "community 10"
+    of = {
+        node: f"community {i:0{width}d}"
+        for i, members in enumerate(found, start=1)
+        for node in members
+    }
     return np.array([of.get(node, "none") for node in nodes], dtype=object)
 
 
@@ -118,6 +126,8 @@ def to_set(result: Any, name: str | None = None) -> EmbeddingSet:
     attach(
         eset, GraphInfo(algorithm, edge_pairs(edges, result.labels), edges.path, result.record())
     )
+    if algorithm == "poincare":
+        poincare.mark(eset)  # neighbours by the Poincaré distance; the map draws the disk
     return eset
 
 
@@ -157,8 +167,9 @@ def read_side_file(path: str | Path) -> dict[str, Any] | None:
     return record
 
 
-def edges_for(eset: EmbeddingSet) -> GraphInfo | None:
-    """The graph of a set opened from a file that has a side file (None: it has none).
+def edges_for(eset: EmbeddingSet) -> tuple[GraphInfo, dict[str, np.ndarray]] | None:
+    """The graph of a set opened from a file that has a side file, and the community and degree
+    columns of its rows (None: no side file).
 
     The edge list is found where the side file says, or beside it by the relative path."""
     if not eset.source.path:
@@ -180,6 +191,8 @@ def edges_for(eset: EmbeddingSet) -> GraphInfo | None:
     edges = read_edge_list(found)
     found_params = record.get("params")
     params: dict[str, Any] = found_params if isinstance(found_params, dict) else {}
-    return GraphInfo(
-        str(record.get("algorithm", "")), edge_pairs(edges, eset.labels), str(found), params
+    info = GraphInfo(
+        str(record.get("algorithm", "")), edge_pairs(edges, list(eset.labels)), str(found), params
     )
+    seed = params.get("seed", 1)
+    return info, graph_columns(edges, list(eset.labels), seed if isinstance(seed, int) else 1)
