@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
         install_export(self)
         self._connect()
         self.panels = install_panels(self, defer=defer_panels)
+        if defer_panels:  # also while the first set loads: the map's label items
+            QTimer.singleShot(0, self, self.view.label_layer.prepare)
         if "data" in self.docks:
             self.resizeDocks([self.docks["data"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.docks["data"].raise_()  # first run: show what is open (a saved layout overrides)
