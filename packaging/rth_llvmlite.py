@@ -10,6 +10,7 @@ llvmlite is not imported until numba is.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -39,6 +40,7 @@ def _unpack(packed: str, name: str) -> str:
             return target
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
+            _remove_abandoned(os.path.dirname(target))
             part = f"{target}.{os.getpid()}.part"
             with gzip.open(packed, "rb") as src, open(part, "wb") as dst:
                 shutil.copyfileobj(src, dst, 1 << 20)  # gzip checks the CRC at the end
@@ -50,8 +52,20 @@ def _unpack(packed: str, name: str) -> str:
     raise OSError(f"could not unpack {packed} into {_cache_root()} or the temporary folder")
 
 
+def _remove_abandoned(folder: str) -> None:
+    """Partial copies left by a process that ended while unpacking (160 MB each)."""
+    for name in os.listdir(folder):
+        if name.endswith(".part"):
+            try:
+                os.kill(int(name.split(".")[-2]), 0)  # its process still runs: leave it
+            except ProcessLookupError:
+                with contextlib.suppress(OSError):
+                    os.remove(os.path.join(folder, name))
+            except (ValueError, OSError):
+                pass
+
+
 def _install() -> None:
-    import contextlib
     import importlib.abc
 
     packed = os.path.join(getattr(sys, "_MEIPASS", ""), *PACKED)
