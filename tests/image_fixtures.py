@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+DIGIT_NAMES = "zero one two three four five six seven eight nine".split()
+
 
 def digit_images(n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(N x 8 x 8 uint8 grey images, N digit labels) from scikit-learn's real digits."""
@@ -29,7 +31,7 @@ def write_digits_projector(folder: Path, n: int | None = None, pbtxt: bool = Fal
     images, target = digit_images(n)
     vectors = images.reshape(len(images), -1).astype(np.float32) / 255
     vectors.astype("<f4").tofile(folder / "digits.bytes")
-    rows = ["label\tdigit"] + [f"d{i}\t{t}" for i, t in enumerate(target)]
+    rows = ["label\tdigit"] + [f"d{i}\t{DIGIT_NAMES[t]}" for i, t in enumerate(target)]
     (folder / "digits_metadata.tsv").write_text("\n".join(rows) + "\n")
     w, h = write_sprite(images, folder / "sprite.png")
     if pbtxt:

@@ -12,6 +12,7 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -63,7 +64,9 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def write_coords(path: Path, labels: list[str], coords: np.ndarray, force: bool = False) -> None:
+def write_coords(
+    path: Path, labels: Sequence[str], coords: np.ndarray, force: bool = False
+) -> None:
     """Coordinates as .npy, or .csv/.tsv (label, x, y[, z]; rows left out of the projection
     have empty cells), written atomically (see embviz.io.safe_write)."""
     suffix = path.suffix.lower()

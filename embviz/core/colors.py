@@ -8,8 +8,12 @@ colours), so recolouring a million points is one gather, and the renderer never 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 MAX_CATEGORIES = 20
 OTHER = "(other)"
@@ -79,6 +83,17 @@ def colour_by(column: str, values: np.ndarray) -> Colouring:
     return _categorical(column, values)
 
 
+def colouring_for(eset: EmbeddingSet, column: str) -> Colouring:
+    """:func:`colour_by` of a set's metadata column, once per column and metadata version (kept
+    in the set's derived cache: every map of the set shares it; a reader may make it early, in
+    its worker, for the column a set opens coloured by)."""
+    values = eset.metadata[column]
+    found: Colouring = eset.derived(
+        ("colouring", column), lambda: colour_by(column, values), uses_metadata=True
+    )
+    return found
+
+
 def colour_numeric(column: str, values: np.ndarray) -> Colouring:
     """A colormap over a numeric score whatever its number of distinct values (NaN: grey)."""
     values = np.asarray(values, dtype=np.float64)
@@ -88,9 +103,29 @@ def colour_numeric(column: str, values: np.ndarray) -> Colouring:
     return _numeric(column, values, finite)
 
 
+def _factorize(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sorted distinct texts, each value's index among them, their counts), as
+    ``np.unique(texts, return_inverse=True, return_counts=True)`` gives them, but with one dict
+    lookup per value and the texts made once per distinct value: ten million cells of a category
+    column cost about a second, not minutes of sorting strings."""
+    seen: dict[object, int] = {}
+    try:
+        codes = np.fromiter(
+            (seen.setdefault(v, len(seen)) for v in values.tolist()), np.int64, len(values)
+        )
+    except TypeError:  # unhashable cells (lists): compare their texts
+        text = np.array([_as_text(v) for v in values.tolist()], dtype=object)
+        names, inverse, counts = np.unique(text, return_inverse=True, return_counts=True)
+        return names, inverse.reshape(-1), counts
+    texts = np.empty(len(seen), dtype=object)
+    texts[:] = [_as_text(v) for v in seen]  # equal texts of different values (NaNs) merge here
+    names, remap = np.unique(texts, return_inverse=True)
+    inverse = remap.reshape(-1)[codes]
+    return names, inverse, np.bincount(inverse, minlength=len(names))
+
+
 def _categorical(column: str, values: np.ndarray) -> Colouring:
-    text = np.array([_as_text(v) for v in values.tolist()], dtype=object)
-    names, inverse, counts = np.unique(text, return_inverse=True, return_counts=True)
+    names, inverse, counts = _factorize(values)
     by_size = np.lexsort((names, -counts))  # most common first, ties by name
     if len(names) > MAX_CATEGORIES:
         shown = by_size[: MAX_CATEGORIES - 1]

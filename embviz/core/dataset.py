@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable
+import threading
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +12,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from embviz.core.corpus import CorpusInfo
+from embviz.core.lazy_rows import LazyLabels, LazyVectors
+from embviz.core.tasks import Task, report_progress, run_task
 
 T = TypeVar("T")
 DerivedKey = tuple[Hashable, ...]  # what a derived value was computed from, e.g. ("unit",)
@@ -32,7 +35,10 @@ class EmbeddingSet:
 
     ``labels`` are unique strings, ``vectors`` is an N x D float32 array (possibly a read-only
     memmap), ``metadata`` maps a column name to an array of N values. The original vectors are
-    never modified in place.
+    never modified in place. A set too big to hold as Python objects (a partitioned atlas) has
+    :class:`~embviz.core.lazy_rows.LazyLabels` (a sequence of str made on demand) and
+    :class:`~embviz.core.lazy_rows.LazyVectors` (read on first use of ``vectors``, or by
+    :meth:`load_vectors_task`); ``len``, ``dims`` and ``shape`` never read them.
 
     Everything computed from a set (unit vectors, norms, neighbour indexes, projections, quality)
     lives in the set's own derived cache, keyed by what it was computed from: a change of vectors
@@ -44,31 +50,41 @@ class EmbeddingSet:
 
     def __init__(
         self,
-        labels: list[str],
-        vectors: np.ndarray,
+        labels: Sequence[str],
+        vectors: np.ndarray | LazyVectors,
         metadata: dict[str, np.ndarray] | None = None,
         source: Source | None = None,
         name: str | None = None,
         model: object = None,
     ) -> None:
-        vectors = np.asarray(vectors)
-        if vectors.ndim != 2:
-            raise ValueError(f"vectors must be a 2-D array, got shape {vectors.shape}")
-        if vectors.dtype != np.float32:
-            vectors = vectors.astype(np.float32)
-        if len(labels) != vectors.shape[0]:
-            raise ValueError(f"{len(labels)} labels for {vectors.shape[0]} vectors")
-        labels = [str(label) for label in labels]
-        if len(set(labels)) != len(labels):
-            raise ValueError("labels must be unique")
+        self._lazy: LazyVectors | None = None
+        loaded: np.ndarray | None = None
+        if isinstance(vectors, LazyVectors):  # read on first use (a partitioned atlas)
+            self._lazy, shape = vectors, vectors.shape
+        else:
+            vectors = np.asarray(vectors)
+            if vectors.ndim != 2:
+                raise ValueError(f"vectors must be a 2-D array, got shape {vectors.shape}")
+            if vectors.dtype != np.float32:
+                vectors = vectors.astype(np.float32)
+            shape = (int(vectors.shape[0]), int(vectors.shape[1]))
+            loaded = vectors
+        if len(labels) != shape[0]:
+            raise ValueError(f"{len(labels)} labels for {shape[0]} vectors")
+        if not isinstance(labels, LazyLabels):  # those are unique by construction
+            labels = [str(label) for label in labels]
+            if len(set(labels)) != len(labels):
+                raise ValueError("labels must be unique")
         metadata = {k: np.asarray(v) for k, v in (metadata or {}).items()}
         for column, values in metadata.items():
             if len(values) != len(labels):
                 raise ValueError(
                     f"metadata column {column!r} has {len(values)} values for {len(labels)} rows"
                 )
-        self.labels = labels
-        self.vectors = vectors
+        self.labels: Sequence[str] = labels
+        self._shape = shape
+        self._vectors: np.ndarray | None = loaded
+        self._vectors_lock = threading.Lock()
         self.metadata = metadata
         self.source = source or Source()
         self.name = name or (Path(self.source.path).name if self.source.path else "untitled")
@@ -91,14 +107,43 @@ class EmbeddingSet:
         self._index: dict[str, int] | None = None
 
     def __len__(self) -> int:
-        return int(self.vectors.shape[0])
+        return self._shape[0]
 
     def __repr__(self) -> str:
         return f"EmbeddingSet({self.name!r}, rows={len(self)}, dims={self.dims})"
 
     @property
     def dims(self) -> int:
-        return int(self.vectors.shape[1])
+        return self._shape[1]
+
+    # vectors, possibly read on first use -----------------------------------------------------
+    @property
+    def vectors(self) -> np.ndarray:
+        """The N x D float32 vectors; lazy ones are read here on first use (with progress to
+        :func:`~embviz.core.tasks.report_progress`), once."""
+        if self._vectors is None:
+            run_task(self.load_vectors_task(), on_progress=report_progress)
+        assert self._vectors is not None
+        return self._vectors
+
+    @vectors.setter
+    def vectors(self, vectors: np.ndarray) -> None:
+        self._vectors = vectors
+        self._lazy = None
+        self._shape = (int(vectors.shape[0]), int(vectors.shape[1]))
+
+    @property
+    def vectors_loaded(self) -> bool:
+        """False while the vectors are still on disk (a lazily opened set)."""
+        return self._vectors is not None
+
+    def load_vectors_task(self) -> Task[np.ndarray]:
+        """Read lazy vectors (a task: progress and Cancel), once; loaded ones come back at once."""
+        with self._vectors_lock:  # two threads asking at once read them once
+            if self._vectors is None:
+                assert self._lazy is not None
+                self._vectors = yield from self._lazy.load()
+        return self._vectors
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -110,6 +155,8 @@ class EmbeddingSet:
 
     def index_of(self, label: str) -> int:
         """Row of ``label``; KeyError when it is not in the set."""
+        if isinstance(self.labels, LazyLabels):  # no dict of ten million labels
+            return self.labels.index_of(label)
         if self._index is None:
             self._index = {label: i for i, label in enumerate(self.labels)}
         return self._index[label]

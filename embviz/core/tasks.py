@@ -9,7 +9,9 @@ Cancel takes effect quickly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+import threading
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -44,3 +46,28 @@ def as_task(value: T) -> Task[T]:
     """A task that finishes at once with ``value`` (for work that needs no progress)."""
     return value
     yield  # pragma: no cover - makes this function a generator
+
+
+# Progress of work that runs inside a plain call (reading lazy vectors on first use of
+# ``eset.vectors``), where no task can yield: the thread's reporter (the GUI worker's progress
+# bar) hears it; elsewhere it goes nowhere.
+_REPORTERS = threading.local()
+
+
+@contextmanager
+def reporting(reporter: Callable[[Progress], None]) -> Iterator[None]:
+    """Send :func:`report_progress` calls made in this thread to ``reporter`` meanwhile."""
+    previous = getattr(_REPORTERS, "reporter", None)
+    _REPORTERS.reporter = reporter
+    try:
+        yield
+    finally:
+        _REPORTERS.reporter = previous
+
+
+def report_progress(progress: Progress) -> None:
+    """Tell this thread's reporter (if any) how far a plain call has got; the reporter may raise
+    :class:`~embviz.core.errors.Cancelled` to stop it."""
+    reporter = getattr(_REPORTERS, "reporter", None)
+    if reporter is not None:
+        reporter(progress)

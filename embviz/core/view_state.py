@@ -9,7 +9,7 @@ coordinates of another (the cause of "index 246 is out of bounds for axis 0 with
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,7 +160,7 @@ class ViewState:
 
     def _search(self) -> SearchResult:
         eset, query = self.eset, self.query
-        texts: list[str] = []
+        texts: Sequence[str] = []
         if eset is not None and query.column and query.column in eset.metadata:
             texts = [str(value) for value in eset.metadata[query.column].tolist()]
         elif eset is not None:

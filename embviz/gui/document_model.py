@@ -31,13 +31,16 @@ class DocumentTableModel(QAbstractTableModel):
         self.sort_column: int | None = None
         self.descending = False
         self.text_column: str | None = None
-        self._titles = np.empty(0, dtype=object)  # the labels as an array, made once per set
+        # the labels as an array, made once per set when sorting or matching asks for it (a lazy
+        # set of ten million labels is never made whole just to be shown)
+        self._titles: np.ndarray | None = None
 
     # what is shown ------------------------------------------------------------------------
     def set_set(self, eset: EmbeddingSet | None, rows: np.ndarray | None = None) -> None:
         self.beginResetModel()
-        if eset is not self.eset or len(self._titles) != (len(eset) if eset is not None else 0):
-            self._titles = np.asarray(eset.labels if eset is not None else [], dtype=object)
+        if eset is not self.eset or (self._titles is not None and eset is not None and
+                                     len(self._titles) != len(eset)):  # fmt: skip
+            self._titles = None
         self.eset = eset
         self.text_column = eset.corpus.text_column if eset is not None and eset.corpus else None
         self.columns = self._columns_of(eset)
@@ -77,6 +80,10 @@ class DocumentTableModel(QAbstractTableModel):
     def values(self, column: str) -> np.ndarray:
         assert self.eset is not None
         if column == TITLE:
+            if self._titles is None:
+                titles = np.empty(len(self.eset), dtype=object)
+                titles[:] = list(self.eset.labels)
+                self._titles = titles
             return self._titles
         return self.eset.metadata[column]
 
@@ -102,6 +109,10 @@ class DocumentTableModel(QAbstractTableModel):
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return row
+        shown = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole)
+        if column == TITLE:  # one label made, not all of them
+            limit = TOOLTIP_CHARS if role == Qt.ItemDataRole.ToolTipRole else TEXT_CHARS
+            return cell_text(self.eset.labels[row], limit) if role in shown else None
         values = self.values(column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return RIGHT if values.dtype.kind in "iuf" else None

@@ -4,5 +4,5 @@ from __future__ import annotations
 
 FILE_FILTER = (
     "Embedding files (*.bin *.vec *.txt *.gz *.bz2 *.npy *.npz *.w2v *.tsv *.csv *.parquet *.kv "
-    "*.model *.json *.pbtxt *.bytes);;All files (*)"
+    "*.model *.json *.pbtxt *.bytes);;Partitioned atlas (_embviz.json);;All files (*)"
 )

@@ -256,6 +256,8 @@ class ProjectionController(QObject):
             return
         if projection.method == "as-is":  # the data's own coordinates: nothing was lost
             return
+        if not eset.vectors_loaded:  # still on disk (a partitioned atlas): not read for this
+            return
         vectors, coords = eset.vectors, projection.coords
         self._quality_of = eset.uid
         self.quality_runner.run(

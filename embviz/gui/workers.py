@@ -21,8 +21,8 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from shiboken6 import isValid
 from superqt.utils import GeneratorWorker, create_worker
 
-from embviz.core.errors import EmbvizError
-from embviz.core.tasks import Progress, Task
+from embviz.core.errors import Cancelled, EmbvizError
+from embviz.core.tasks import Progress, Task, reporting
 
 log = logging.getLogger(__name__)
 MIN_POOL_THREADS = 8
@@ -37,13 +37,25 @@ class TaskFailed(Exception):
         self.details = "".join(traceback.format_exception(original))
 
 
-def _drive(factory: Callable[[], Task[Any]], holder: dict[str, Task[Any]]):
-    task = holder["task"] = factory()
-    try:
-        result = yield from task
-    except RuntimeError as exc:
-        raise TaskFailed(exc) from exc
+def _drive(factory: Callable[[], Task[Any]], holder: dict[str, Any]):
+    # work done inside a plain call (lazy vectors read on first use of eset.vectors) reports
+    # through the worker as if the task had yielded it, and stops when Cancel is pressed
+    with reporting(holder.get("report") or (lambda _progress: None)):
+        task = holder["task"] = factory()
+        try:
+            result = yield from task
+        except RuntimeError as exc:
+            raise TaskFailed(exc) from exc
     return result
+
+
+def _reporter(worker: GeneratorWorker) -> Callable[[Progress], None]:
+    def report(progress: Progress) -> None:
+        if worker.abort_requested:
+            raise Cancelled("reading")
+        worker.yielded.emit(progress)
+
+    return report
 
 
 # Every run stays referenced here until its thread has finished, whatever happens to the runner
@@ -96,7 +108,7 @@ class _Run:
     generation: int
     description: str
     worker: GeneratorWorker
-    holder: dict[str, Task[Any]]
+    holder: dict[str, Any]
     handle: TaskHandle
     cancelled: bool = False
 
@@ -137,8 +149,9 @@ class TaskRunner(QObject):
         self.cancel(channel)
         self._generation += 1
         generation = self._generation
-        holder: dict[str, Task[Any]] = {}
+        holder: dict[str, Any] = {}
         worker = create_worker(_drive, factory, holder, _start_thread=False, _ignore_errors=True)
+        holder["report"] = _reporter(worker)
         handle = TaskHandle(channel, description)
         run = _Run(generation, description, worker, holder, handle)
 

@@ -39,6 +39,7 @@ class Format(Protocol):
 
 
 def _builtin_formats() -> list[Format]:
+    from embviz.io.atlas_dataset import PartitionedAtlasFormat
     from embviz.io.atlas_parquet import AtlasFormat
     from embviz.io.gensim_kv import FastTextBinFormat, GensimPickleFormat
     from embviz.io.matrix_text import TextMatrixFormat
@@ -63,6 +64,7 @@ def _builtin_formats() -> list[Format]:
         TableFormat(),
         ParquetFormat(),
         AtlasFormat(),
+        PartitionedAtlasFormat(),
         GensimPickleFormat(),
         FastTextBinFormat(),
     ]
@@ -147,8 +149,19 @@ def _check_not_empty(path: Path, eset: EmbeddingSet) -> None:
 
 
 def load_task(path: str | Path, format: str | None = None, **options: Any) -> Task[EmbeddingSet]:
-    """A task that reads ``path`` (format sniffed unless ``format`` names one)."""
+    """A task that reads ``path`` (format sniffed unless ``format`` names one); a folder is read
+    when it is a partitioned atlas (:mod:`embviz.io.atlas_dataset`)."""
     path = Path(path)
+    if path.is_dir():
+        from embviz.io.atlas_dataset import partitioned_directory
+        from embviz.io.atlas_partitions import RECORD_FILE
+
+        if partitioned_directory(path) is not None:
+            path, format = path / RECORD_FILE, format or "atlas-partitioned"
+            if not path.is_file():  # parts without a record: say so, not "not a file"
+                from embviz.io.atlas_checks import read_record_strict
+
+                read_record_strict(path.parent)
     if format is None:
         fmt, _ = sniff(path)
     else:
@@ -173,10 +186,12 @@ def load_task(path: str | Path, format: str | None = None, **options: Any) -> Ta
             hint="Check the disk or network share, then try again.",
         ) from None
     _check_not_empty(path, result)
-    kind = text_kind_of(path) if fmt.name not in ("numpy", "numpy-npz", "parquet") else None
+    binary = ("numpy", "numpy-npz", "parquet", "atlas-partitioned")
+    kind = text_kind_of(path) if fmt.name not in binary else None
     if kind is not None:
         result.source.warnings.insert(0, TEXT_KIND_WARNINGS[kind])
-    if not fmt.name.startswith(("projector", "numpy")):  # those read their sidecars themselves
+    # projector and numpy read their sidecars themselves; a partitioned atlas has none
+    if not fmt.name.startswith(("projector", "numpy", "atlas-partitioned")):
         from embviz.io.metadata import attach_sidecar
 
         result = attach_sidecar(result, path)

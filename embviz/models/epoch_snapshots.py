@@ -11,6 +11,7 @@ copy is held. A budget smaller than two copies keeps only the latest epoch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,7 @@ KEY = ("epoch-snapshots",)  # where a trained set keeps them (its derived cache)
 
 @dataclass
 class EpochSnapshots:
-    labels: list[str]
+    labels: Sequence[str]
     budget_bytes: int = DEFAULT_BUDGET_BYTES
     stride: int = 1
     kept: dict[int, np.ndarray] = field(default_factory=dict)  # epoch (1-based) -> vectors

@@ -67,7 +67,7 @@ def usable_rows(eset: EmbeddingSet, params: Any) -> tuple[np.ndarray, list[str]]
 def _subset(eset: EmbeddingSet, keep: np.ndarray) -> EmbeddingSet:
     rows = np.flatnonzero(keep)
     return EmbeddingSet(
-        [eset.labels[r] for r in rows],
+        [eset.labels[int(r)] for r in rows],
         np.asarray(eset.vectors[rows]),
         {name: np.asarray(values)[rows] for name, values in eset.metadata.items()},
         name=eset.name,

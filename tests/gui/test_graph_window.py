@@ -246,3 +246,24 @@ def test_bad_edge_list_keeps_what_was_open(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.last_error is not None and window.is_idle(), timeout=30000)
     assert f"{bad}, line 2" in window.last_error.text()
     assert window.session.current is None
+
+
+def test_cancel_keeps_what_was_open_and_stops_the_training(window, qtbot):
+    import threading
+    import time
+
+    from embviz.models.graph.params import GraphParams
+
+    window.panels["graph_open"].train(LARGE, GraphParams(algorithm="poincare", epochs=100_000))
+    qtbot.waitUntil(
+        lambda: any(t.name == "embviz-graph" for t in threading.enumerate()), timeout=15000
+    )
+    qtbot.wait(300)
+    start = time.monotonic()
+    window.runner.cancel("graph")
+    qtbot.waitUntil(
+        lambda: not any(t.name == "embviz-graph" for t in threading.enumerate()), timeout=5000
+    )
+    assert time.monotonic() - start < 2.0
+    qtbot.wait(100)
+    assert window.session.current is None and window.last_error is None

@@ -93,6 +93,27 @@ def test_thumbnails_sit_on_their_points_and_show_their_images(window, qtbot, tmp
         assert abs(box.center().x() - centre.x()) <= 1 and abs(box.center().y() - centre.y()) <= 1
 
 
+def test_a_selected_thumbnail_is_framed_in_the_selection_colour(window, qtbot, tmp_path):
+    from embviz.gui.views.themes import THEMES
+
+    config, coords, _digits = grid_set(tmp_path)
+    open_set(window, qtbot, config)
+    item = window.maps.thumbnails.item
+    grab(window, qtbot)
+    window.maps.state.select([7])
+    qtbot.wait(20)
+    shot = grab(window, qtbot)
+    view = window.view
+    for row, expected in ((7, THEMES["light"].selected), (8, None)):
+        centre = window_pos(window, view, *coords[row])
+        x = int(centre.x() - item.size_px / 2 - 1.5)  # the middle of the 3 px frame's line
+        colour = shot[int(centre.y()), x].astype(int)
+        if expected is None:  # not selected: no selection frame
+            assert np.abs(colour - np.array(THEMES["light"].selected)).max() > 60
+        else:
+            np.testing.assert_allclose(colour, expected, atol=30)
+
+
 def test_hover_shows_the_image_large_and_in_the_dock(window, qtbot, tmp_path):
     config, coords, digits = grid_set(tmp_path)
     open_set(window, qtbot, config)

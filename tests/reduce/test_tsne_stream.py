@@ -25,6 +25,7 @@ def test_streamed_layout_is_opentsne_fit_itself(words):
     x = scaled(words.vectors)
     reference = TSNE(
         early_exaggeration_iter=60,
+        learning_rate=len(x) / 12,  # embviz's auto: rows / early exaggeration, both phases
         n_iter=90,
         metric="cosine",
         initialization=initial_layout(x, 2, 3, True),

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +88,7 @@ class Duplicates:
 def duplicates(
     vectors: np.ndarray,
     graph: KnnGraph,
-    labels: list[str],
+    labels: Sequence[str],
     threshold: float = NEAR_THRESHOLD,
 ) -> tuple[Duplicates, np.ndarray]:
     """Duplicates and outliers, and the outlier score of every row."""

@@ -11,6 +11,7 @@ are points with N_k = 0: no other point lists them, so they never show up as any
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,7 +94,7 @@ class Hubness:
 
 
 def hubness(
-    graph: KnnGraph, labels: list[str], top: int = 20, list_limit: int = 200
+    graph: KnnGraph, labels: Sequence[str], top: int = 20, list_limit: int = 200
 ) -> tuple[Hubness, np.ndarray]:
     """Hubness figures of ``graph`` and the k-occurrence of every row of the set."""
     from scipy import stats

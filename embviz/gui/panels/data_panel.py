@@ -119,7 +119,8 @@ class DataPanel(QWidget):
         self.fields["Rows"].setText(f"{len(eset):,}")
         self.fields["Dims"].setText(str(eset.dims))
         on_disk = f" (on disk: {src.dtype_on_disk})" if src.dtype_on_disk else ""
-        self.fields["Type"].setText(f"{eset.vectors.dtype}{on_disk}")
+        dtype = eset.vectors.dtype if eset.vectors_loaded else "float32"  # not read yet: lazy
+        self.fields["Type"].setText(f"{dtype}{on_disk}")
         columns = ", ".join(eset.metadata) if eset.metadata else "none"
         self.fields["Metadata"].setText(columns)
         self._show_warnings(src.warnings, None)

@@ -21,6 +21,7 @@ from embviz.core.corpus import (
 )
 from embviz.core.dataset import EmbeddingSet
 from embviz.gui.document_model import cell_text
+from embviz.io.atlas_dataset import document_texts
 
 EMPTY_HINT = "Click or point at a document on the map or in the table to read it here."
 
@@ -85,10 +86,8 @@ class DocumentTextPanel(QWidget):
         self.title.setText(eset.labels[row])
         text_column = eset.corpus.text_column if eset.corpus is not None else None
         self.details.setText(_details_html(eset, row, text_column))
-        if text_column is not None and text_column in eset.metadata:
-            self.text.setPlainText(str(eset.metadata[text_column][row]))
-        else:
-            self.text.setPlainText(eset.labels[row])
+        # the metadata's text; a big partitioned atlas's, read from its row group on disk
+        self.text.setPlainText(document_texts(eset, [row])[0])
 
     def shown_text(self) -> str:
         return self.text.toPlainText()

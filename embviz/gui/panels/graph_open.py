@@ -63,6 +63,7 @@ class GraphDialog(qw.QDialog):
         layout.addWidget(buttons)
         self.params: Any = None
         self.settings = settings
+        self.resize(max(480, self.sizeHint().width()), self.sizeHint().height())
 
     def _accept(self) -> None:
         from embviz.models.graph.params import GraphParams
@@ -192,6 +193,9 @@ class GraphOpener(QObject):
         attach(eset, info)
         session.set_metadata(eset, {**eset.metadata, **columns})
         self._lay_out(eset)
+        view = session.active
+        if view.eset is eset and view.colour_column is None:
+            view.set_colour_column("community")
 
 
 def _train_task(path: Path, params) -> Task[EmbeddingSet]:

@@ -9,11 +9,22 @@ file and why. The dock shows itself when a set with images is shown.
 
 from __future__ import annotations
 
-import numpy as np
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from pathlib import Path
 
+import numpy as np
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from embviz.gui.errors import report_error
 from embviz.gui.views.thumbnail_layer import rgba_image
 from embviz.io.images import ImageSource, image_source
 
@@ -28,6 +39,7 @@ class ImagePanel(QWidget):
         self.row = -1  # the row shown
         self.pinned = -1  # the one selected alone (shown when the pointer leaves)
         self.pixels: np.ndarray | None = None  # the shown image, H x W x 4 (as read)
+        self.embedder: ImageEmbedder | None = None  # File > Embed images…
         self.title = QLabel(EMPTY_HINT)
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: bold")
@@ -138,8 +150,62 @@ class ImagePanel(QWidget):
             controller.thumbnails.item.set_size(self.thumb_size.value())
 
 
+class ImageEmbedder(QObject):
+    """File > Embed images…: a folder of images (or a table of image paths) embedded with a
+    CLIP or vision model folder, in a worker; the set opens with its images and, for CLIP, its
+    text tower for searching the images in words (the Search documents dock)."""
+
+    def __init__(self, window, panel: ImagePanel) -> None:
+        super().__init__(window)
+        self.main, self.panel = window, panel
+        self.action = QAction("Embed &images…", window)
+        self.action.setToolTip(
+            "Embed a folder of images (or a table of image paths) with a CLIP or vision model"
+        )
+        self.action.triggered.connect(self.ask)
+        window.add_file_action("open", self.action)
+
+    def ask(self) -> None:
+        start = str(self.main.settings.value("last_dir", str(Path.home())))
+        images = QFileDialog.getExistingDirectory(self.main, "Folder of images", start)
+        if not images:
+            return
+        model = QFileDialog.getExistingDirectory(
+            self.main, "CLIP or vision model folder (config.json, weights)", images
+        )
+        if model:
+            self.main.settings.setValue("last_dir", images)
+            self.embed(images, model)
+
+    def embed(self, images: str | Path, model: str | Path, batch_size: int = 16) -> None:
+        """Embed ``images`` (a folder or a table) with the model folder ``model``."""
+        from embviz.io.images_input import read_image_input
+        from embviz.models.images.encode import embed_image_set
+
+        images, model = Path(images), str(model)
+
+        def task():
+            given = read_image_input(images)
+            eset = yield from embed_image_set(given.images, model, given.labels, batch_size)
+            eset.set_metadata({**given.metadata, **eset.metadata})
+            eset.name = f"{images.name} ({Path(model).name})"
+            return eset
+
+        self.panel.title.setText(f"Embedding the images of {images.name}…")
+        self.main.runner.run(
+            "embed-images",
+            f"Embedding the images of {images.name}",
+            task,
+            on_result=self.main.session.add_set,
+            on_error=lambda exc: report_error(
+                self.panel.details, self.main, "Could not embed the images", exc, str(images)
+            ),
+        )
+
+
 def install(window) -> ImagePanel:
     panel = ImagePanel(window)
+    panel.embedder = ImageEmbedder(window, panel)
     dock = window.add_dock("image", "Image", panel)
     area = window.dockWidgetArea(dock)  # out of the tabs: seen beside the map with the others
     window.removeDockWidget(dock)

@@ -174,6 +174,10 @@ class ProjectionPanel(QWidget):
             if not self.isVisible():  # computed when the panel is shown, not for nobody
                 self.quality.setText("Quality: computed when this panel is shown")
                 return
+            eset = self.session.current
+            if eset is not None and not eset.vectors_loaded:  # a big atlas opened lazily
+                self.quality.setText("Quality: once the vectors are read (neighbours, search)")
+                return
             self.quality.setText("Quality: computing in the background…")
             if self.session.current is not None:
                 self.controller.compute_quality(self.session.current, projection)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from embviz.core.corpus import QueryEmbedder
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.overlay import Overlay
 from embviz.core.semantic_search import (
@@ -181,7 +182,11 @@ def install(window) -> SemanticSearchPanel:
     dock.hide()  # until a corpus of documents is shown
 
     def follow(eset) -> None:
-        if eset is not None and eset.corpus is not None and not dock.isVisible():
+        # a corpus of documents, or images with CLIP's text tower (images found in words)
+        images = (
+            eset is not None and eset.images is not None and isinstance(eset.model, QueryEmbedder)
+        )
+        if eset is not None and (eset.corpus is not None or images) and not dock.isVisible():
             dock.show()
             window.resizeDocks([dock], [int(window.height() * 0.28)], Qt.Orientation.Vertical)
 

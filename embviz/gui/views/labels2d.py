@@ -19,6 +19,7 @@ from embviz.core.landmarks import pick_landmarks, place_labels
 LANDMARK_CELL_PX = (60, 18)  # candidate grid; overlap removal then thins them out
 MAX_LANDMARKS = 160
 MAX_FOCUS = 300
+LANDMARK_POOL = 500_000  # landmarks are the lowest rows of their cell, looked for among these
 TEXT_MARGIN = 2  # px of fill around a label's text (Qt's default of 4 covers too much map)
 DOT_GAP = 1.5  # px between a label's box and the edge of the dot it names
 ROW = 0  # QGraphicsItem data key: the row a label names (None: not shown)
@@ -137,14 +138,18 @@ class LabelLayer:
             max(1, int(width) // LANDMARK_CELL_PX[0]),
             max(1, int(height) // LANDMARK_CELL_PX[1]),
         )
-        pool = coords if shown is None else coords[shown]
-        candidates = pick_landmarks(
-            pool, (x0, y0, x1, y1), cells, limit=2000, labels=labels, rows=shown
-        )
-        if shown is not None:
-            candidates = shown[candidates]
-        if not self.landmarks_on:
-            candidates = candidates[:0]
+        if not self.landmarks_on:  # topic names label the map: no landmark is looked for
+            candidates = np.empty(0, dtype=np.int64)
+        else:
+            # each cell shows its lowest row: among the first LANDMARK_POOL rows (in view) it is
+            # the same row unless the cell has none of them, and ten million rows cost no scan
+            pool_rows = shown[:LANDMARK_POOL] if shown is not None else None
+            pool = coords[:LANDMARK_POOL] if shown is None else coords[pool_rows]
+            candidates = pick_landmarks(
+                pool, (x0, y0, x1, y1), cells, limit=2000, labels=labels, rows=pool_rows
+            )
+            if pool_rows is not None:
+                candidates = pool_rows[candidates]
         candidates = np.setdiff1d(candidates, focus)
         rows = np.concatenate([focus, candidates]).astype(np.int64)
         metrics = QFontMetricsF(self._font(True))

@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QStackedWidget
 
-from embviz.core.colors import colour_by, colour_numeric
+from embviz.core.colors import colour_numeric, colouring_for
 from embviz.core.projection import Projection, cached_projection, projection_key
 from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.graph_layer import GraphLayer
@@ -279,7 +279,7 @@ class MapController:
             return colour_numeric(KEPT, quality.kept)
         if column is None or eset is None or column not in eset.metadata:
             return None
-        return colour_by(column, eset.metadata[column])
+        return colouring_for(eset, column)  # once per column and metadata version
 
     def _on_quality(self, projection) -> None:
         if self.state.colour_column == KEPT and projection is self.state.projection:

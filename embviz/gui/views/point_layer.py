@@ -27,6 +27,7 @@ class PointCloudItem(pg.GraphicsObject):
         self.grid = GridIndex(np.empty((0, 2), dtype=np.float32))
         self.codes = np.empty(0, dtype=np.uint8)  # per row of the whole set
         self._sorted_codes = np.empty(0, dtype=np.uint8)
+        self._sorted_for: GridIndex | None = None  # the grid _sorted_codes follow
         self._lut = premultiplied_table(np.array([[0, 0, 0]], dtype=np.uint8))
         self.diameter = diameter
         self.opacity = opacity
@@ -52,8 +53,12 @@ class PointCloudItem(pg.GraphicsObject):
 
     def set_colours(self, codes: np.ndarray, table: np.ndarray) -> None:
         """``codes``: a colour code per row of the set; ``table``: K x 3 uint8 colours."""
-        self.codes = np.asarray(codes, dtype=np.uint8)
+        codes = np.asarray(codes, dtype=np.uint8)
         self._lut = premultiplied_table(table)
+        if codes is self.codes and self._sorted_for is self.grid:  # the same codes: no resort
+            self.update()
+            return
+        self.codes = codes
         self._resort()
 
     def set_style(self, diameter: float | None = None, opacity: float | None = None) -> None:
@@ -64,7 +69,8 @@ class PointCloudItem(pg.GraphicsObject):
         self.update()
 
     def _resort(self) -> None:
-        if len(self.codes) and self.grid.size and self.grid.rows.max() < len(self.codes):
+        self._sorted_for = self.grid
+        if len(self.codes) and self.grid.size and self.grid.max_row < len(self.codes):
             self._sorted_codes = self.codes[self.grid.rows]
         else:
             self._sorted_codes = np.zeros(self.grid.size, dtype=np.uint8)

@@ -9,6 +9,8 @@ window updates the session.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
@@ -70,7 +72,7 @@ class ScatterView(pg.PlotWidget):
         self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
-        self.labels: list[str] = []
+        self.labels: Sequence[str] = []
         self.index: PointIndex | None = None
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
         self.theme: Theme = THEMES["light"]
@@ -108,7 +110,7 @@ class ScatterView(pg.PlotWidget):
 
     # data ---------------------------------------------------------------------------------
     def set_points(
-        self, coords, labels: list[str], axis_titles=("", ""), keep_view=False, forming=False
+        self, coords, labels: Sequence[str], axis_titles=("", ""), keep_view=False, forming=False
     ) -> None:
         """Show ``coords`` (N x 2+) named by ``labels``; the view fits them unless ``keep_view``.
 
@@ -146,10 +148,14 @@ class ScatterView(pg.PlotWidget):
 
     def fit(self, padding: float = 0.04) -> None:
         """Show every point (finite coordinates only), with a margin."""
-        xy = self.coords[np.isfinite(self.coords).all(axis=1)]
-        if not len(xy):
-            return
-        (x0, y0), (x1, y1) = xy.min(axis=0).astype(float), xy.max(axis=0).astype(float)
+        grid = self.cloud.grid  # its bounds are those of the finite points, found once
+        if grid.size and self.cloud._coords is self.coords and self.cloud._key is None:
+            x0, y0, x1, y1 = (float(v) for v in grid.bounds)
+        else:
+            xy = self.coords[np.isfinite(self.coords).all(axis=1)]
+            if not len(xy):
+                return
+            (x0, y0), (x1, y1) = xy.min(axis=0).astype(float), xy.max(axis=0).astype(float)
         span = max(x1 - x0, y1 - y0) or max(abs(x0), abs(y0), 1.0)
         x0, x1 = (x0, x1) if x1 > x0 else (x0 - span / 2, x1 + span / 2)
         y0, y1 = (y0, y1) if y1 > y0 else (y0 - span / 2, y1 + span / 2)

@@ -24,8 +24,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from embviz.core.raster import GridIndex
+from embviz.core.tasks import Progress
 from embviz.io.images import ImageSource, thumbnail
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,10 @@ class ThumbnailItem(pg.GraphicsObject):
         self.drawn_boxes: dict[int, QRectF] = {}  # row -> device rectangle, last frame
         self.last_paint_ms = 0.0
         self.pending = False
+        self.frame_codes: np.ndarray | None = None
+        self.selected: set[int] = set()
+        self.selected_colour: tuple[int, ...] = (255, 0, 0)
+        self.frame_table = np.zeros((1, 3), np.uint8)
         self.failed: set[int] = set()  # rows whose image could not be read (logged once)
         self._cache: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
         self._rect = QRectF()
@@ -85,6 +91,18 @@ class ThumbnailItem(pg.GraphicsObject):
         self.grid = GridIndex(self.coords, rows)
         self.update()
 
+    def set_frame_colours(self, codes: np.ndarray | None, table: np.ndarray | None) -> None:
+        """Frame each thumbnail in its point's colour (codes per row into table K x 3); None:
+        a white frame."""
+        self.frame_codes = None if codes is None else np.asarray(codes)
+        self.frame_table = np.zeros((1, 3), np.uint8) if table is None else np.asarray(table)
+        self.update()
+
+    def set_selected(self, rows: np.ndarray, colour: tuple[int, int, int]) -> None:
+        self.selected = set(np.asarray(rows, dtype=np.int64).tolist()[:5000])
+        self.selected_colour = tuple(int(c) for c in colour)
+        self.update()
+
     def set_hover(self, row: int) -> None:
         if row != self.hover_row:
             self.hover_row = row
@@ -118,7 +136,10 @@ class ThumbnailItem(pg.GraphicsObject):
         if self.source is None or row in self.failed:
             return None
         try:
-            rgba = thumbnail(self.source.rgba(row), side)
+            fitted = getattr(self.source, "thumbnail", None)  # a file read at a reduced size
+            rgba = (
+                fitted(row, side) if fitted is not None else thumbnail(self.source.rgba(row), side)
+            )
         except Exception as exc:  # a missing or damaged file: that point keeps its dot
             self.failed.add(row)
             log.warning("no thumbnail for row %d: %s", row, exc)
@@ -170,11 +191,14 @@ class ThumbnailItem(pg.GraphicsObject):
         if vb is None:
             return
         scale = device.mapRect(vb.viewRect()).width() / max(vb.width(), 1.0)  # device px / px
+        if not getattr(self.source, "loaded", True):  # a sprite sheet still being read
+            self.drawn_rows, self.drawn_boxes, self.pending = np.empty(0, np.int64), {}, True
+            return
         rows, centres = self.rows_to_draw(device, scale)
         hover = self.hover_row if self.source is not None and self.hover_row >= 0 else -1
         self.drawn_boxes = {}
         if not len(rows) and hover < 0:
-            self.drawn_rows = rows
+            self.drawn_rows, self.pending = rows, False
             return
         painter.save()
         painter.resetTransform()  # draw in device pixels (as the point layer does)
@@ -187,8 +211,9 @@ class ThumbnailItem(pg.GraphicsObject):
         side = max(1, round(self.size_px * scale))
         border = QPen(QColor(255, 255, 255, 220), max(1.0, scale))
         drawn, pending = [], False
-        # on the screen a frame makes thumbnails for BUDGET_MS at most; a grab, an export or
-        # a render paints into an image and gets every one
+        # a frame on the screen (or a grab of the window, which paints through it) makes
+        # thumbnails for BUDGET_MS at most; an export or `embviz render` painting into an
+        # image gets every one
         budget = BUDGET_MS if isinstance(painter.device(), QWidget) else float("inf")
         for row, (cx, cy) in zip(rows.tolist(), centres.tolist(), strict=True):
             cached = (row, side) in self._cache
@@ -197,9 +222,29 @@ class ThumbnailItem(pg.GraphicsObject):
                 continue
             pix = self.pixmap(row, side)
             if pix is not None:
-                box = self._draw(painter, pix, cx, cy, border)
+                w, h = pix.width(), pix.height()
+                box = QRectF(cx - w / 2, cy - h / 2, w, h)
+                painter.drawPixmap(box.topLeft(), pix)
                 self.drawn_boxes[row] = box
                 drawn.append(row)
+        if drawn:  # the frames: in the points' colours when they are coloured by a column
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            codes = self.frame_codes
+            if codes is None or len(codes) != len(self.coords):
+                painter.setPen(border)
+                painter.drawRects([self.drawn_boxes[row] for row in drawn])
+            else:
+                rows_drawn = np.asarray(drawn)
+                for code in np.unique(codes[rows_drawn]).tolist():
+                    colour = QColor(*(int(c) for c in self.frame_table[code]))
+                    painter.setPen(QPen(colour, 2 * scale))
+                    boxes = [self.drawn_boxes[r] for r in rows_drawn[codes[rows_drawn] == code]]
+                    painter.drawRects([b.adjusted(-scale, -scale, scale, scale) for b in boxes])
+        chosen = [r for r in drawn if r in self.selected]
+        if chosen:  # selected rows: the selection's colour, thicker (the rings are underneath)
+            painter.setPen(QPen(QColor(*self.selected_colour), 3 * scale))
+            boxes = [self.drawn_boxes[r].adjusted(-scale, -scale, scale, scale) for r in chosen]
+            painter.drawRects(boxes)
         if hover >= 0 and np.isfinite(self.coords[hover]).all():
             x, y = (float(v) for v in self.coords[hover])
             cx = device.m11() * x + device.m21() * y + device.dx()
@@ -227,23 +272,29 @@ class ThumbnailItem(pg.GraphicsObject):
 
 
 def not_overlapping(x: np.ndarray, y: np.ndarray, side: float) -> np.ndarray:
-    """Indices of the boxes (``side`` wide, centred at x, y) kept greedily in the given order so
-    that no two kept ones overlap."""
-    kept: list[int] = []
-    cells: dict[tuple[int, int], list[int]] = {}
-    for i, (cx, cy) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
-        gx, gy = int(cx // side), int(cy // side)
-        clash = False
-        for nx in (gx - 1, gx, gx + 1):
-            for ny in (gy - 1, gy, gy + 1):
-                for j in cells.get((nx, ny), ()):
-                    if abs(x[j] - cx) < side and abs(y[j] - cy) < side:
-                        clash = True
-                        break
-        if not clash:
-            kept.append(i)
-            cells.setdefault((gx, gy), []).append(i)
-    return np.asarray(kept, dtype=np.int64)
+    """Indices of the boxes (``side`` wide, centred at x, y; at most one centre per ``side``
+    cell, given in priority order) to keep so that no two kept ones overlap: a box is left out
+    when a box of higher priority in a neighbouring cell overlaps it (vectorised)."""
+    n = len(x)
+    if n < 2:
+        return np.arange(n, dtype=np.int64)
+    gx, gy = np.floor(x / side).astype(np.int64), np.floor(y / side).astype(np.int64)
+    shift = int(max(gy.max() - gy.min(), 0)) + 3
+    key = (gx - gx.min() + 1) * shift + (gy - gy.min() + 1)
+    order = np.argsort(key)
+    sorted_keys = key[order]
+    clash = np.zeros(n, dtype=bool)
+    for ox in (-1, 0, 1):
+        for oy in (-1, 0, 1):
+            if ox == 0 and oy == 0:
+                continue
+            wanted = key + ox * shift + oy
+            at = np.minimum(np.searchsorted(sorted_keys, wanted), n - 1)
+            other = order[at]
+            found = sorted_keys[at] == wanted
+            near = (np.abs(x[other] - x) < side) & (np.abs(y[other] - y) < side)
+            clash |= found & near & (other < np.arange(n))
+    return np.flatnonzero(~clash)
 
 
 def rgba_image(rgba: np.ndarray) -> QImage:
@@ -271,7 +322,8 @@ class ThumbnailLayer:
         state.projection_changed.connect(lambda _p: self.refresh())
         state.columns_changed.connect(lambda _e: self.refresh())
         state.filter_changed.connect(lambda _m: self._rows())
-        state.selection_changed.connect(lambda _r: self._rows() if self.view.isolated else None)
+        state.colour_changed.connect(lambda _c: self._colours())
+        state.selection_changed.connect(self._on_selection)
         self.view.pointHovered.connect(self._on_hover)
         self.refresh()
 
@@ -290,6 +342,31 @@ class ThumbnailLayer:
             except Exception:  # never a broken map for a column that looked like images
                 log.exception("images of %s not found", eset.name)
         self.item.set_images(coords if source is not None else None, source, self.view.shown_rows())
+        self._colours()
+        if source is not None and not getattr(source, "loaded", True):
+            self._read_sheet(source)
+
+    def _read_sheet(self, source) -> None:
+        """Read a sprite sheet in a worker (a big one takes a moment); thumbnails follow."""
+        item = self.item
+
+        def read():
+            yield Progress(None, "Reading the sprite sheet")
+            source.pixels()
+
+        def done(_result) -> None:
+            if isValid(item):
+                item.update()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("sprite sheet not read: %s", exc)
+            if isValid(item):
+                item.set_images(None, None)
+            self.controller.window.statusBar().showMessage(f"No thumbnails: {exc}", 10000)
+
+        self.controller.window.runner.run(
+            f"sprite-{self.controller.state.uid}", "Reading the sprite sheet", read, done, failed
+        )
 
     def _on_hover(self, row: int) -> None:
         """The hovered row's image, larger; its name moves out beyond the image's corner."""
@@ -300,6 +377,18 @@ class ThumbnailLayer:
         px, py = self.view.plotItem.vb.viewPixelSize()
         reach = HOVER_PX / 2 + 2
         self.view.hover_text.setPos(x + reach * px, y + reach * py)
+
+    def _on_selection(self, rows) -> None:
+        if self.view.isolated:
+            self._rows()
+        self.item.set_selected(rows, self.view.theme.selected)
+
+    def _colours(self) -> None:
+        colouring = self.view.colouring
+        if colouring.kind == "single" or len(colouring.codes) != len(self.view.coords):
+            self.item.set_frame_colours(None, None)
+        else:
+            self.item.set_frame_colours(colouring.codes, colouring.table)
 
     def _rows(self) -> None:
         self.refresh()

@@ -8,7 +8,8 @@ through :func:`read_side_file`.
 
 Communities: networkx's Louvain method (``louvain_communities`` with the training seed) on the
 undirected weighted graph, as a metadata column ("community 1" is the largest) that any view can
-colour by.
+colour by. (A graph of many small components has as many communities: the map's legend shows the
+largest and groups the rest as "other".)
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class GraphInfo:
 
 
 def communities(edges: EdgeList, nodes: list[str], seed: int = 1) -> np.ndarray:
-    """Each node's Louvain community ("community 1" the largest; isolated rows: "none")."""
+    """Each node's Louvain community ("community 1" the largest, numbers zero-padded so that they
+    sort; rows that are no node of the file: "none")."""
     import networkx as nx
 
     graph = nx.Graph()
@@ -69,7 +71,12 @@ def communities(edges: EdgeList, nodes: list[str], seed: int = 1) -> np.ndarray:
             graph.add_edge(s, t, weight=graph.get_edge_data(s, t, {"weight": 0.0})["weight"] + w)
     found = nx.community.louvain_communities(graph, weight="weight", seed=seed)
     found = sorted(found, key=lambda c: (-len(c), min(c)))
-    of = {node: f"community {i}" for i, members in enumerate(found, start=1) for node in members}
+    width = len(str(len(found)))  # "community 02" sorts before "community 10"
+    of = {
+        node: f"community {i:0{width}d}"
+        for i, members in enumerate(found, start=1)
+        for node in members
+    }
     return np.array([of.get(node, "none") for node in nodes], dtype=object)
 
 
@@ -185,7 +192,7 @@ def edges_for(eset: EmbeddingSet) -> tuple[GraphInfo, dict[str, np.ndarray]] | N
     found_params = record.get("params")
     params: dict[str, Any] = found_params if isinstance(found_params, dict) else {}
     info = GraphInfo(
-        str(record.get("algorithm", "")), edge_pairs(edges, eset.labels), str(found), params
+        str(record.get("algorithm", "")), edge_pairs(edges, list(eset.labels)), str(found), params
     )
     seed = params.get("seed", 1)
-    return info, graph_columns(edges, eset.labels, seed if isinstance(seed, int) else 1)
+    return info, graph_columns(edges, list(eset.labels), seed if isinstance(seed, int) else 1)

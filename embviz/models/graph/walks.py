@@ -10,7 +10,8 @@ Each round starts one walk from every node, in a shuffled order (as both referen
 implementations do), and ``walks_per_node`` rounds are made. All walks of a round advance
 together, one vectorised step at a time: a next node is proposed with probability proportional
 to ``w_vx`` and accepted with probability ``alpha / max(alpha)`` (rejection sampling), which
-gives exactly the node2vec distribution without a table per edge. A walk has ``walk_length``
+gives exactly the node2vec distribution without a table per edge (several candidates per walk
+are drawn at once when few are accepted; the first accepted one is the step). A walk has ``walk_length``
 nodes, its start included; in a directed graph a walk ends early at a node without out-edges.
 Everything is drawn from one ``numpy.random.Generator(seed)``: the same seed, the same walks.
 """
@@ -38,6 +39,10 @@ class WalkSampler:
         self.row_base = before[starts]  # cumulative weight before each row
         self.row_total = before[graph.indptr[1:]] - self.row_base
         self.keys = graph.edge_keys()
+        # equal weights (an edge list without weights): proportional to weight is uniform, and
+        # an index is cheaper to draw than a binary search in the cumulative weights
+        w = graph.weights
+        self.uniform_proposals = uniform or not len(w) or bool(np.all(w == w[0]))
         self.biased = not uniform and not (self.p == 1.0 and self.q == 1.0)
 
     def propose(self, v: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -45,7 +50,7 @@ class WalkSampler:
         g = self.graph
         u = rng.random(len(v))
         lo, hi = g.indptr[v], g.indptr[v + 1] - 1
-        if self.uniform:
+        if self.uniform_proposals:
             at = lo + np.minimum((u * self.degree[v]).astype(np.int64), self.degree[v] - 1)
         else:
             target = self.row_base[v] + u * self.row_total[v]
@@ -58,6 +63,17 @@ class WalkSampler:
         near = self.graph.has_edges(t, x, self.keys)
         return np.where(x == t, 1.0 / self.p, np.where(near, 1.0, 1.0 / self.q))
 
+    def accepts(self, t: np.ndarray, x: np.ndarray, r: np.ndarray) -> np.ndarray:
+        """``r < alpha(t, x)``, looking up whether x is a neighbour of t only where it matters
+        (r between 1 and 1/q): the lookup is most of a step's cost."""
+        back = x == t
+        out = np.where(back, r < 1.0 / self.p, r < min(1.0, 1.0 / self.q))
+        unsure = ~back & (r >= min(1.0, 1.0 / self.q)) & (r < max(1.0, 1.0 / self.q))
+        if unsure.any():
+            near = self.graph.has_edges(t[unsure], x[unsure], self.keys)
+            out[unsure] = near == (self.q > 1.0)  # q > 1: only neighbours (alpha 1) pass here
+        return out
+
     def step(self, t: np.ndarray | None, v: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """The next node of walks at ``v`` that came from ``t`` (None: the walks' first step)."""
         if t is None or not self.biased:
@@ -65,11 +81,18 @@ class WalkSampler:
         top = max(1.0 / self.p, 1.0, 1.0 / self.q)
         out = np.empty(len(v), dtype=np.int64)
         pending = np.arange(len(v))
+        tries = 1  # candidates per walk at once: the first accepted one is the step (the same
+        # law as one at a time); more when few are accepted, so the loop ends in a few passes
         while pending.size:
-            x = self.propose(v[pending], rng)
-            accept = rng.random(pending.size) * top < self.alpha(t[pending], x)
-            out[pending[accept]] = x[accept]
-            pending = pending[~accept]
+            vv, tt = np.repeat(v[pending], tries), np.repeat(t[pending], tries)
+            x = self.propose(vv, rng)
+            accept = self.accepts(tt, x, rng.random(len(x)) * top).reshape(-1, tries)
+            done = accept.any(axis=1)
+            first = accept.argmax(axis=1)
+            out[pending[done]] = x.reshape(-1, tries)[done, first[done]]
+            pending = pending[~done]
+            rate = max(float(accept.mean()), 1.0 / 64)
+            tries = int(min(32, np.ceil(2.0 / rate)))
         return out
 
     def round(self, length: int, rng: np.random.Generator) -> np.ndarray:
