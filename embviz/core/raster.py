@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+GRID_KEY = ("map-grid",)  # a set's GridIndex of its shown layout, made by a reader's worker
 GRID = 128  # GRID * GRID cells must fit in 16 bits (the sort by cell is a radix sort)
 TAP_BUDGET = 400_000  # pixel writes per frame for discs (about 25 ms here)
 ALPHA_LEVELS = 64
