@@ -122,6 +122,20 @@ def test_sampled_rows_keep_the_fit_and_others_are_placed_near_their_neighbours(r
     assert (labels[others] == labels[sample][d.argmin(axis=1)]).all()
 
 
+def test_clusters_on_vectors_come_from_the_nearest_sampled_row_by_cosine(reviews_csv, tmp_path):
+    from embviz.cluster.plan import sample_of
+
+    summary = run_plan(plan(reviews_csv, tmp_path / "v", clusters_on="vectors"), InProcess())
+    record, table = read_parts(tmp_path / "v")
+    assert record["topics"]["space"] == "vectors" and summary["clusters"] >= 2
+    vectors, labels = vectors_of(table), table["cluster"].to_numpy()
+    sample = sample_of(60, SAMPLE_ROWS, 0)
+    others = np.setdiff1d(np.arange(60), sample)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    nearest = sample[np.argmax(unit[others] @ unit[sample].T, axis=1)]  # by hand
+    assert (labels[others] == labels[nearest]).all()
+
+
 def test_whole_sample_equals_the_single_file_atlas(tmp_path, st_vectors):
     """With every row in the sample and the same vectors (the table's own vector column, from
     sentence-transformers), the map and the topics are the single-file atlas's. (With vectors
