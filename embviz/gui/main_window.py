@@ -61,6 +61,8 @@ def load_with_first_layout(path: Path, options: dict) -> Task[EmbeddingSet]:
     thread meanwhile (a deferred start) no longer hold the first layout back. If it fails, the
     set opens anyway and the projection controller computes, and reports, it as before."""
     eset = yield from load_task(path, **options)
+    if not eset.vectors_loaded:  # a partitioned atlas: its own map, vectors left on disk
+        return eset
     if 3 < eset.dims and len(eset) * eset.dims <= FIRST_LAYOUT_MAX_VALUES:
         version = eset.version
         try:
