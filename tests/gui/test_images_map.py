@@ -161,3 +161,25 @@ def test_level_of_detail_at_ten_thousand_images(window, qtbot, tmp_path):
     centre = window_pos(window, view, *coords[row])
     seen = block_centres(shot, (centre.x(), centre.y()), item.size_px)
     np.testing.assert_allclose(seen, images[row], atol=3)
+
+
+def test_a_damaged_image_is_named_in_the_dock_and_the_map_goes_on(window, qtbot, tmp_path):
+    from tests.image_fixtures import write_image_folder
+
+    paths = write_image_folder(tmp_path / "imgs", 4)
+    paths[2].write_bytes(b"\x89PNG\r\n\x1a\n damaged")
+    rows = ["name,image,x,y"] + [f"p{i},imgs/{p.name},{i},{i % 2}" for i, p in enumerate(paths)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    open_set(window, qtbot, tmp_path / "t.csv")
+    panel, item = window.panels["image"], window.maps.thumbnails.item
+    grab(window, qtbot)
+    assert sorted(item.drawn_rows.tolist()) == [0, 1, 3]  # the damaged one keeps its dot
+    window.maps.state.select([2])
+    qtbot.waitUntil(lambda: panel.row == 2, timeout=3000)
+    text = panel.details.text()
+    assert str(paths[2]) in text and "cannot be read as an image" in text
+    assert panel.image.pixmap() is None or panel.image.pixmap().isNull()
+    window.maps.state.select([1])
+    qtbot.waitUntil(lambda: panel.row == 1, timeout=3000)
+    assert "cannot be read" not in panel.details.text()
+    assert not panel.image.pixmap().isNull()

@@ -139,3 +139,24 @@ def load_photo(folder):
     path = folder / "china.jpg"
     Image.fromarray(load_sample_images().images[0]).save(path, quality=92)
     return path
+
+
+def test_a_vector_table_with_an_image_column_opens_with_its_images(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    paths = write_image_folder(tmp_path / "imgs", 4)
+    names = [f"imgs/{p.name}" for p in reversed(paths)]
+    rows = ["name,image,x,y"] + [f"p{i},{n},{i},{i * i}" for i, n in enumerate(names)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    vectors = [[float(i), float(i * i)] for i in range(4)]
+    pq.write_table(
+        pa.table({"label": [f"p{i}" for i in range(4)], "image": names, "vector": vectors}),
+        tmp_path / "t.parquet",
+    )
+    for name in ("t.csv", "t.parquet"):
+        eset = embviz.load(tmp_path / name)
+        source = image_source(eset)
+        assert source is not None, name
+        expected = np.asarray(Image.open(paths[-2]).convert("RGBA"))  # row 1, the table's order
+        np.testing.assert_array_equal(source.rgba(1), expected)
