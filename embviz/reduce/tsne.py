@@ -44,7 +44,9 @@ PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact i
 # Work on the whole matrix goes a block at a time, so that t-SNE's peak memory stays near the
 # matrix itself at 100k-1M rows (benchmarks/tsne_large.py prints it).
 SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or projecting (32 MB as float64)
-PLACE_BLOCK = 16_384  # placed rows per nearest-fitted-row search
+# Placed rows per nearest-fitted-row search: sampling.nearest_rows holds three float32 blocks of
+# (rows x fitted rows), 3 x 82 MB for 2,048 x 10,000 rows; 512 rows keep that to ~60 MB.
+PLACE_BLOCK = 512
 
 
 @dataclass
