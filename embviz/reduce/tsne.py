@@ -29,9 +29,10 @@ from embviz.reduce.tsne_stream import OptimisationStream
 # 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
 TSNE_FIT_SAMPLE = 10_000
 # Barnes-Hut below this many rows, FFT from here (2-D). Measured with benchmarks/tsne_gradient.py
-# (CPU seconds of the whole 750-iteration run, one thread, same affinities and start): BH took
-# 0.38x FFT's time at 2,000 rows, 0.62x at 5,000 and 1.23x at 10,000; they cross near 8,000.
-FFT_MIN_ROWS = 8_000
+# (CPU seconds of the whole 750-iteration run, one thread, same affinities, start and learning
+# rate): BH took 0.83x FFT's time at 4,000 rows, 1.41x at 7,000 and more above; they cross near
+# 5,000 (with openTSNE's own learning rate, whose layouts spread wider, they crossed near 8,000).
+FFT_MIN_ROWS = 5_000
 # The learning rate, "auto": rows / early exaggeration in both phases (Belkina et al. 2019; what
 # scikit-learn's "auto" is in openTSNE's units, bar its floor of 200). openTSNE's own "auto" is
 # rows / the phase's exaggeration, so after the early phase it jumps 12x to rows. Measured on
