@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -72,12 +74,97 @@ def settle_time(window, app) -> float:
     view.viewport().installEventFilter(counter)
     view.plotItem.vb.translateBy(x=0.01, y=0.0)
     start = time.perf_counter()
-    wait(app, lambda: not view.cloud.moving and counter.paints > 0 and not view._settle.isActive())
-    before = counter.paints
-    view.viewport().update()
-    wait(app, lambda: counter.paints > before)
+    # a big layer at rest shows its subsample until a thread has made the image of every point
+    wait(app, lambda: counter.paints > 0 and not view._settle.isActive() and not view.cloud.moving
+         and view.cloud.complete)  # fmt: skip
     view.viewport().removeEventFilter(counter)
     return time.perf_counter() - start
+
+
+def bench_vectors(folder: Path) -> None:
+    """Reading the vectors from the parts (what the first neighbour search does) against a
+    float32 .npy cache of them read back through a memory map and touched once (what a cache
+    would save on the next opening)."""
+    import tempfile
+
+    from embviz.core.tasks import run_task
+    from embviz.io.atlas_dataset import PartitionedAtlas
+
+    atlas = PartitionedAtlas(folder)
+    for _attempt in range(2):
+        start = time.perf_counter()
+        vectors = run_task(atlas.read_vectors())
+        parts = time.perf_counter() - start
+        with tempfile.TemporaryDirectory(dir=folder.parent) as tmp:
+            path = Path(tmp) / "vectors.npy"
+            start = time.perf_counter()
+            np.save(path, vectors)
+            written = time.perf_counter() - start
+            os.system(f"sync; cat {path} > /dev/null")  # in the page cache, as the parts are
+            start = time.perf_counter()
+            cached = np.load(path, mmap_mode="r")
+            total = float(np.asarray(cached, dtype=np.float64).sum(dtype=np.float64))
+            mapped = time.perf_counter() - start
+            start = time.perf_counter()
+            total2 = float(vectors.sum(dtype=np.float64))
+            touched = time.perf_counter() - start
+        print(
+            f"vectors {vectors.shape[0]:,} x {vectors.shape[1]}: from the parts {parts:.2f} s; "
+            f".npy cache: written {written:.2f} s, memmap read + one pass {mapped:.2f} s "
+            f"(one pass over the array in memory {touched:.2f} s; sums equal "
+            f"{abs(total - total2) < 1e-3 * abs(total2) + 1e-3})",
+            flush=True,
+        )
+
+
+def bench_bare(folder: Path, frame_count: int, app) -> dict:
+    """The map widget alone (as render2d.py measures it), on the atlas's own layout, coloured by
+    its topics: what the map costs without the panels around it."""
+    from PySide6.QtCore import QPointF
+
+    from embviz.core.colors import colouring_for
+    from embviz.core.model import SHOWN
+    from embviz.core.raster import GRID_KEY
+    from embviz.core.tasks import run_task
+    from embviz.gui.views.scatter2d import ScatterView
+    from embviz.io.registry import load_task
+
+    start = time.perf_counter()
+    eset = run_task(load_task(folder))
+    loaded = time.perf_counter() - start
+    coords = eset.peek_derived(SHOWN).coords
+    view = ScatterView()
+    view.resize(1100, 800)
+    view.show()
+    start = time.perf_counter()
+    view.set_points(coords, eset.labels, grid=eset.peek_derived(GRID_KEY))
+    view.set_colouring(colouring_for(eset, "cluster_label"))
+    app.processEvents()
+    shown = time.perf_counter() - start
+    early_at = view.plotItem.vb.mapViewToScene(QPointF(*map(float, coords[len(coords) // 2])))
+    building = view.index is not None and view.index.building
+    t = time.perf_counter()
+    early_row = view.row_at(early_at)  # the pointer on a point before the k-d tree is built
+    early = time.perf_counter() - t
+    assert view.index is not None and view.index.tree is not None
+    times = frames(view, view.plotItem.vb, frame_count, app)
+
+    class Holder:
+        pass
+
+    holder = Holder()
+    holder.view = view
+    back = min(settle_time(holder, app) for _ in range(3))
+    scene = view.plotItem.vb.mapViewToScene(QPointF(*map(float, coords[len(coords) // 3])))
+    hover = []
+    for _ in range(50):
+        t = time.perf_counter()
+        view.row_at(scene)
+        hover.append(time.perf_counter() - t)
+    view.close()
+    return {"rows": len(eset), "loaded": loaded, "shown": shown, "early": early,
+            "early_row": early_row, "building": building, "frame": statistics.median(times),
+            "worst_frame": max(times), "back": back, "hover": statistics.median(hover)}  # fmt: skip
 
 
 def bench(folder: Path, frame_count: int, app) -> dict:
@@ -144,6 +231,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 10_000_000])
     parser.add_argument("--data", type=Path, default=Path("/tmp/embviz-bigmap"))
     parser.add_argument("--frames", type=int, default=30)
+    parser.add_argument("--bare", action="store_true", help="the map widget alone, no window")
+    parser.add_argument("--vectors", action="store_true", help="parts vs a .npy cache")
     args = parser.parse_args()
     from bigmap_data import write
 
@@ -157,7 +246,31 @@ def main() -> None:
                 print(f"writing {rows:,} rows to {folder}…", flush=True)
                 write(folder, rows, 8, min(rows, 1_000_000))
             folders.append(folder)
+    if args.vectors:
+        for folder in folders:
+            bench_vectors(folder)
+        print(f"load average {os.getloadavg()}")
+        return
     app = make_application()
+    if args.bare:
+        bare = [bench_bare(folder, args.frames, app) for folder in folders]
+        for r in bare:
+            print(
+                f"{r['rows']:>11,} rows  map alone: read {r['loaded']:.2f} s, drawn "
+                f"{r['shown']:.2f} s; frame {r['frame'] * 1000:.1f} ms median (worst "
+                f"{r['worst_frame'] * 1000:.0f} ms); every point back {r['back'] * 1000:.0f} ms; "
+                f"hover pick {r['hover'] * 1000:.3f} ms (before the k-d tree was built: "
+                f"{r['early'] * 1000:.1f} ms, tree building {r['building']}, row {r['early_row']})",
+                flush=True,
+            )
+        if len(bare) == 2:
+            small, big = bare
+            print(
+                f"ratio {big['rows'] // small['rows']}x rows: frame "
+                f"{big['frame'] / small['frame']:.2f}, points back {big['back'] / small['back']:.2f}"
+            )
+        print(f"load average {os.getloadavg()}")
+        return
     results = []
     for folder in folders:
         r = bench(folder, args.frames, app)

@@ -5,8 +5,8 @@ Each side runs in its own process (pyqtgraph caches its GL shader programs per c
 second GL widget in one process can fail to draw and look fast); the two alternate, ``--repeat``
 times each. A frame is the camera moved (orbit, and every fourth frame a zoom step) and the
 frame on the screen (from the move to QOpenGLWidget.frameSwapped). The peer draws every point in
-every frame; embviz draws a spread subsample while the camera moves and all of them once it is
-still. Picking: the front-most point within 8 px of the cursor after the camera moved, against
+every frame; embviz draws a spread subsample while the camera moves and, once it is still,
+brings every point back a slice a frame into a kept picture (then copies that picture). Picking: the front-most point within 8 px of the cursor after the camera moved, against
 projecting every point with numpy (what the view did before; pyqtgraph has no 3-D picking).
 Needs an OpenGL context: run under xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX".
 
@@ -37,13 +37,14 @@ def cloud(n: int) -> np.ndarray:
     return (centres[blob] + rng.normal(size=(n, 3)) * spread).astype(np.float32)
 
 
-def orbit(view, app, frames: int) -> list[float]:
-    """Seconds from each camera move to its frame on the screen (QOpenGLWidget.frameSwapped)."""
+def orbit(view, app, frames: int, cpu: list[float] | None = None) -> list[float]:
+    """Seconds from each camera move to its frame on the screen (QOpenGLWidget.frameSwapped);
+    ``cpu`` gets this process's CPU seconds a frame (all its threads: llvmpipe's too)."""
     times = []
     swapped: list[bool] = []
     view.frameSwapped.connect(lambda: swapped.append(True))
     for i in range(frames):
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         swapped.clear()
         if i % 4 == 3:
             view.opts["distance"] *= 0.97 if (i // 4) % 2 else 1 / 0.97
@@ -53,6 +54,8 @@ def orbit(view, app, frames: int) -> list[float]:
         while not swapped:
             app.processEvents()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - cpu_start)
     view.frameSwapped.disconnect()
     return times
 
@@ -105,13 +108,22 @@ def run(which: str, n: int, frame_count: int) -> dict:
     app.processEvents()
     view.grabFramebuffer()  # uploads the points
     orbit(view, app, 6)  # warm: the moving budget finds its size
-    out["moving"] = orbit(view, app, frame_count)
+    out["moving_cpu"] = []
+    out["moving"] = orbit(view, app, frame_count, out["moving_cpu"])
     if which == "ours":
         out["moving_points"] = [d for moving, d, _ in view.frame_times[-frame_count:] if moving]
+    if which == "ours":  # every point back: the settle wait, then slices into a kept picture
+        start, before = time.perf_counter(), len(view.frame_times)
+        while not view.all_drawn:
+            app.processEvents()
+        out["back"] = time.perf_counter() - start
+        out["slices"] = sum(1 for _, drawn, _ in view.frame_times[before:] if drawn)
+        out["still_points"] = view.scene.done if view.scene.complete else n
     settle(view, app)
-    out["still"] = still_frame(view, app)
+    out["still"] = still_frame(view, app)  # the peer draws every point; embviz copies
     if which == "ours":
-        out["still_points"] = view.frame_times[-1][1]
+        view.progressive = False  # every point in one frame, as the peer draws them
+        out["one_frame"] = still_frame(view, app)
         out.update(picking(view, coords))
     out["load_after"] = os.getloadavg()[0]
     return out
@@ -176,11 +188,17 @@ def main() -> None:
             f"run {i + 1}  load {ours['load']:.1f}/{peer['load']:.1f} "
             f"(after {ours['load_after']:.1f}/{peer['load_after']:.1f})\n"
             f"  orbiting: embviz {1 / mo:.1f} fps ({mo * 1000:.0f} ms a frame, "
-            f"{drawn:,.0f} points drawn)   GLScatterPlotItem {1 / mp:.1f} fps "
-            f"({mp * 1000:.0f} ms)   ratio {mp / mo:.1f}x the peer's frame rate\n"
-            f"  still: embviz {ours['still'] * 1000:.0f} ms, {ours['still_points']:,} of {n:,} "
-            f"points drawn   GLScatterPlotItem {peer['still'] * 1000:.0f} ms   "
-            f"ratio ours/peer {ours['still'] / peer['still']:.2f}\n"
+            f"{drawn:,.0f} points drawn; CPU {statistics.median(ours['moving_cpu']) * 1000:.0f} ms)"
+            f"   GLScatterPlotItem {1 / mp:.1f} fps ({mp * 1000:.0f} ms; CPU "
+            f"{statistics.median(peer['moving_cpu']) * 1000:.0f} ms)   "
+            f"ratio {mp / mo:.1f}x the peer's frame rate\n"
+            f"  still: every point back {ours['back'] * 1000:.0f} ms after the last move "
+            f"({ours['still_points']:,} of {n:,} in {ours['slices']} slices), then a frame "
+            f"{ours['still'] * 1000:.0f} ms   GLScatterPlotItem every frame "
+            f"{peer['still'] * 1000:.0f} ms\n"
+            f"  every point in one frame: embviz {ours['one_frame'] * 1000:.0f} ms   "
+            f"GLScatterPlotItem {peer['still'] * 1000:.0f} ms   "
+            f"ratio ours/peer {ours['one_frame'] / peer['still']:.2f}\n"
             f"  hover pick after a camera move: median {statistics.median(pick) * 1000:.2f} ms, "
             f"max {max(pick) * 1000:.2f} ms   projecting every point (numpy) "
             f"{statistics.median(brute) * 1000:.1f} ms   "

@@ -10,7 +10,10 @@ and zoomed in 10x (the default level of detail: thumbnails once at most 3,000 po
 view). A frame: move the view, then process events until
 the view is painted.
 
-    python benchmarks/thumbnails.py [--rows 10000] [--frames 40]
+With --files, also the same images as 10,000 PNG files read while panning (each frame makes new
+thumbnails for a few milliseconds at most, then asks for the next).
+
+    python benchmarks/thumbnails.py [--rows 10000] [--frames 40] [--files]
 """
 
 from __future__ import annotations
@@ -59,7 +62,9 @@ def sprite_source(rows: int, folder: Path):
     digits = np.round(load_digits().images * (255 / 16)).astype(np.uint8)
     images = digits[np.arange(rows) % len(digits)]
     w, h = write_sprite(images, folder / "sprite.png")
-    return SpriteImages(folder / "sprite.png", (w, h), rows), images
+    source = SpriteImages(folder / "sprite.png", (w, h), rows)
+    source.pixels()  # read before the frames, as the window does in a worker when a set opens
+    return source, images
 
 
 def show(widget, app) -> None:
@@ -69,7 +74,7 @@ def show(widget, app) -> None:
         app.processEvents()
 
 
-def measure(rows: int, frames: int, app, folder: Path) -> None:
+def measure(rows: int, frames: int, app, folder: Path, files: bool) -> None:
     import pyqtgraph as pg
 
     from embviz.gui.views.scatter2d import ScatterView
@@ -136,6 +141,25 @@ def measure(rows: int, frames: int, app, folder: Path) -> None:
         widget.close()
         return times
 
+    if files:  # the same images as 10,000 PNG files (64 x 64), read while panning
+        from PIL import Image
+
+        from embviz.io.images import PathImages
+
+        paths = []
+        for i, image in enumerate(images):
+            path = folder / f"img{i:05d}.png"
+            Image.fromarray(np.kron(image, np.ones((8, 8), np.uint8))).save(path)
+            paths.append(path)
+        file_source = PathImages(paths)
+        print(f"{rows:,} PNG files, zoomed in 10x, thumbnails read while panning:", flush=True)
+        kept = source
+        source = file_source
+        times = embviz_map(True, 10.0, 3000)
+        source = kept
+        med = statistics.median(times)
+        print(f"  embviz thumbnails from files     median {med * 1000:7.1f} ms ({1 / med:5.1f} fps), "
+              f"worst {max(times) * 1000:7.1f} ms", flush=True)  # fmt: skip
     for name, zoom, show_below in (("whole map", 1.0, rows + 1), ("zoomed in 10x", 10.0, 3000)):
         print(f"{rows:,} images, {name}:", flush=True)
         results[name] = {
@@ -158,13 +182,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--frames", type=int, default=40)
+    parser.add_argument("--files", action="store_true", help="also: the images as PNG files")
     args = parser.parse_args()
     from embviz.gui.app import make_application
 
     app = make_application()
     print(f"load average {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as tmp:
-        measure(args.rows, args.frames, app, Path(tmp))
+        measure(args.rows, args.frames, app, Path(tmp), args.files)
 
 
 if __name__ == "__main__":

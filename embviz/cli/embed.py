@@ -11,6 +11,7 @@ import numpy as np
 
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
+from embviz.io.export_formats import ProjectorWriter
 from embviz.io.safe_write import atomic_write, check_outputs
 from embviz.models.base import Kind
 from embviz.models.text_input import read_lines
@@ -47,7 +48,7 @@ def add_parser(sub) -> None:
 
 
 def write_vectors(eset: EmbeddingSet, path: str | Path, force: bool = False) -> list[Path]:
-    """Write .npy (+ labels.tsv beside it), .tsv (+ NAME.metadata.tsv) or .npz, atomically
+    """Write .npy (+ labels.tsv beside it), .tsv (+ NAME_metadata.tsv, which the readers find) or .npz, atomically
     (all files or none; see embviz.io.safe_write); returns paths."""
     path = Path(path)
     outputs = _outputs(path)
@@ -61,13 +62,9 @@ def write_vectors(eset: EmbeddingSet, path: str | Path, force: bool = False) -> 
             with open(temps[0], "wb") as f:
                 np.save(f, np.asarray(eset.vectors, dtype=np.float32))
             temps[1].write_text("".join(label + "\n" for label in labels), encoding="utf-8")
-        else:
-            np.savetxt(temps[0], eset.vectors, fmt="%.9g", delimiter="\t")
-            columns = [c for c in eset.metadata if c != "text"]
-            rows = ["\t".join(["label", *columns])]
-            for i, label in enumerate(labels):
-                rows.append("\t".join([label, *(str(eset.metadata[c][i]) for c in columns)]))
-            temps[1].write_text("\n".join(rows) + "\n", encoding="utf-8")
+        else:  # the projector pair, as `embviz convert` writes it (X_metadata.tsv beside)
+            columns = {k: v for k, v in eset.metadata.items() if k != "text"}
+            ProjectorWriter().write(EmbeddingSet(labels, eset.vectors, columns), temps)
     return outputs
 
 
@@ -78,7 +75,7 @@ def _outputs(path: Path) -> list[Path]:
         return [path]
     if path.suffix == ".npy":
         return [path, path.with_name("labels.tsv")]
-    return [path, path.with_name(path.stem + ".metadata.tsv")]
+    return ProjectorWriter().outputs(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -45,7 +45,7 @@ def describe(
         "format": src.format,
         "rows": len(eset),
         "dims": eset.dims,
-        "dtype": str(eset.vectors.dtype),
+        "dtype": str(eset.vectors.dtype) if eset.vectors_loaded else "float32",  # lazy: unread
         "dtype_on_disk": src.dtype_on_disk,
         "metadata": [
             {"name": k, "dtype": str(v.dtype), "kind": column_kind(v)}

@@ -1,13 +1,15 @@
 """The cluster atlas plan, run by the driver (``embviz atlas TABLE --cluster ... -o OUT_DIR``).
 
 1. The table is read here and split into partitions of ``partition_rows`` rows, in row order.
-2. Each partition is embedded on a worker (the vectors stay there).
-3. A sample of ``sample_rows`` rows (``numpy.random.default_rng(seed)``, sorted) is gathered; the
-   layout is fitted on it here, exactly as a single run fits a whole set, and its topics are found
-   and named on it (:func:`embviz.core.topics.find_topics_task`, the minimum cluster size scaled
-   to the sample).
-4. Each partition is placed on that map, given its clusters (see
-   :mod:`embviz.cluster.placement`) and written as ``part-NNNNN.parquet`` by its worker.
+2. A sample of ``sample_rows`` rows (``numpy.random.default_rng(seed)``, sorted) is embedded on
+   the workers, in chunks of ``partition_rows``, and gathered here.
+3. The layout is fitted on the sample here, exactly as a single run fits a whole set, and its
+   topics are found and named on it (:func:`embviz.core.topics.find_topics_task`, the minimum
+   cluster size scaled to the sample).
+4. Each partition is one task on a worker: embed its rows that are not in the sample (those come
+   with the broadcast sample), place them on the sample's map, give them their clusters (see
+   :mod:`embviz.cluster.placement`), write ``part-NNNNN.parquet``. So every row is embedded once,
+   and a worker holds one partition's vectors at a time, not the whole corpus's.
 5. The record ``_embviz.json`` is written last, in a temporary directory that then replaces
    ``OUT_DIR`` (:mod:`embviz.io.atlas_partitions`).
 
@@ -127,42 +129,25 @@ def run_plan(options: ClusterOptions, engine: Engine, report: Any = None) -> dic
         given = table._vector_columns[table.vector_column]
         spec["title"] = f"column:{table.vector_column}"
     texts = table.texts
-    say(f"Embedding {n:,} rows in {len(bounds)} partition(s) on {engine.description}")
-    embedded = [
-        engine.submit(
-            work.embed_partition,
-            spec,
-            list(texts[a:b]),
-            None if given is None else given[a:b],
-            name=f"embed partition {i} (rows {a:,}-{b - 1:,})",
-        )
-        for i, (a, b) in enumerate(bounds)
-    ]
     sample = sample_of(n, options.sample_rows, options.seed)
-    taken = []
-    for i, (a, b) in enumerate(bounds):
-        lo, hi = np.searchsorted(sample, [a, b])
-        taken.append(
-            engine.submit(
-                work.take_rows, embedded[i], sample[lo:hi] - a, name=f"sample of partition {i}"
-            )
-        )
-    metas = engine.gather(
+    say(f"Embedding the {len(sample):,} sampled rows on {engine.description}")
+    chunks = partition_bounds(len(sample), options.partition_rows)
+    firsts = engine.gather(
         [
-            engine.submit(work.describe, e, name=f"describe partition {i}")
-            for i, e in enumerate(embedded)
+            engine.submit(
+                work.embed_partition,
+                spec,
+                [texts[i] for i in sample[a:b].tolist()],
+                None if given is None else given[sample[a:b]],
+                name=f"embed sampled rows, chunk {c} ({b - a:,} rows)",
+            )
+            for c, (a, b) in enumerate(chunks)
         ]
     )
-    sample_vectors = np.concatenate(engine.gather(taken)).astype(np.float32)
+    metas = [{k: v for k, v in m.items() if k != "vectors"} for m in firsts]
+    sample_vectors = np.concatenate([m["vectors"] for m in firsts]).astype(np.float32)
+    del firsts
     embed_done = time.perf_counter()
-    truncated = [a + r for (a, _), m in zip(bounds, metas, strict=True) for r in m["truncated"]]
-    if truncated:
-        shown = ", ".join(map(str, truncated[:10])) + (", …" if len(truncated) > 10 else "")
-        options.warnings.append(
-            f"{len(truncated):,} document(s) longer than the model's maximum of "
-            f"{metas[0].get('max_length')} tokens were truncated, as the model does (rows "
-            f"{shown}); chunking (--chunk-tokens) embeds all of them."
-        )
     say(f"Fitting the {options.method} layout on a sample of {len(sample):,} rows")
     sample_coords, layout_params = _fit_layout(sample_vectors, options)
     layout_done = time.perf_counter()
@@ -214,8 +199,20 @@ def run_plan(options: ClusterOptions, engine: Engine, report: Any = None) -> dic
     shutil.rmtree(temp, ignore_errors=True)
     temp.mkdir()
     try:
-        written = _place_and_write(
-            engine, embedded, inputs, shared, bounds, sample, ref, ref_pos, temp, record, say
+        written = _partitions(
+            engine,
+            spec,
+            texts,
+            given,
+            inputs,
+            shared,
+            bounds,
+            sample,
+            ref,
+            ref_pos,
+            temp,
+            record,
+            say,
         )
         from embviz.io.atlas_partitions import PARTITIONED, part_name, write_record
 
@@ -234,6 +231,21 @@ def run_plan(options: ClusterOptions, engine: Engine, report: Any = None) -> dic
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    truncated = sorted(
+        [
+            int(sample[a + r])
+            for (a, _), m in zip(chunks, metas, strict=True)
+            for r in m["truncated"]
+        ]
+        + [a + r for (a, _), w in zip(bounds, written, strict=True) for r in w["truncated"]]
+    )
+    if truncated:
+        shown = ", ".join(map(str, truncated[:10])) + (", …" if len(truncated) > 10 else "")
+        options.warnings.append(
+            f"{len(truncated):,} document(s) longer than the model's maximum of "
+            f"{metas[0].get('max_length')} tokens were truncated, as the model does (rows "
+            f"{shown}); chunking (--chunk-tokens) embeds all of them."
+        )
     coarse = topics.levels[0]
     return {
         "output": str(out),
@@ -246,19 +258,22 @@ def run_plan(options: ClusterOptions, engine: Engine, report: Any = None) -> dic
         "clusters": coarse.n_clusters,
         "seconds": {
             "total": time.perf_counter() - started,
-            "embed_wall": embed_done - started,
+            "sample_embed_wall": embed_done - started,
             "layout_fit": layout_done - embed_done,
             "topics_fit": topics_done - layout_done,
-            "place_write_wall": time.perf_counter() - topics_done,
-            "embed_task": sum(m["seconds"] for m in metas),
+            "partitions_wall": time.perf_counter() - topics_done,
+            "embed_task": sum(m["seconds"] for m in metas)
+            + sum(w["seconds"]["embed"] for w in written),
             **{k: sum(w["seconds"][k] for w in written) for k in ("place", "assign", "write")},
         },
     }
 
 
-def _place_and_write(
+def _partitions(
     engine: Engine,
-    embedded: list[Any],
+    spec: dict[str, Any],
+    texts: list[str],
+    given: np.ndarray | None,
     inputs: Any,
     shared: Any,
     bounds: list[tuple[int, int]],
@@ -272,7 +287,7 @@ def _place_and_write(
     from embviz.cluster import work
     from embviz.io.atlas_partitions import part_name
 
-    say(f"Placing, assigning and writing {len(bounds)} partition(s)")
+    say(f"Embedding, placing and writing {len(bounds)} partition(s)")
     handles = []
     for i, (a, b) in enumerate(bounds):
         lo, hi = np.searchsorted(sample, [a, b])
@@ -291,12 +306,14 @@ def _place_and_write(
         }
         handles.append(
             engine.submit(
-                work.place_and_write,
-                embedded[i],
+                work.embed_place_write,
+                spec,
+                list(texts[a:b]),
+                None if given is None else given[a:b],
                 inputs.slice(a, b - a),
                 shared,
                 part,
-                name=f"place and write partition {i} (rows {a:,}-{b - 1:,})",
+                name=f"partition {i} (rows {a:,}-{b - 1:,})",
             )
         )
     return engine.gather(handles)

@@ -1,5 +1,6 @@
-"""The tasks that run on the workers: embed a partition, take sampled rows, place a partition's
-rows on the sample's map, give them its clusters and write the partition's Parquet file.
+"""The tasks that run on the workers: embed the sampled rows (a chunk at a time), then, per
+partition, embed its other rows, place them on the sample's map, give them its clusters and
+write the partition's Parquet file.
 
 Each worker loads a model once (:func:`embviz.models.hf_loading.load` keeps one per process) and
 gives torch as many threads as the worker has task slots (one per slot: several workers on one
@@ -77,14 +78,38 @@ def embed_partition(
     }
 
 
-def describe(embedded: dict[str, Any]) -> dict[str, Any]:
-    """What an embedded partition says about itself, without its vectors."""
-    return {k: v for k, v in embedded.items() if k != "vectors"}
-
-
-def take_rows(embedded: dict[str, Any], rows: np.ndarray) -> np.ndarray:
-    taken: np.ndarray = embedded["vectors"][rows]
-    return taken
+def embed_place_write(
+    spec: dict[str, Any],
+    texts: list[str],
+    given: np.ndarray | None,
+    inputs: Any,
+    shared: dict[str, Any],
+    part: dict[str, Any],
+) -> dict[str, Any]:
+    """One partition start to end: embed its rows (those in the sample come from the sample,
+    embedded before), place them, give them their clusters, write the part. Its vectors live only
+    as long as this task."""
+    started = time.perf_counter()
+    sampled = np.asarray(part["sampled"], dtype=np.int64)
+    if given is not None:
+        vectors = np.ascontiguousarray(given, dtype=np.float32)
+        meta: dict[str, Any] = {"truncated": [], "seconds": 0.0}
+    else:
+        known: np.ndarray = shared["sample_vectors"]
+        vectors = np.empty((len(texts), known.shape[1]), dtype=np.float32)
+        vectors[sampled] = known[np.asarray(part["sample_index"], dtype=np.int64)]
+        rest = np.setdiff1d(np.arange(len(texts)), sampled)
+        meta = {"truncated": [], "seconds": 0.0}
+        if len(rest):
+            meta = embed_partition(spec, [texts[i] for i in rest.tolist()], None)
+            vectors[rest] = meta["vectors"]
+            meta["truncated"] = [int(rest[i]) for i in meta["truncated"]]
+    embed_s = time.perf_counter() - started
+    written = place_and_write({"vectors": vectors}, inputs, shared, part)
+    written["seconds"]["embed"] = embed_s
+    written["embedded"] = len(texts) - (0 if given is not None else len(sampled))
+    written["truncated"] = meta["truncated"]
+    return written
 
 
 def place_and_write(

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from embviz.core.string_columns import category_codes, contains, text_order
+
+if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
 
 NUMBER, DATE, CATEGORY, TEXT = "number", "date", "category", "text"
 MAX_BAR_CATEGORIES = 24  # bars drawn for a category column; the rest are one "(other)" bar
@@ -75,6 +79,8 @@ class Histogram:
 
     def passing_counts(self, values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
         """The counts of the rows where ``mask`` is True (all rows when None), per bar."""
+        if mask is None:  # every row: the histogram's own counts (no pass over ten million)
+            return np.asarray(self.counts, dtype=np.int64).copy()
         if self.kind == CATEGORY:
             assert self.codes is not None
             codes = self.codes if mask is None else self.codes[mask]
@@ -122,6 +128,16 @@ def histogram(values: np.ndarray, bins: int = 30) -> Histogram | None:
         low, high = low - 0.5, high + 0.5
     counts, edges = np.histogram(finite, bins=bins, range=(low, high))
     return Histogram(kind, counts.astype(np.int64), edges=edges)
+
+
+def histogram_for(eset: EmbeddingSet, column: str) -> Histogram | None:
+    """:func:`histogram` of a set's metadata column, once per column and metadata version (kept
+    in the set's derived cache; a big atlas's reader makes them in its worker)."""
+    values = eset.metadata[column]
+    found: Histogram | None = eset.derived(
+        ("histogram", column), lambda: histogram(values), uses_metadata=True
+    )
+    return found
 
 
 def range_mask(values: np.ndarray, low: float, high: float) -> np.ndarray:

@@ -18,7 +18,9 @@ class PointIndex:
     first query (a few ms), so drawing a map never waits for it nor for importing SciPy."""
 
     def __init__(self, coords: np.ndarray, background: bool = False) -> None:
-        self.coords = np.asarray(coords, dtype=np.float64)[:, :2]
+        self._source = coords  # made float64 on first use: in the background for big sets
+        self._coords: np.ndarray | None = None
+        self._coords_lock = threading.Lock()
         self._tree: cKDTree | None = None
         self._rows: np.ndarray | None = None  # tree position -> row, when some rows are NaN
         self._built = threading.Event()
@@ -26,8 +28,17 @@ class PointIndex:
         self._lock = threading.Lock()
         if not background:
             self._start()
-        elif len(self.coords) > 50_000:
+        elif len(coords) > 50_000:
             threading.Thread(target=self._start, daemon=True).start()
+
+    @property
+    def coords(self) -> np.ndarray:
+        """The points as float64, made once (for ten million points, not in the GUI thread
+        when the background build gets there first)."""
+        with self._coords_lock:
+            if self._coords is None:
+                self._coords = np.asarray(self._source, dtype=np.float64)[:, :2]
+            return self._coords
 
     def _start(self) -> None:
         with self._lock:  # once, whether the thread or a first query gets here first
@@ -45,6 +56,11 @@ class PointIndex:
         points = self.coords if self._rows is None else self.coords[self._rows]
         self._tree = cKDTree(points) if len(points) else None
         self._built.set()
+
+    @property
+    def building(self) -> bool:
+        """The tree is being built in the background (a query now would wait for it)."""
+        return self._started and not self._built.is_set()
 
     @property
     def tree(self) -> cKDTree | None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+GRID_KEY = ("map-grid",)  # a set's GridIndex of its shown layout, made by a reader's worker
 GRID = 128  # GRID * GRID cells must fit in 16 bits (the sort by cell is a radix sort)
 TAP_BUDGET = 400_000  # pixel writes per frame for discs (about 25 ms here)
 ALPHA_LEVELS = 64
@@ -103,6 +104,19 @@ class GridIndex:
         # concatenated ranges without a Python loop
         offsets = np.repeat(begin - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
         return offsets + np.arange(total)
+
+    def nearest(self, x: float, y: float, max_distance: float) -> int | None:
+        """Row of the point nearest (x, y) within ``max_distance``, else None: looks only at the
+        cells around the point (picking while a big set's k-d tree is still being built)."""
+        r = float(max_distance)
+        pos = self.candidates(x - r, y - r, x + r, y + r)
+        dx = self.x[pos].astype(np.float64) - x
+        dy = self.y[pos].astype(np.float64) - y
+        if dx.size == 0:
+            return None
+        d2 = dx * dx + dy * dy
+        i = int(np.argmin(d2))
+        return int(self.rows[pos][i]) if d2[i] <= r * r else None
 
     def visible_rows(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
         """Rows of the points inside the rectangle."""

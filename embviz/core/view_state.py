@@ -170,7 +170,9 @@ class ViewState:
     def set_overlay(self, name: str, overlay: Overlay | None) -> None:
         """Draw ``overlay`` under ``name`` (None removes it); each panel replaces only its own."""
         if overlay is None:
-            self.overlays.pop(name, None)
+            if name not in self.overlays:
+                return  # nothing to remove: the map is not redrawn (labels placed again) for it
+            self.overlays.pop(name)
         else:
             self.overlays[name] = overlay
         self.overlays_changed.emit(self.overlays)

@@ -67,10 +67,15 @@ class DocumentTableModel(QAbstractTableModel):
 
     def _set_rows(self, rows: np.ndarray | None) -> None:
         n = len(self.eset) if self.eset is not None else 0
+        every = rows is None
         rows = np.arange(n, dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
         if self.sort_column is not None and self.eset is not None and rows.size:
             rows = sort_rows(self.values(self.columns[self.sort_column]), rows, self.descending)
+            every = False
         self.rows = rows
+        if every:  # every row in set order: each row is its own position (no second array)
+            self.position = rows
+            return
         self.position = np.full(n, -1, dtype=np.int64)
         self.position[rows] = np.arange(rows.size)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from embviz.core.column_filters import TEXT, column_kind, histogram, range_mask
+from embviz.core.column_filters import TEXT, column_kind, histogram, histogram_for, range_mask
 from embviz.core.corpus import ROW_COLUMN
 from embviz.gui.document_model import TITLE, DocumentTableModel
 from embviz.gui.views.histogram_brush import HistogramBrush
@@ -47,7 +47,9 @@ class HistogramColumn(QScrollArea):
             values = self.model.values(column)
             if column_kind(values) == TEXT:
                 continue
-            hist = histogram(values)
+            eset = self.model.eset
+            in_set = eset is not None and eset.metadata.get(column) is values
+            hist = histogram_for(eset, column) if in_set else histogram(values)
             if hist is None:
                 continue
             brush = HistogramBrush(column)

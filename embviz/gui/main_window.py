@@ -27,6 +27,8 @@ from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import TrustRequired
 from embviz.core.model import Model
 from embviz.core.paths import demo_path
+from embviz.core.projection import keep_projection
+from embviz.core.tasks import Task
 from embviz.gui.errors import show_error
 from embviz.gui.export_view import install as install_export
 from embviz.gui.file_filters import FILE_FILTER
@@ -39,6 +41,7 @@ from embviz.gui.search_controller import SearchController
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.workers import TaskRunner
 from embviz.io.registry import load_task
+from embviz.reduce.registry import default_reducer_for, projection_task
 
 MAX_RECENT = 10
 DOCK_WIDTH = 300  # the docks' first width; the map keeps the rest
@@ -46,6 +49,28 @@ DOCK_MIN_WIDTH = 200
 DOCK_SHARE = 0.3  # when the window is made smaller, the docks give back room beyond this share
 SET_NAME_CHARS = 18
 FILE_SECTIONS = ("open", "add", "export", "close")  # File menu groups, in order, then Quit
+
+
+FIRST_LAYOUT_MAX_VALUES = 20_000_000  # rows x dims: PCA in the loading worker, under 0.5 s
+
+
+def load_with_first_layout(path: Path, options: dict) -> Task[EmbeddingSet]:
+    """Read ``path``; then, for a set wider than 3 dims and of moderate size, compute the layout
+    it is first shown with (PCA with its defaults, 2-D) in the same worker and keep it in the
+    set's cache. The map finds it there when the set is added, so the panels installed on the GUI
+    thread meanwhile (a deferred start) no longer hold the first layout back. If it fails, the
+    set opens anyway and the projection controller computes, and reports, it as before."""
+    eset = yield from load_task(path, **options)
+    if not eset.vectors_loaded:  # a partitioned atlas: its own map, vectors left on disk
+        return eset
+    if 3 < eset.dims and len(eset) * eset.dims <= FIRST_LAYOUT_MAX_VALUES:
+        version = eset.version
+        try:
+            projection = yield from projection_task(eset, default_reducer_for(eset.dims), None, 2)
+        except Exception:  # noqa: BLE001 - shown by the controller when it runs it again
+            return eset
+        keep_projection(eset, projection, version)
+    return eset
 
 
 def warm_up_after_first_map() -> None:
@@ -98,6 +123,8 @@ class MainWindow(QMainWindow):
         install_export(self)
         self._connect()
         self.panels = install_panels(self, defer=defer_panels)
+        if defer_panels:  # also while the first set loads: the map's label items
+            QTimer.singleShot(0, self, self.view.label_layer.prepare)
         if "data" in self.docks:
             self.resizeDocks([self.docks["data"]], [DOCK_WIDTH], Qt.Orientation.Horizontal)
             self.docks["data"].raise_()  # first run: show what is open (a saved layout overrides)
@@ -246,7 +273,7 @@ class MainWindow(QMainWindow):
         self.runner.run(
             "load",
             f"Opening {path.name}",
-            lambda: load_task(path, **options),
+            lambda: load_with_first_layout(path, options),
             on_result=lambda eset: self._on_loaded(path, eset, remember),
             on_error=lambda exc: self._on_load_failed(path, exc, remember, options),
         )

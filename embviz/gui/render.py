@@ -35,6 +35,7 @@ def render(
     """
     if _needs_offscreen():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("EMBVIZ_NO_UMAP_WARMUP", "1")  # one picture: no UMAP process to warm
     from PySide6.QtCore import QSettings, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
 

@@ -7,10 +7,11 @@ makes a label when one is shown). The ``vector`` column is read only when someth
 vectors (neighbours, search, health...), part by part with progress, into one float32 array that
 the set then keeps (:class:`~embviz.core.lazy_rows.LazyVectors`).
 
-Why an in-memory array and not a .npy memmap cache: decoding the Parquet vectors runs at about
-the speed of copying them (measured in benchmarks/bigmap.py), so a cache file would save little
-on the next opening and would need a writable place beside or away from the atlas; the array
-costs N x D x 4 bytes, the same as a memmap once its pages are touched by an exact search.
+Why an in-memory array and not a .npy memmap cache: measured (``benchmarks/bigmap.py
+--vectors``, 10M x 8, load average 10), the parts decode in 4.8 s and a float32 .npy cache read
+back through a memory map and touched once takes 3.6 s, so a cache would save about a second on
+the next opening while costing a write and a writable place beside or away from the atlas; the
+array costs N x D x 4 bytes, as a memmap does once an exact search has touched all its pages.
 
 Big string columns (many distinct values in more than :data:`SMALL_ROWS` rows: the text, unique
 titles) stay on disk and out of the metadata; a warning says so.
@@ -192,7 +193,15 @@ class PartitionedAtlas:
         from embviz.io.atlas_parquet import VECTOR
 
         VECTOR_READS[str(self.directory)] += 1
+        from embviz.io.guards import check_memory
+
         total, dims = len(self), self.dims()
+        check_memory(
+            self.directory,
+            total * dims * 4.0,
+            f"reading the vectors ({total:,} x {dims} float32)",
+            hint="Close other sets or programs, or use a machine with more memory.",
+        )
         out = np.empty((total, dims), dtype=np.float32)
         done = 0
         for fragment, path in zip(self.fragments, self.parts.paths, strict=True):
@@ -305,11 +314,23 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
         eset.model = RecordedQueries(record, texts if texts is not None else _Texts(atlas))
     _keep_layout(eset, record, coords)
     eset.store_derived(ATLAS_KEY, atlas)
-    if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic: made here, once
+    # what the window makes first from a set, made here in the worker rather than in the GUI
+    # thread: the map's grid of points, the topic colours, the document table's histograms
+    from embviz.core.raster import GRID_KEY, GridIndex
+
+    yield Progress(0.96, "Sorting the map's points")
+    eset.store_derived(GRID_KEY, GridIndex(coords))
+    if CLUSTER_LABEL_COLUMN in metadata:  # the window opens coloured by topic
         from embviz.core.colors import colouring_for
 
         yield Progress(0.97, "Colouring the topics")
         colouring_for(eset, CLUSTER_LABEL_COLUMN)
+    from embviz.core.column_filters import histogram_for
+
+    yield Progress(0.98, "Counting the columns")
+    for column in metadata:
+        if column not in (ROW_COLUMN, text_column):
+            histogram_for(eset, column)
     return eset
 
 

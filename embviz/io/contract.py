@@ -114,6 +114,19 @@ FORMATS: dict[str, dict[str, str]] = {
         "memory": "three times the uncompressed size in the file's metadata is checked against "
         "available memory before reading.",
     },
+    "atlas-partitioned": {
+        "duplicates": "no row is dropped: titles are made unique, a repeated title getting its "
+        "row appended; above a million rows every label names its row (no pass over all titles).",
+        "empty": "a record without partitions, or parts without the vector, x, y or text "
+        "columns, is refused naming the part.",
+        "encoding": "text columns are read as Parquet stores them (UTF-8).",
+        "partial": "a part listed in _embviz.json but missing, a part with other columns than the "
+        "first, a part whose row count differs from the record, parts without a record (the run "
+        "did not finish) and a vector of the wrong length (named by part and row, when the "
+        "vectors are first read) are refused; part files not in the record are left out, warned.",
+        "memory": "the vectors (rows x dims float32) are checked against available memory before "
+        "they are read, which is only when neighbours, search or health first need them.",
+    },
     "projector-tsv": {
         "encoding": "tensors and metadata TSVs are read as UTF-8 (--encoding is not used); "
         "undecodable bytes become U+FFFD, said in one warning naming the file and the first line; "

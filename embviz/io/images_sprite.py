@@ -38,6 +38,11 @@ class SpriteImages:
     def __len__(self) -> int:
         return self.rows
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the sheet has been read (a window reads it in a worker first)."""
+        return self._pixels is not None
+
     def pixels(self) -> np.ndarray:
         """The whole sheet, H x W x 4 uint8 (checked to hold a tile for every row)."""
         if self._pixels is None:

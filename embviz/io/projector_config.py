@@ -222,7 +222,11 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
             f"its metadata file {entry['metadataPath']} is missing.",
             hint="Put the metadata file beside the config, or remove metadataPath from it.",
         )
-    sprite = sprite_entry(config, entry)  # checked before the tensors are read
+    try:  # a sprite that cannot be used: the vectors open without images, and it is said
+        sprite = sprite_entry(config, entry)
+    except LoadError as exc:
+        sprite = None
+        notes.append(f"no thumbnails: {exc}")
     if tensors.suffix == ".tsv":
         vectors, labels = read_tensors_tsv(tensors, notes)
         eset = with_metadata(tensors, meta, vectors, labels, "projector-tsv")
@@ -254,7 +258,11 @@ def read_config_entry(config: Path, tensor: str | int | None) -> EmbeddingSet:
 
 
 def _with_sprite(eset: EmbeddingSet, sprite: tuple[Path, tuple[int, int]] | None) -> EmbeddingSet:
-    """The set with its sprite's tiles as its images (the sheet is read when first shown)."""
+    """The set with its sprite's tiles as its images (the sheet is read when first shown); a
+    sheet too small for the rows leaves the set without images, with a warning."""
     if sprite is not None:
-        eset.images = sprite_images(sprite[0], sprite[1], len(eset))
+        try:
+            eset.images = sprite_images(sprite[0], sprite[1], len(eset))
+        except LoadError as exc:
+            eset.source.warnings.append(f"no thumbnails: {exc}")
     return eset

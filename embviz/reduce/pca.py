@@ -47,9 +47,10 @@ def pca_components(
 
 
 def _centre(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x = np.asarray(vectors, dtype=np.float64)
-    mean = x.mean(axis=0)
-    centred: np.ndarray = x - mean
+    """(mean, rows minus the mean) in float64: one new array, centred in place."""
+    centred: np.ndarray = np.array(vectors, dtype=np.float64)  # a copy: the caller's is kept
+    mean = centred.mean(axis=0)
+    centred -= mean
     return mean, centred
 
 

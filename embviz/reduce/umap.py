@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -111,7 +112,7 @@ class UMAPReducer:
         process = umap_process.take()
         finished = False
         try:
-            result = yield from self._wait(process, job, started, info)
+            result = yield from self._wait(process, job, started, info, layout)
             finished = True
         finally:
             if finished:
@@ -133,7 +134,11 @@ class UMAPReducer:
         split: tuple[np.ndarray, np.ndarray] | None,
         metadata: dict[str, np.ndarray] | None,
     ) -> dict[str, Any]:
-        job: dict[str, Any] = {"vectors": str(folder / "x.npy"), "output": str(folder / "out.npy")}
+        job: dict[str, Any] = {
+            "vectors": str(folder / "x.npy"),
+            "output": str(folder / "out.npy"),
+            "partials": True,
+        }
         np.save(job["vectors"], x)
         kwargs: dict[str, Any] = {
             "n_components": dims,
@@ -158,9 +163,15 @@ class UMAPReducer:
         return job
 
     def _wait(
-        self, process: UmapProcess, job: dict[str, Any], started: float, info: dict[str, Any]
+        self,
+        process: UmapProcess,
+        job: dict[str, Any],
+        started: float,
+        info: dict[str, Any],
+        layout: Callable[[np.ndarray, bool], Projection],
     ) -> Task[np.ndarray]:
-        """Send the job once the process is warm; poll (and yield) until it is done."""
+        """Send the job once the process is warm; poll (and yield) until it is done. The
+        partial layouts the process announces are handed on as partial results."""
         from embviz.reduce import umap_process
 
         sent = False
@@ -175,6 +186,13 @@ class UMAPReducer:
                     info["neighbors"] = note
                 coords: np.ndarray = np.load(path)
                 return coords
+            if message is not None and message[0] == "partial":
+                path, done = message[1]
+                shown = np.load(path)
+                Path(path).unlink(missing_ok=True)
+                text = f"UMAP: optimising the layout ({done:.0%})"
+                yield Progress(0.05 + 0.9 * done, text, partial=layout(shown, True))
+                continue
             if message is not None and message[0] == "error":
                 raise EmbvizError(f"UMAP failed: {message[1]}")
             if not process.alive() and not process.conn.poll():

@@ -1,15 +1,17 @@
-"""A warm umap-learn process that Cancel can end.
+"""A warm UMAP process that Cancel can end.
 
-umap-learn's fit cannot be interrupted, and its import plus numba compilation cost 10-45 s on a
+A fit cannot be interrupted inside numba's compiled code, and the compilation costs seconds on a
 cold start. So fits run in a separate process (multiprocessing "spawn"). The GUI starts one ahead
-of time with :func:`warm_up`, which imports umap and compiles the code a fit uses on a tiny set
-while the person looks at the first map; a process started for a job at hand (``embviz project``)
-skips that and compiles only what the fit itself runs. numba's on-disk cache is switched on
-(``NUMBA_CACHE_DIR`` under the user's cache folder), so later starts mostly load compiled code.
+of time with :func:`warm_up`, which compiles (or loads from numba's disk cache) the code a fit uses
+on a tiny set while the person looks at the first map; a process started for a job at hand
+(``embviz project``) skips that. numba's on-disk cache is switched on (``NUMBA_CACHE_DIR`` under
+the user's cache folder), so later starts load compiled code.
 
-Up to ``EXACT_KNN_MAX`` rows the neighbours are exact (:mod:`embviz.reduce.knn`), handed to
-umap-learn as ``precomputed_knn``: no NN-descent, whose compilation the disk cache hardly serves.
-Larger sets use NN-descent, and the recall of its neighbours is measured and reported.
+Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_fit`: exact
+neighbours up to its ``EXACT_KNN_MAX`` rows, NN-descent with measured recall above, a parallel
+layout that a seed reproduces), which sends partial layouts while it optimises. Supervised fits
+and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
+exact neighbours are handed to it as ``precomputed_knn`` up to ``EXACT_KNN_MAX`` rows.
 
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
 Data travel through .npy files in a temporary folder, never through a pipe."""
@@ -28,12 +30,7 @@ from typing import Any
 
 import numpy as np
 
-# Up to this many rows the neighbours are exact (one matrix product, embviz.reduce.knn): measured
-# (benchmarks/umap_speed.py) as cheap as NN-descent at 10,000 rows in a warm process, and far
-# cheaper in a fresh one, where NN-descent is compiled first. Above it, NN-descent, its recall
-# measured against exact neighbours on RECALL_ROWS random rows and reported with the layout.
-EXACT_KNN_MAX = 20_000
-RECALL_ROWS = 200
+from embviz.reduce.umap_fit import EXACT_KNN_MAX, RECALL_ROWS
 
 
 def numba_cache_dir() -> str:
@@ -83,17 +80,32 @@ def cache_kernels() -> int:
     return swapped
 
 
-def _compile(umap: ModuleType) -> None:
-    """A tiny fit through the code paths of a real one (cosine, seeded, exact neighbours handed
-    over as ``precomputed_knn``: the graph and the layout are compiled, not NN-descent, which only
-    sets above ``EXACT_KNN_MAX`` rows use and which then compiles on first use)."""
-    from embviz.reduce.knn import exact_knn
+def _compile() -> None:
+    """A tiny fit through embviz's UMAP (exact neighbours): its layout kernel is compiled or
+    loaded from the disk cache. umap-learn is not imported (only supervised or sampled fits
+    need it), nor NN-descent (only sets above ``EXACT_KNN_MAX`` rows)."""
+    from embviz.reduce.umap_fit import fit
 
     x = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
-    knn = (*exact_knn(x, 5), None)
-    umap.UMAP(n_neighbors=5, n_epochs=10, metric="cosine", random_state=0, precomputed_knn=knn).fit(
-        x
-    )
+    fit(x, {"n_neighbors": 5, "n_epochs": 10, "metric": "cosine", "random_state": 0}, _quiet)
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+_umap: ModuleType | None = None
+
+
+def _umap_learn() -> ModuleType:
+    """umap-learn, imported on first use, its uncached kernels swapped for cached ones."""
+    global _umap
+    if _umap is None:
+        import umap
+
+        cache_kernels()
+        _umap = umap
+    return _umap
 
 
 def _neighbours(
@@ -127,13 +139,16 @@ def _measured_recall(x: np.ndarray, model: Any, metric: str, seed: int) -> str:
     )
 
 
-def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
+def _fit(job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
     x = np.load(job["vectors"], mmap_mode="r")
     y = np.load(job["target"]) if job.get("target") else None
     fitted = np.load(job["fitted"]) if job.get("fitted") else None
     x_fit = np.asarray(x if fitted is None else x[fitted])
     y_fit = None if y is None else (y if fitted is None else y[fitted])
     kwargs, note = job["kwargs"], ""
+    if y is None and fitted is None:
+        return _own_fit(x_fit, job, conn)
+    umap = _umap_learn()
     if fitted is None:  # a sampled fit needs umap-learn's own index (transform) for the rest
         kwargs, note = _neighbours(x_fit, kwargs, conn)
     model = umap.UMAP(**kwargs)
@@ -152,6 +167,24 @@ def _fit(umap: ModuleType, job: dict[str, Any], conn: Connection) -> tuple[np.nd
     return out, note
 
 
+def _own_fit(x: np.ndarray, job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
+    """embviz's UMAP, its partial layouts written next to the output and announced."""
+    from embviz.reduce.umap_fit import fit
+
+    partials = [0]
+
+    def status(text: str) -> None:
+        conn.send(("status", text))
+
+    def partial(coords: np.ndarray, done: float) -> None:
+        partials[0] += 1
+        path = f"{job['output']}.{partials[0]}.npy"
+        np.save(path, coords)
+        conn.send(("partial", (path, done)))
+
+    return fit(x, job["kwargs"], status, partial if job.get("partials") else None)
+
+
 def serve(conn: Connection, cache_dir: str, warm: bool = True) -> None:
     """The child's main loop: warm up, then fit jobs until told to stop. A parent that is gone
     (killed, crashed) ends the child quietly, without a traceback on the person's terminal."""
@@ -167,20 +200,16 @@ def _serve(conn: Connection, cache_dir: str, warm: bool) -> None:
     import warnings
 
     warnings.filterwarnings("ignore")  # umap warns about n_jobs with a seed, and similar
-    conn.send(("status", "UMAP: importing umap-learn"))
-    import umap
-
-    cache_kernels()
     if warm:  # ahead of time (the GUI): a one-shot fit compiles what it uses, and no more
         conn.send(("status", "UMAP: compiling (once per machine; cached afterwards)"))
-        _compile(umap)
+        _compile()
     conn.send(("ready", None))
     while True:
         job = conn.recv()
         if job is None:
             return
         try:
-            coords, note = _fit(umap, job, conn)
+            coords, note = _fit(job, conn)
             np.save(job["output"], coords)
             conn.send(("done", (job["output"], note)))
         except Exception as exc:  # reported to the parent, which raises it there

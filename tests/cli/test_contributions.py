@@ -111,7 +111,7 @@ def test_every_builtin_command_is_registered() -> None:
     from pathlib import Path
 
     folder = Path(cli_commands.__file__).parent
-    helpers = {"__init__", "commands", "read_options", "gui_launch"}
+    helpers = {"__init__", "commands", "read_options", "gui_launch", "embed_images"}
     assert {p.stem for p in folder.glob("*.py")} - helpers == modules
 
 

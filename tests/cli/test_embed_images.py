@@ -44,7 +44,7 @@ def test_folder_rows_in_sorted_order_labelled_by_file_name(clip_dir, tmp_path, c
     assert code == 0, capsys.readouterr().err
     vectors = np.loadtxt(out, delimiter="\t")
     np.testing.assert_allclose(vectors, _transformers_vectors(clip_dir, paths), atol=1e-5)
-    meta = (tmp_path / "out.metadata.tsv").read_text().splitlines()
+    meta = (tmp_path / "out_metadata.tsv").read_text().splitlines()
     assert meta[0].split("\t") == ["label", "image"]
     assert [line.split("\t")[0] for line in meta[1:]] == sorted(p.name for p in paths)
     # written as .npz and reopened, the set finds its images again through the image column

@@ -81,7 +81,9 @@ def test_embed_writes_one_vector_per_line(tmp_path, capsys):
     assert embviz.load(tmp_path / "o.npy").labels == labels
     assert main(["embed", "--sentences", str(src), "-o", str(tmp_path / "o.tsv")]) == 0
     np.testing.assert_allclose(np.loadtxt(tmp_path / "o.tsv", delimiter="\t"), expected, atol=1e-4)
-    assert (tmp_path / "o.metadata.tsv").read_text().splitlines()[0] == "label\tline"
+    assert (tmp_path / "o_metadata.tsv").read_text().splitlines()[0] == "label\tline"
+    reopened = embviz.load(tmp_path / "o.tsv")  # the readers find the metadata beside it
+    assert reopened.labels == labels and list(reopened.metadata) == ["line"]
     capsys.readouterr()
 
 

@@ -24,7 +24,7 @@ def _subcommand(name: str) -> argparse.ArgumentParser:
 @pytest.mark.parametrize(
     ("command", "params_type", "own"),
     [
-        ("embed", TransformerParams, {"sentences", "output", "force"}),
+        ("embed", TransformerParams, {"sentences", "images", "image_column", "output", "force"}),
         # --algorithm is shared with --graph (its choices: both kinds); GraphParams' own flags
         # are checked below
         (

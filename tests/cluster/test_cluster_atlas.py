@@ -12,6 +12,7 @@ import pytest
 
 from embviz.cli import main
 from embviz.cluster.engine import InProcess
+from embviz.cluster.placement import PLACE_K
 from embviz.cluster.plan import ClusterOptions, run_plan
 from tests.cluster.conftest import ROWS, TEXTS
 from tests.cluster.partitioned import coords_of, read_parts, vectors_of
@@ -109,9 +110,9 @@ def test_sampled_rows_keep_the_fit_and_others_are_placed_near_their_neighbours(r
     sample = sample_of(60, SAMPLE_ROWS, 0)
     others = np.setdiff1d(np.arange(60), sample)
     assert len(others) == 20 and np.isfinite(coords).all()
-    # by hand: each placed row is inside the box of its 10 nearest sampled rows (cosine)
+    # by hand: each placed row is inside the box of its PLACE_K nearest sampled rows (cosine)
     sims = vectors[others] @ vectors[sample].T
-    near = np.argsort(-sims, axis=1)[:, :10]
+    near = np.argsort(-sims, axis=1)[:, :PLACE_K]
     box = coords[sample][near]
     assert (coords[others] >= box.min(axis=1) - 1e-5).all()
     assert (coords[others] <= box.max(axis=1) + 1e-5).all()
@@ -119,6 +120,20 @@ def test_sampled_rows_keep_the_fit_and_others_are_placed_near_their_neighbours(r
     labels = table["cluster"].to_numpy()
     d = np.linalg.norm(coords[others][:, None] - coords[sample][None], axis=2)
     assert (labels[others] == labels[sample][d.argmin(axis=1)]).all()
+
+
+def test_clusters_on_vectors_come_from_the_nearest_sampled_row_by_cosine(reviews_csv, tmp_path):
+    from embviz.cluster.plan import sample_of
+
+    summary = run_plan(plan(reviews_csv, tmp_path / "v", clusters_on="vectors"), InProcess())
+    record, table = read_parts(tmp_path / "v")
+    assert record["topics"]["space"] == "vectors" and summary["clusters"] >= 2
+    vectors, labels = vectors_of(table), table["cluster"].to_numpy()
+    sample = sample_of(60, SAMPLE_ROWS, 0)
+    others = np.setdiff1d(np.arange(60), sample)
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    nearest = sample[np.argmax(unit[others] @ unit[sample].T, axis=1)]  # by hand
+    assert (labels[others] == labels[nearest]).all()
 
 
 def test_whole_sample_equals_the_single_file_atlas(tmp_path, st_vectors):
@@ -160,15 +175,18 @@ def test_whole_sample_equals_the_single_file_atlas(tmp_path, st_vectors):
         assert got[column].to_pylist() == expected[column].to_pylist(), column
 
 
-def test_worker_failure_names_the_task(dask_engine):
+def test_worker_failure_names_the_partition(dask_engine, tmp_path):
     from embviz.cluster import work
     from embviz.cluster.engine import TaskFailed
 
+    missing = str(tmp_path / "no-such-model")
+    spec = {"embedder": "sentence", "params": {"model": missing}}
     bad = dask_engine.submit(
-        work.take_rows, {"vectors": np.zeros((3, 2))}, np.array([5]), name="sample of partition 7"
+        work.embed_partition, spec, ["a text"], None, name="partition 7 (rows 700-799)"
     )
-    with pytest.raises(TaskFailed, match=r"sample of partition 7 failed: index 5 is out of bounds"):
+    with pytest.raises(TaskFailed, match=r"^partition 7 \(rows 700-799\) failed: ") as caught:
         dask_engine.gather([bad])
+    assert "no-such-model" in str(caught.value)
 
 
 def test_unreachable_scheduler_fails_fast(reviews_csv, tmp_path, capsys):

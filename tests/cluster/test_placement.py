@@ -38,7 +38,7 @@ def test_placement_does_not_depend_on_the_batch():
     rows = rng.normal(size=(90, 16)).astype(np.float32)
     whole, _ = place(rows, sample, coords)
     pieces = np.vstack([place(rows[a : a + 7], sample, coords)[0] for a in range(0, 90, 7)])
-    np.testing.assert_allclose(whole, pieces, atol=1e-5)  # float32 BLAS by shape
+    np.testing.assert_allclose(whole, pieces, atol=1e-6)
 
 
 def test_nearest_in_layout_and_assign_by_hand():

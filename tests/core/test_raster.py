@@ -72,3 +72,27 @@ def test_a_disc_just_outside_the_view_is_drawn_at_its_own_pixel():
     cols = np.arange(3, 6) + 0.5
     weights = a[:, 3:6].sum(axis=0)
     assert abs((weights * cols).sum() / weights.sum() - 4.5) < 1e-9
+
+
+def test_grid_nearest_equals_a_kd_tree():
+    """Picking through the map's grid (while a big set's k-d tree is built) finds what
+    scipy's cKDTree finds: the nearest point within the radius, or none."""
+    from scipy.spatial import cKDTree
+
+    rng = np.random.default_rng(5)
+    coords = np.vstack([rng.normal(size=(3000, 2)), rng.normal(4, 0.1, size=(2000, 2))])
+    coords = coords.astype(np.float32)
+    coords[17] = np.nan
+    grid = GridIndex(coords)
+    finite = np.flatnonzero(np.isfinite(coords).all(axis=1))
+    tree = cKDTree(coords[finite].astype(np.float64))
+    for x, y in rng.uniform(-3, 5, size=(300, 2)):
+        for radius in (0.01, 0.05, 0.3):
+            distance, i = tree.query((x, y), distance_upper_bound=radius)
+            expected = int(finite[i]) if np.isfinite(distance) else None
+            found = grid.nearest(float(x), float(y), radius)
+            if expected is None or found is None:
+                assert found == expected
+            else:  # the same point, or one exactly as near
+                got = np.hypot(*(coords[found].astype(np.float64) - (x, y)))
+                assert abs(got - distance) < 1e-6

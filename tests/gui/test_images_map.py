@@ -93,6 +93,27 @@ def test_thumbnails_sit_on_their_points_and_show_their_images(window, qtbot, tmp
         assert abs(box.center().x() - centre.x()) <= 1 and abs(box.center().y() - centre.y()) <= 1
 
 
+def test_a_selected_thumbnail_is_framed_in_the_selection_colour(window, qtbot, tmp_path):
+    from embviz.gui.views.themes import THEMES
+
+    config, coords, _digits = grid_set(tmp_path)
+    open_set(window, qtbot, config)
+    item = window.maps.thumbnails.item
+    grab(window, qtbot)
+    window.maps.state.select([7])
+    qtbot.wait(20)
+    shot = grab(window, qtbot)
+    view = window.view
+    for row, expected in ((7, THEMES["light"].selected), (8, None)):
+        centre = window_pos(window, view, *coords[row])
+        x = int(centre.x() - item.size_px / 2 - 1.5)  # the middle of the 3 px frame's line
+        colour = shot[int(centre.y()), x].astype(int)
+        if expected is None:  # not selected: no selection frame
+            assert np.abs(colour - np.array(THEMES["light"].selected)).max() > 60
+        else:
+            np.testing.assert_allclose(colour, expected, atol=30)
+
+
 def test_hover_shows_the_image_large_and_in_the_dock(window, qtbot, tmp_path):
     config, coords, digits = grid_set(tmp_path)
     open_set(window, qtbot, config)
@@ -140,3 +161,25 @@ def test_level_of_detail_at_ten_thousand_images(window, qtbot, tmp_path):
     centre = window_pos(window, view, *coords[row])
     seen = block_centres(shot, (centre.x(), centre.y()), item.size_px)
     np.testing.assert_allclose(seen, images[row], atol=3)
+
+
+def test_a_damaged_image_is_named_in_the_dock_and_the_map_goes_on(window, qtbot, tmp_path):
+    from tests.image_fixtures import write_image_folder
+
+    paths = write_image_folder(tmp_path / "imgs", 4)
+    paths[2].write_bytes(b"\x89PNG\r\n\x1a\n damaged")
+    rows = ["name,image,x,y"] + [f"p{i},imgs/{p.name},{i},{i % 2}" for i, p in enumerate(paths)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    open_set(window, qtbot, tmp_path / "t.csv")
+    panel, item = window.panels["image"], window.maps.thumbnails.item
+    grab(window, qtbot)
+    assert sorted(item.drawn_rows.tolist()) == [0, 1, 3]  # the damaged one keeps its dot
+    window.maps.state.select([2])
+    qtbot.waitUntil(lambda: panel.row == 2, timeout=3000)
+    text = panel.details.text()
+    assert str(paths[2]) in text and "cannot be read as an image" in text
+    assert panel.image.pixmap() is None or panel.image.pixmap().isNull()
+    window.maps.state.select([1])
+    qtbot.waitUntil(lambda: panel.row == 1, timeout=3000)
+    assert "cannot be read" not in panel.details.text()
+    assert not panel.image.pixmap().isNull()

@@ -145,3 +145,25 @@ def test_a_folder_with_a_missing_part_is_refused_and_the_map_kept(window, qtbot,
     assert "part-00001.parquet" in text and "missing" in text and "Traceback" not in text
     assert window.session.current is before and len(window.session.sets) == 1
     assert window.view.coords.shape[0] == 360
+
+
+def test_above_a_million_rows_text_stays_on_disk_and_is_read_when_shown(
+    window, qtbot, folder, monkeypatch
+):
+    from embviz.io import atlas_dataset
+
+    monkeypatch.setattr(atlas_dataset, "SMALL_ROWS", 100)  # this folder as a big atlas opens
+    table = pa.concat_tables([pq.read_table(p) for p in sorted(folder.glob("part-*.parquet"))])
+    eset = _open(window, qtbot, folder)
+    assert "text" not in eset.metadata and eset.metadata["source"].tolist() == (
+        table["source"].to_pylist()
+    )
+    view, docs = window.view, window.panels["document_text"]
+    row = 123
+    pos = view.mapFromScene(view.scene_pos_of(row))
+    hover(qtbot, view.viewport(), pos + QPoint(1, 0))
+    qtbot.waitUntil(lambda: view.hovered_row == row, timeout=3000)
+    assert view.hover_text.toPlainText() == "document 123 (row 123)"
+    qtbot.waitUntil(lambda: docs.row == row, timeout=3000)
+    assert docs.shown_text() == table["text"][row].as_py()  # read from its row group
+    assert VECTOR_READS[str(folder)] == 0 and not eset.vectors_loaded

@@ -174,3 +174,36 @@ def test_the_demo_vectors_are_stored_not_deflated():
         kinds = {info.filename: info.compress_type for info in archive.infolist()}
     assert kinds["vectors.npy"] == zipfile.ZIP_STORED
     assert kinds["labels.npy"] == zipfile.ZIP_DEFLATED
+
+
+def test_the_first_layout_comes_with_the_loaded_set(qtbot, tmp_path):
+    """PCA runs in the loading worker: the set arrives with its layout cached, and the map draws
+    scikit-learn's PCA of it."""
+    from sklearn.decomposition import PCA
+
+    from embviz.core.projection import cached_projection
+    from embviz.reduce.params import as_dict
+    from embviz.reduce.pca import PCAParams
+
+    rng = np.random.default_rng(1)
+    vectors = (rng.normal(size=(300, 12)) * np.linspace(3, 0.5, 12)).astype(np.float32)
+    path = tmp_path / "wide.npy"
+    np.save(path, vectors)
+    window = MainWindow(settings=_settings(tmp_path), defer_panels=True)
+    qtbot.addWidget(window)
+    window.show()
+    defaults = as_dict(PCAParams())
+    cached_when_added = []
+    window.session.sets_changed.connect(
+        lambda *_: cached_when_added.append(
+            [cached_projection(e, "pca", defaults, 2) is not None for e in window.session.sets]
+        )
+    )
+    window.open_paths([path])
+    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=20000)
+    assert cached_when_added and cached_when_added[0] == [True]
+    shown = window.session.active.projection
+    assert shown.method == "pca" and not shown.partial
+    expected = PCA(n_components=2).fit_transform(vectors)
+    signs = np.sign((shown.coords * expected).sum(axis=0))  # a component's sign is a convention
+    assert np.allclose(shown.coords * signs, expected, atol=1e-3)

@@ -1,6 +1,7 @@
 """The 3-D map at speed (OpenGL: run under xvfb-run): while the camera moves it draws a spread
 subsample of the points (the first ``moving_points`` of its shuffled draw order), each where the
-camera projects it; once the camera is still, and in an export, every point. Hover picking
+camera projects it; once the camera is still every point comes back, a slice a frame, into the
+picture a single draw makes; an export draws every point. Hover picking
 through the block index finds the same point as projecting every point, and never a faded one."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from embviz.gui.export_view import export_png
-from embviz.gui.views.scatter3d import HOVER_RADIUS_PX, SETTLE_MS
+from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
 from embviz.gui.views.themes import THEMES
 from tests.gui.pixel_probe import find_dots, image_array, match
 
@@ -48,9 +49,9 @@ def test_moving_draws_a_spread_subsample_and_still_draws_every_point(window, qtb
     view = open_3d(window, qtbot, tmp_path, GRID)
     view.show_landmarks = view.show_axes = False  # only dots in the frame
     view.set_point_size(7)
-    view.adaptive, view.moving_points = False, 100
+    view.adaptive, view.moving_points, view.slice_points = False, 100, 100
     view.setCameraPosition(elevation=90, azimuth=0)
-    qtbot.wait(SETTLE_MS + 150)
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
     still = find_dots(image_array(view.grabFramebuffer()), LIGHT.point, LIGHT.background)
     assert len(still) == len(GRID) and not view.moving
     _, distance = match(still, projected(view, np.arange(len(GRID))))
@@ -72,10 +73,16 @@ def test_moving_draws_a_spread_subsample_and_still_draws_every_point(window, qtb
         image_array(QImage(str(tmp_path / "map.png"))), LIGHT.point, LIGHT.background
     )
     assert len(exported) == len(GRID)
-    # still again: every point comes back without anything else happening
-    qtbot.waitUntil(lambda: not view.moving and view.cloud.drawn == len(GRID), timeout=3000)
-    back = find_dots(image_array(view.grabFramebuffer()), LIGHT.point, LIGHT.background)
-    assert len(back) == len(GRID)
+    # still again: every point comes back without anything else happening, a slice of 100
+    # a frame into a kept picture; that picture is the one a single draw of them all makes
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
+    frames = view.frame_times
+    last_moving = max(i for i, (moving, _, _) in enumerate(frames) if moving)
+    assert [drawn for _, drawn, _ in frames[last_moving + 1 :] if drawn] == [100] * 4
+    kept = image_array(view.grabFramebuffer())
+    assert len(find_dots(kept, LIGHT.point, LIGHT.background)) == len(GRID)
+    view.progressive = False
+    assert np.array_equal(image_array(view.grabFramebuffer()), kept)
 
 
 def test_hover_picks_as_projecting_every_point_would(window, qtbot, tmp_path):
@@ -102,3 +109,30 @@ def test_hover_picks_as_projecting_every_point_would(window, qtbot, tmp_path):
             expected = rows[near[np.argmin(depth[near] + d2[near] * 1e-9)]] if near.size else -1
             assert view.row_at(x, y) == expected, (step, k)
     assert view.row_at(-500, -500) == -1
+
+
+def test_big_sets_look_for_landmarks_among_the_first_rows(window, qtbot, tmp_path, monkeypatch):
+    from embviz.gui.views import labels3d
+
+    view = open_3d(window, qtbot, tmp_path, GRID)
+    view.setCameraPosition(elevation=90, azimuth=0)
+    window.session.select([399])  # a label of interest outside the pool still gets its label
+    qtbot.waitUntil(lambda: view.selected_rows.tolist() == [399], timeout=3000)
+    monkeypatch.setattr(labels3d, "LANDMARK_POOL", 100)  # as a million points with 250k
+    view._placed_key = None
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
+    view.grabFramebuffer()
+    landmarks = [p.row for p in view.placed if p.kind == "landmark"]
+    focus = [p.row for p in view.placed if p.kind == "focus"]
+    assert focus == [399] and len(landmarks) >= 10
+    assert max(landmarks) < 100, "landmarks come from the first rows only"
+    # each landmark is the lowest row of the pool within its screen cell: no pool row above it
+    _, xy, _ = view.screen_positions()
+    nx, ny = (
+        max(1, int(size) // cell)
+        for size, cell in zip((view.width(), view.height()), labels3d.LANDMARK_CELL_PX, strict=True)
+    )
+    cells = (xy // [view.width() / nx, view.height() / ny]).astype(int)
+    for row in landmarks:
+        same = np.flatnonzero((cells[:100] == cells[row]).all(axis=1))
+        assert row == same.min()

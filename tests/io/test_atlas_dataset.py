@@ -136,3 +136,33 @@ def test_the_cli_says_what_is_wrong_with_exit_code_2(folder, capsys):
     assert main(["info", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "part-00002.parquet" in err and "Traceback" not in err
+
+
+def test_opens_what_the_cluster_writer_writes(tmp_path):
+    """Parts written by the cluster run's own writer (embviz.cluster.work.write_part, no Dask
+    needed for it) and the contract's record open lazily, rows in the record's order."""
+    from embviz.cluster.work import write_part
+    from embviz.io.atlas_partitions import PARTITIONED, part_name, write_record
+
+    rng = np.random.default_rng(3)
+    record = {"kind": "atlas", "version": 1, "embedder": "column:vector", "text_column": "text"}
+    entries, tables = [], []
+    for i, size in enumerate((40, 25, 35)):
+        inputs = pa.table({"text": [f"post {i}-{r} about things" for r in range(size)]})
+        vectors = rng.normal(size=(size, 5)).astype(np.float32)
+        coords = rng.normal(size=(size, 2))
+        topics = {"cluster": np.arange(size) % 2, "cluster_label": np.array(["a", "b"] * 20)[:size]}
+        write_part(str(tmp_path / part_name(i)), inputs, vectors, coords, topics, record)
+        entries.append({"file": part_name(i), "rows": size})
+        tables.append(pq.read_table(tmp_path / part_name(i)))
+    write_record(
+        tmp_path, {**record, "layout": PARTITIONED, "rows": 100, "dims": 5, "partitions": entries}
+    )
+    eset = embviz.load(tmp_path)
+    table = pa.concat_tables(tables)
+    assert len(eset) == 100 and not eset.vectors_loaded
+    assert eset.labels[41] == "post 1-1 about things"  # the text's first words, as one file
+    layout = eset.peek_derived(("atlas-layout",))
+    np.testing.assert_array_equal(layout.coords[:, 1], table["y"].to_numpy())
+    assert eset.metadata["cluster_label"].tolist() == table["cluster_label"].to_pylist()
+    np.testing.assert_array_equal(eset.vectors, np.array(table["vector"].to_pylist(), np.float32))

@@ -4,6 +4,7 @@ images and tables with an image-path column, on real images (scikit-learn's digi
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -53,18 +54,21 @@ def test_sprite_with_a_row_limit_and_a_non_square_count(tmp_path):
     np.testing.assert_array_equal(source.rgba(11)[..., 0], digit_images(12)[0][11])
 
 
-def test_sprite_too_small_for_the_rows_is_refused_when_opened(tmp_path):
+def test_a_sprite_that_cannot_be_used_is_named_and_the_vectors_still_open(tmp_path):
     config = write_digits_projector(tmp_path, 30)
     text = config.read_text().replace('"singleImageDim": [8, 8]', '"singleImageDim": [16, 16]')
-    config.write_text(text)
-    with pytest.raises(LoadError, match=r"holds 9 tiles of 16x16, but the set has 30 rows"):
-        embviz.load(config)
-    config.write_text(text.replace("[16, 16]", '"big"'))
-    with pytest.raises(LoadError, match="singleImageDim is 'big'"):
-        embviz.load(config)
-    config.write_text(text.replace("sprite.png", "gone.png"))
-    with pytest.raises(LoadError, match="sprite image gone.png is missing"):
-        embviz.load(config)
+    cases = [
+        (text, r"holds 9 tiles of 16x16, but the set has 30 rows"),
+        (text.replace("[16, 16]", '"big"'), "singleImageDim is 'big'"),
+        (text.replace("sprite.png", "gone.png"), "sprite image gone.png is missing"),
+    ]
+    for written, message in cases:
+        config.write_text(written)
+        eset = embviz.load(config)
+        assert len(eset) == 30 and image_source(eset) is None
+        assert any(re.search(message, w) and "no thumbnails" in w for w in eset.warnings), (
+            eset.warnings
+        )
 
 
 def test_folder_of_images_in_sorted_file_name_order(tmp_path):
@@ -116,3 +120,43 @@ def test_a_metadata_column_of_image_names_gives_the_images(tmp_path):
     source = image_source(eset)
     assert source is not None
     np.testing.assert_array_equal(source.rgba(2), np.asarray(Image.open(paths[2]).convert("RGBA")))
+
+
+def test_a_photo_thumbnail_is_decoded_at_a_reduced_size(tmp_path):
+    from embviz.io.images import PathImages, thumbnail
+
+    photo = load_photo(tmp_path)
+    source = PathImages([photo])
+    fast = source.thumbnail(0, 40)
+    full = thumbnail(open_rgba(photo), 40)
+    assert fast.shape == full.shape == (27, 40, 4)  # 427 x 640 fitted to 40 px, aspect kept
+    assert np.abs(fast.astype(int) - full.astype(int)).mean() < 8
+
+
+def load_photo(folder):
+    from sklearn.datasets import load_sample_images
+
+    path = folder / "china.jpg"
+    Image.fromarray(load_sample_images().images[0]).save(path, quality=92)
+    return path
+
+
+def test_a_vector_table_with_an_image_column_opens_with_its_images(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    paths = write_image_folder(tmp_path / "imgs", 4)
+    names = [f"imgs/{p.name}" for p in reversed(paths)]
+    rows = ["name,image,x,y"] + [f"p{i},{n},{i},{i * i}" for i, n in enumerate(names)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n")
+    vectors = [[float(i), float(i * i)] for i in range(4)]
+    pq.write_table(
+        pa.table({"label": [f"p{i}" for i in range(4)], "image": names, "vector": vectors}),
+        tmp_path / "t.parquet",
+    )
+    for name in ("t.csv", "t.parquet"):
+        eset = embviz.load(tmp_path / name)
+        source = image_source(eset)
+        assert source is not None, name
+        expected = np.asarray(Image.open(paths[-2]).convert("RGBA"))  # row 1, the table's order
+        np.testing.assert_array_equal(source.rgba(1), expected)

@@ -85,3 +85,35 @@ def test_lite_build_has_package_metadata_and_no_torch(lite_build, tmp_path):
     assert {"word2vec-binary", "glove-text"} <= {f["name"] for f in report["formats"]}
     bundle = lite_build.parent / "_internal"
     assert not (bundle / "torch").exists() and not (bundle / "transformers").exists()
+
+
+def test_lite_build_runs_umap_and_fits_in_400_mb(lite_build, tmp_path):
+    """UMAP needs numba, whose llvmlite library ships gzipped on Linux and is unpacked into the
+    user's cache on first use (packaging/rth_llvmlite.py): an empty cache here, so it is."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bundle import ROWS, size_mb, write_rows
+
+    data = tmp_path / "rows.txt"
+    write_rows(data)
+    out = tmp_path / "umap.npy"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    result = subprocess.run(
+        [str(lite_build), "project", str(data), "--method", "umap", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    coords = np.load(out)
+    assert coords.shape == (ROWS, 2) and np.isfinite(coords).all()
+    # the four clusters written stay apart: each row's nearest row is of its own cluster
+    distance = ((coords[:, None, :] - coords[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(distance, np.inf)
+    nearest = distance.argmin(axis=1)
+    assert ((nearest % 4) == (np.arange(ROWS) % 4)).mean() > 0.95
+    if sys.platform.startswith("linux"):
+        assert list((tmp_path / "cache" / "embviz" / "llvmlite").glob("*/libllvmlite.so"))
+    assert size_mb(lite_build.parent) <= 400

@@ -83,7 +83,8 @@ def test_umap_in_a_process_is_deterministic_previews_at_once_and_can_be_supervis
     again, _ = _run(words, "umap", {"seed": 3})
     assert first.coords.shape == (len(words), 2)
     assert np.array_equal(first.coords, again.coords)
-    assert len(partials) == 1 and partials[0].coords.shape == (len(words), 2)  # PCA preview
+    assert partials[0].axis_titles[0] == "PC1 (preview)"  # a PCA preview at once
+    assert all(p.coords.shape == (len(words), 2) for p in partials)
     expected = sk_trustworthiness(words.vectors, first.coords, n_neighbors=10)
     assert expected > 0.75  # rows in input order (shuffled: about 0.5)
     # equal up to tied distances in the original space, which sklearn's argsort orders

@@ -112,7 +112,7 @@ class ImagePanel(QWidget):
         except Exception as exc:  # a missing or damaged file: said here, the map goes on
             self.pixels = None
             self.image.clear()
-            self.details.setText(f"{source.describe(row)}\n{exc}")
+            self.details.setText(str(exc))  # the file (or sprite), what is wrong, what to do
             self.details.setStyleSheet("color: #b00020")
             return
         h, w = self.pixels.shape[:2]

@@ -2,7 +2,7 @@
 
 ``PointCloud3D`` holds its points in draw order: positions (float32, x y z) and colours (RGBA
 bytes, normalised by the GPU) in two vertex buffers, drawn as round GL_POINTS of one size in
-device pixels by a small shader. ``draw_count`` draws only a prefix of the points: the 3-D view
+device pixels by a small shader. ``draw_count`` draws only part of the points (from ``draw_first``): the 3-D view
 stores the points in a shuffled order, so a prefix is a spread subsample of the whole cloud
 (what it draws while the camera moves), and the whole buffer is drawn when the camera is still.
 Nothing is sent to the GPU per frame but the matrix, the point size and the count.
@@ -82,7 +82,8 @@ class PointCloud3D(GLGraphicsItem):
         self.positions: np.ndarray = np.empty((0, 3), np.float32)
         self.colours: np.ndarray = np.empty((0, 4), np.uint8)
         self.size = float(size)
-        self.draw_count: int | None = None  # None: every point
+        self.draw_first = 0  # the first point drawn (draw order)
+        self.draw_count: int | None = None  # how many from there; None: every point
         self.drawn = 0  # how many points the last paint drew
         self.rows = np.empty(0, np.int64)  # the row of each point, in draw order
         self._vbo_pos = QtOpenGL.QOpenGLBuffer(QtOpenGL.QOpenGLBuffer.Type.VertexBuffer)
@@ -163,7 +164,9 @@ class PointCloud3D(GLGraphicsItem):
 
     def paint(self) -> None:
         n = len(self.positions)
-        count = n if self.draw_count is None else max(0, min(n, int(self.draw_count)))
+        first = max(0, min(n, int(self.draw_first)))
+        count = n - first if self.draw_count is None else int(self.draw_count)
+        count = max(0, min(n - first, count))
         self.drawn = 0
         if count == 0 or len(self.colours) != n:
             return
@@ -195,7 +198,7 @@ class PointCloud3D(GLGraphicsItem):
             self._vbo_col.release()
             GL.glEnableVertexAttribArray(0)
             GL.glEnableVertexAttribArray(1)
-            GL.glDrawArrays(GL.GL_POINTS, 0, count)
+            GL.glDrawArrays(GL.GL_POINTS, first, count)
             GL.glDisableVertexAttribArray(0)
             GL.glDisableVertexAttribArray(1)
         finally:

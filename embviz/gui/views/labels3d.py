@@ -21,6 +21,7 @@ from embviz.gui.views.themes import Theme
 LANDMARK_CELL_PX = (70, 20)
 MAX_LANDMARKS = 120
 MAX_FOCUS = 300
+LANDMARK_POOL = 250_000  # landmarks (the lowest row of their cell) are looked for among these
 MARGIN = 2  # px of fill around the text
 DOT_GAP = 1.5  # px between a label's box and the edge of its dot
 
@@ -133,11 +134,17 @@ def plan_view_text(view, focus_only: bool = False) -> list[Placed]:
     if ends is not None:
         at, w = view.project(ends[1:])
         titles = [(t, x, y) for t, (x, y), d in zip(view.axis_titles, at, w, strict=True) if d > 0]
-    if focus_only or not view.show_landmarks:
-        rows = np.unique(focus)  # only these are projected
-        subset = view.shown_rows()
+    subset = view.shown_rows()
+    if focus_only or not view.show_landmarks or len(view.coords) > LANDMARK_POOL:
+        rows = np.unique(focus)  # only these are projected, and the landmark pool
         if subset is not None:
             rows = rows[np.isin(rows, subset)]
+        if not (focus_only or not view.show_landmarks):
+            # a cell's lowest row is among the first LANDMARK_POOL shown rows unless the cell
+            # has none of them (as on the 2-D map): a million points cost no projection
+            pool = np.arange(LANDMARK_POOL) if subset is None else np.sort(subset)
+            pool = pool[:LANDMARK_POOL]
+            rows = np.concatenate([pool, rows[~np.isin(rows, pool, kind="table")]])
         xy, depth = view.project(view.coords[rows])
     else:
         rows, xy, depth = view.screen_positions()

@@ -46,7 +46,10 @@ def sync(view, stale: set[str]) -> None:
             alpha = np.where(view.filter_mask[shown], alpha, FADED_OPACITY)
         view.cloud.set_colours(rgba(shown, c.table, c.codes, alpha))
     if stale & {"points", "colours", "hits"}:
-        hits = in_draw_order(view.rank, np.intersect1d(view.hit_rows, shown))
+        hits = np.unique(view.hit_rows)
+        if subset is not None:
+            hits = hits[np.isin(hits, subset)]
+        hits = in_draw_order(view.rank, hits)
         single = c.kind == "single"
         table = np.array([view.theme.hit], np.uint8) if single else c.table
         codes = np.zeros(len(view.coords), np.uint8) if single else c.codes

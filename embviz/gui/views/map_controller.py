@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QStackedWidget
 
 from embviz.core.colors import colour_numeric, colouring_for
 from embviz.core.projection import Projection, cached_projection, projection_key
+from embviz.core.raster import GRID_KEY
 from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.graph_layer import GraphLayer
 from embviz.gui.views.map_toolbar import build_map_toolbar
@@ -147,6 +148,7 @@ class MapController:
                     projection.axis_titles,
                     keep_view=bool(projection.info.get("keep_view")),  # a played sequence
                     forming=projection.partial,
+                    grid=eset.peek_derived(GRID_KEY),  # made by a big atlas's reader
                 )
                 self._restore_state(self.view)
             self._draw_topics()

@@ -9,21 +9,34 @@ blown-up one.
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtWidgets import QWidget
 
 from embviz.core.raster import GridIndex, premultiplied_table, render
 
 MOVING_POINTS = 300_000  # points drawn per frame while the view moves; all once it settles
+# Above this many points in a layer, the image of every point is made in a thread once the view
+# rests (the spread subsample stays meanwhile), so a still map of ten million points never holds
+# the GUI thread for the half second that image takes.
+BACKGROUND_POINTS = 2_000_000
 
 
 class PointCloudItem(pg.GraphicsObject):
+    fullImageMade = Signal(object)  # (key, QImage or None), from the thread that made it
+
     def __init__(self, diameter: float = 5.0, opacity: float = 0.7) -> None:
         super().__init__()
+        self._version = 0  # bumped by every change of points, colours or style
+        self._full: tuple | None = None  # (key, QImage): every point, made in the background
+        self._making: tuple | None = None  # the key being made now
+        self.complete = True  # the last paint drew every point of the layer
+        self.fullImageMade.connect(self._on_full_image, Qt.ConnectionType.QueuedConnection)
         self.grid = GridIndex(np.empty((0, 2), dtype=np.float32))
         self.codes = np.empty(0, dtype=np.uint8)  # per row of the whole set
         self._sorted_codes = np.empty(0, dtype=np.uint8)
@@ -38,15 +51,20 @@ class PointCloudItem(pg.GraphicsObject):
         self._coords: np.ndarray | None = None
 
     # data ---------------------------------------------------------------------------------
-    def set_points(self, coords: np.ndarray, rows: np.ndarray | None = None) -> None:
-        """Draw ``coords[rows]`` (all rows when None); the same points again cost nothing."""
+    def set_points(
+        self, coords: np.ndarray, rows: np.ndarray | None = None, grid: GridIndex | None = None
+    ) -> None:
+        """Draw ``coords[rows]`` (all rows when None); the same points again cost nothing.
+        ``grid``: an index of every row of ``coords`` made beforehand, used when it fits."""
         # the same array object (held here, so never another one at that address) and rows
         key = None if rows is None else np.asarray(rows).tobytes()
         if coords is self._coords and key == self._key:
             return
         self._key, self._coords = key, coords
+        self._version += 1
         self.prepareGeometryChange()
-        self.grid = GridIndex(coords, rows)
+        fits = grid is not None and grid.built_on(coords, rows)
+        self.grid = grid if fits and grid is not None else GridIndex(coords, rows)
         x0, y0, x1, y1 = self.grid.bounds
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0) if self.grid.size else QRectF()
         self._resort()
@@ -55,6 +73,7 @@ class PointCloudItem(pg.GraphicsObject):
         """``codes``: a colour code per row of the set; ``table``: K x 3 uint8 colours."""
         codes = np.asarray(codes, dtype=np.uint8)
         self._lut = premultiplied_table(table)
+        self._version += 1
         if codes is self.codes and self._sorted_for is self.grid:  # the same codes: no resort
             self.update()
             return
@@ -66,6 +85,7 @@ class PointCloudItem(pg.GraphicsObject):
             self.diameter = float(diameter)
         if opacity is not None:
             self.opacity = float(opacity)
+        self._version += 1
         self.update()
 
     def _resort(self) -> None:
@@ -106,6 +126,53 @@ class PointCloudItem(pg.GraphicsObject):
         )
         return argb_image(pixels)
 
+    def screen_image_for(
+        self, view: tuple[float, float, float, float], size: tuple[int, int], scale=1.0
+    ):
+        """The image to show on screen now: as :meth:`image_for`, but a big layer at rest gets
+        its spread subsample at once and the image of every point when a thread has made it."""
+        if self.moving or self.grid.size <= BACKGROUND_POINTS:
+            self.complete = not self.moving
+            return self.image_for(view, size, scale)
+        key = (self._version, view, size, scale)
+        if self._full is not None and self._full[0] == key:
+            self.complete = True
+            return self._full[1]
+        self.complete = False
+        if self._making is None:
+            self._make_full_image(key)
+        pixels = render(
+            self.grid, self._sorted_codes, self._lut, view, size, self.diameter * scale,
+            self.opacity, max_points=MOVING_POINTS,
+        )  # fmt: skip
+        return argb_image(pixels)
+
+    def _make_full_image(self, key: tuple) -> None:
+        self._making = key
+        _version, view, size, scale = key
+        args = (self.grid, self._sorted_codes, self._lut, view, size, self.diameter * scale,
+                self.opacity)  # fmt: skip
+        signal = self.fullImageMade
+
+        def make() -> None:
+            try:
+                image = argb_image(render(*args))
+            except Exception:  # noqa: BLE001 - the subsample stays; nothing to report
+                image = None
+            try:
+                signal.emit((key, image))
+            except RuntimeError:  # the item was deleted meanwhile
+                pass
+
+        threading.Thread(target=make, name="map-full-image", daemon=True).start()
+
+    def _on_full_image(self, made: tuple) -> None:
+        key, image = made
+        self._making = None
+        if image is not None and key[0] == self._version:
+            self._full = (key, image)
+        self.update()  # shows it, or asks for the image of the view as it is now
+
     def paint(self, painter: QPainter, *_args) -> None:
         vb = self.getViewBox()
         if vb is None or self.grid.size == 0:
@@ -119,7 +186,10 @@ class PointCloudItem(pg.GraphicsObject):
         if width * height > 80_000_000:
             return
         scale = device.mapRect(rect).width() / max(vb.width(), 1.0)  # device px per view px
-        image = self.image_for(view, (width, height), scale)
+        if isinstance(painter.device(), QWidget):  # the screen; a grab or an export waits for all
+            image = self.screen_image_for(view, (width, height), scale)
+        else:
+            image = self.image_for(view, (width, height), scale)
         if flip_x or flip_y:
             image = image.mirrored(flip_x, flip_y)
         painter.save()

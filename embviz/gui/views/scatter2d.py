@@ -72,6 +72,7 @@ class ScatterView(pg.PlotWidget):
         self.marks = MarkLayer(self)  # overlays' free places (a query's star)
         self.legend = Legend(self)
         self.coords = np.empty((0, 2), dtype=np.float32)
+        self._grid = None  # a GridIndex of every point, made beforehand (a big atlas's reader)
         self.labels: Sequence[str] = []
         self.index: PointIndex | None = None
         self.colouring: Colouring = single_colour(0, (0, 0, 0))
@@ -110,13 +111,20 @@ class ScatterView(pg.PlotWidget):
 
     # data ---------------------------------------------------------------------------------
     def set_points(
-        self, coords, labels: Sequence[str], axis_titles=("", ""), keep_view=False, forming=False
+        self,
+        coords,
+        labels: Sequence[str],
+        axis_titles=("", ""),
+        keep_view=False,
+        forming=False,
+        grid=None,
     ) -> None:
         """Show ``coords`` (N x 2+) named by ``labels``; the view fits them unless ``keep_view``.
 
         ``forming``: a layout still forming (t-SNE, UMAP previews): each step refits the view
         to it, so it fills the map as it grows, unless the person has moved the view since the
         layout began forming; the finished layout then keeps the person's view too.
+        ``grid``: a GridIndex of every row of ``coords`` made beforehand (in a worker), if any.
         """
         if forming and not self._forming:
             self.moved_by_person = False  # a new layout begins forming
@@ -126,6 +134,7 @@ class ScatterView(pg.PlotWidget):
             coords = np.empty((0, 2), dtype=np.float32)
         self.coords = np.ascontiguousarray(coords[:, :2], dtype=np.float32)
         self.labels = labels
+        self._grid = grid
         self.index = PointIndex(self.coords, background=True)
         self.colouring = single_colour(len(self.coords), self.theme.point)
         self.legend.show_colouring(None)
@@ -194,7 +203,7 @@ class ScatterView(pg.PlotWidget):
 
     def _draw_layers(self) -> None:
         shown = self.shown_rows()
-        self.cloud.set_points(self.coords, shown)
+        self.cloud.set_points(self.coords, shown, self._grid)
         self.faded_cloud.set_points(self.coords, self.faded_rows())
         hits = self.hit_rows
         if shown is not None and hits.size:  # a mask, not intersect1d: no sort of the shown rows
@@ -348,7 +357,11 @@ class ScatterView(pg.PlotWidget):
         point = self.plotItem.vb.mapSceneToView(scene_pos)
         pixel = self.plotItem.vb.viewPixelSize()
         radius = HOVER_RADIUS_PX * max(pixel[0], pixel[1])
-        row = self.index.nearest(point.x(), point.y(), radius)
+        if self.index.building and self.cloud._coords is self.coords:
+            # a big set's k-d tree is still being built: the drawn layer's grid answers meanwhile
+            row = self.cloud.grid.nearest(point.x(), point.y(), radius)
+        else:
+            row = self.index.nearest(point.x(), point.y(), radius)
         if row is None or (self.isolated and not np.isin(row, self.selected_rows)):
             return -1
         if self.filter_mask is not None and not self.filter_mask[row]:

@@ -7,8 +7,9 @@ Speed at a million points on software OpenGL (llvmpipe), where every point drawn
   sends a matrix and a count.
 - The points are stored in a shuffled order, so any prefix is a spread subsample. While the
   camera moves (and for ``SETTLE_MS`` after its last move) each layer draws only its first
-  ``moving_points`` points; the count follows the time the last moving frames took, so that a
-  moving frame takes about ``MOVING_FRAME_S``. When the camera is still, every point is drawn.
+  ``moving_points`` points; the count follows the time frames took, so that a moving frame
+  takes about ``MOVING_FRAME_S``. When the camera is still, every point comes back a slice of
+  about ``STILL_SLICE_S`` a frame into a kept picture (frames3d), the event loop running between.
 - Hover picking asks a Morton-ordered block index (pick3d) for the few blocks that can lie under
   the cursor and projects only their points; the result is the front-most point within a few
   pixels, as if every point had been projected.
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
+from embviz.gui.views.frames3d import StillScene
 from embviz.gui.views.labels3d import paint_labels, plan_view_text
 from embviz.gui.views.layers3d import EVERYTHING, axis_ends, in_draw_order, sync
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
@@ -46,6 +48,7 @@ HOVER_RADIUS_PX = 8
 MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera moves
 SETTLE_MS = 120  # the camera counts as still this long after its last move (as the 2-D map)
 MOVING_FRAME_S = 0.03  # what drawing the points of a moving frame may take (20 fps with the rest)
+STILL_SLICE_S = 0.1  # what drawing one slice of the still picture may take
 FIRST_MOVING_POINTS = 100_000  # points a moving frame draws before any frame has been timed
 MIN_MOVING_POINTS = 20_000
 EMPTY = np.empty(0, dtype=np.int64)
@@ -99,13 +102,22 @@ class Scatter3DView(gl.GLViewWidget):
         self._stale: set[str] = set()
         self.moving = False  # the last on-screen frame was drawn while the camera moved
         self.moving_points = FIRST_MOVING_POINTS
-        self.adaptive = True  # moving_points follows the time moving frames take
+        self.slice_points = 2 * FIRST_MOVING_POINTS  # a slice of the still picture
+        self.adaptive = True  # both follow the time frames take to draw their points
+        self.point_seconds: float | None = None  # what a point costs to draw (smoothed)
         self.frame_times: list[tuple[bool, int, float]] = []  # (moving, points drawn, seconds)
         self._painted_camera: tuple | None = None
         self._settle = QTimer(self)
         self._settle.setSingleShot(True)
         self._settle.setInterval(SETTLE_MS)
         self._settle.timeout.connect(self.update)  # still again: draw every point
+        self.scene = StillScene()  # the still picture, completed a slice a frame
+        self.refine_timer = QTimer(self)  # asks for the next slice after pending events
+        self.refine_timer.setSingleShot(True)
+        self.refine_timer.setInterval(0)
+        self.refine_timer.timeout.connect(self.update)
+        self.progressive = True
+        self._scene_version = 0  # bumped when what the kept picture shows changes
         self.set_theme("light")
 
     # data ---------------------------------------------------------------------------------
@@ -162,6 +174,7 @@ class Scatter3DView(gl.GLViewWidget):
         stale, self._stale = self._stale, set()
         if stale:
             sync(self, stale)
+            self._scene_version += bool(stale & {"points", "colours", "axes"})
         self._set_sizes()
 
     def _set_sizes(self) -> None:
@@ -383,6 +396,42 @@ class Scatter3DView(gl.GLViewWidget):
                 self._settle.start()  # the camera moved: (re)start the wait for stillness
             self._painted_camera = camera
         self.moving = self._settle.isActive()
+        if self.moving or len(self.cloud) <= self.moving_points or not self.progressive:
+            self.scene.invalidate()
+            moving, drawn, seconds = self.moving, *self._paint_direct()
+        else:  # still: the kept picture, completed a slice a frame
+            key = (camera, self._scene_version, self.cloud.size, tuple(self.opts["bgcolor"]))
+            moving = False
+            drawn, seconds = self.scene.paint(self, key, self.slice_points)
+            if drawn >= MIN_MOVING_POINTS // 2 and self.scene.done < self.scene.total:
+                self._adapt(drawn, seconds)
+        self.frame_times = [*self.frame_times[-99:], (moving, drawn, seconds)]
+        if not len(self.coords):
+            self.placed = []
+            return
+        painter = QPainter(self)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            plan = self.plan_text()
+            self.placed = [p for p in plan if p.row < 0 or p.row != self.hovered_row]
+            paint_labels(painter, self.placed, self.theme, self.font_size, bool(self.hit_rows.size))
+        finally:
+            painter.end()
+
+    @property
+    def refining(self) -> bool:
+        """The camera is still and the kept picture does not hold every point yet."""
+        return self.scene.key is not None and not self.scene.complete
+
+    @property
+    def all_drawn(self) -> bool:
+        """The last frame showed every point (still, and the picture complete)."""
+        last = self.frame_times[-1] if self.frame_times else None
+        direct = last is not None and not last[0] and last[1] >= len(self.cloud)
+        return not self.moving and (self.scene.complete or direct)
+
+    def _paint_direct(self) -> tuple[int, float]:
+        """Draw the frame (a subsample while moving); the points drawn and the seconds taken."""
         budget = self.moving_points if self.moving else None
         layers = (self.cloud, self.hit_layer, self.selected_layer)
         for layer in layers:
@@ -396,41 +445,33 @@ class Scatter3DView(gl.GLViewWidget):
             else:
                 super().paintGL()
             drawn = sum(layer.drawn for layer in layers)
+            GL.glFinish()  # the points are drawn by now: time them
+            seconds = time.perf_counter() - start
             if self.moving and drawn >= MIN_MOVING_POINTS // 2:
-                GL.glFinish()  # the points are drawn by now: time them
-                self._adapt(drawn, time.perf_counter() - start)
+                self._adapt(drawn, seconds)
         finally:
             for layer in layers:
                 layer.draw_count = None  # an export (renderToArray) draws every point
-        self.frame_times = [
-            *self.frame_times[-99:],
-            (self.moving, drawn, time.perf_counter() - start),
-        ]
-        if not len(self.coords):
-            self.placed = []
-            return
-        painter = QPainter(self)
-        try:
-            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            plan = self.plan_text()
-            self.placed = [p for p in plan if p.row < 0 or p.row != self.hovered_row]
-            paint_labels(painter, self.placed, self.theme, self.font_size, bool(self.hit_rows.size))
-        finally:
-            painter.end()
+        return drawn, seconds
 
     def _adapt(self, drawn: int, seconds: float) -> None:
-        """Aim the next moving frame at ``MOVING_FRAME_S`` from what this one took."""
-        if not self.adaptive or seconds <= 0:
+        """Size the next moving frame (``MOVING_FRAME_S``) and still slice (``STILL_SLICE_S``)
+        from what drawing ``drawn`` points took."""
+        if not self.adaptive or seconds <= 0 or drawn <= 0:
             return
-        aim = drawn * MOVING_FRAME_S / seconds
-        estimate = float(np.sqrt(self.moving_points * aim))  # halfway, on a log scale
-        self.moving_points = int(max(MIN_MOVING_POINTS, min(estimate, 50 * len(self.coords))))
+        cost = seconds / drawn
+        if self.point_seconds is not None:
+            cost = float(np.sqrt(self.point_seconds * cost))  # halfway, on a log scale
+        self.point_seconds = cost
+        top = max(len(self.coords), MIN_MOVING_POINTS)
+        self.moving_points = int(min(max(MOVING_FRAME_S / cost, MIN_MOVING_POINTS), top))
+        self.slice_points = int(min(max(STILL_SLICE_S / cost, MIN_MOVING_POINTS), top))
 
     def plan_text(self) -> list:
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
 
         While a big set moves, only the rows of interest are projected (no landmarks)."""
-        moving = self.moving and len(self.coords) > MOVING_LABELS_LIMIT
+        moving = (self.moving or self.refining) and len(self.coords) > MOVING_LABELS_LIMIT
         key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
                self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
         if key != self._placed_key:

@@ -24,8 +24,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from embviz.core.raster import GridIndex
+from embviz.core.tasks import Progress
 from embviz.io.images import ImageSource, thumbnail
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,8 @@ class ThumbnailItem(pg.GraphicsObject):
         self.last_paint_ms = 0.0
         self.pending = False
         self.frame_codes: np.ndarray | None = None
+        self.selected: set[int] = set()
+        self.selected_colour: tuple[int, ...] = (255, 0, 0)
         self.frame_table = np.zeros((1, 3), np.uint8)
         self.failed: set[int] = set()  # rows whose image could not be read (logged once)
         self._cache: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
@@ -94,6 +98,11 @@ class ThumbnailItem(pg.GraphicsObject):
         self.frame_table = np.zeros((1, 3), np.uint8) if table is None else np.asarray(table)
         self.update()
 
+    def set_selected(self, rows: np.ndarray, colour: tuple[int, int, int]) -> None:
+        self.selected = set(np.asarray(rows, dtype=np.int64).tolist()[:5000])
+        self.selected_colour = tuple(int(c) for c in colour)
+        self.update()
+
     def set_hover(self, row: int) -> None:
         if row != self.hover_row:
             self.hover_row = row
@@ -127,7 +136,10 @@ class ThumbnailItem(pg.GraphicsObject):
         if self.source is None or row in self.failed:
             return None
         try:
-            rgba = thumbnail(self.source.rgba(row), side)
+            fitted = getattr(self.source, "thumbnail", None)  # a file read at a reduced size
+            rgba = (
+                fitted(row, side) if fitted is not None else thumbnail(self.source.rgba(row), side)
+            )
         except Exception as exc:  # a missing or damaged file: that point keeps its dot
             self.failed.add(row)
             log.warning("no thumbnail for row %d: %s", row, exc)
@@ -179,11 +191,14 @@ class ThumbnailItem(pg.GraphicsObject):
         if vb is None:
             return
         scale = device.mapRect(vb.viewRect()).width() / max(vb.width(), 1.0)  # device px / px
+        if not getattr(self.source, "loaded", True):  # a sprite sheet still being read
+            self.drawn_rows, self.drawn_boxes, self.pending = np.empty(0, np.int64), {}, True
+            return
         rows, centres = self.rows_to_draw(device, scale)
         hover = self.hover_row if self.source is not None and self.hover_row >= 0 else -1
         self.drawn_boxes = {}
         if not len(rows) and hover < 0:
-            self.drawn_rows = rows
+            self.drawn_rows, self.pending = rows, False
             return
         painter.save()
         painter.resetTransform()  # draw in device pixels (as the point layer does)
@@ -196,8 +211,9 @@ class ThumbnailItem(pg.GraphicsObject):
         side = max(1, round(self.size_px * scale))
         border = QPen(QColor(255, 255, 255, 220), max(1.0, scale))
         drawn, pending = [], False
-        # on the screen a frame makes thumbnails for BUDGET_MS at most; a grab, an export or
-        # a render paints into an image and gets every one
+        # a frame on the screen (or a grab of the window, which paints through it) makes
+        # thumbnails for BUDGET_MS at most; an export or `embviz render` painting into an
+        # image gets every one
         budget = BUDGET_MS if isinstance(painter.device(), QWidget) else float("inf")
         for row, (cx, cy) in zip(rows.tolist(), centres.tolist(), strict=True):
             cached = (row, side) in self._cache
@@ -224,6 +240,11 @@ class ThumbnailItem(pg.GraphicsObject):
                     painter.setPen(QPen(colour, 2 * scale))
                     boxes = [self.drawn_boxes[r] for r in rows_drawn[codes[rows_drawn] == code]]
                     painter.drawRects([b.adjusted(-scale, -scale, scale, scale) for b in boxes])
+        chosen = [r for r in drawn if r in self.selected]
+        if chosen:  # selected rows: the selection's colour, thicker (the rings are underneath)
+            painter.setPen(QPen(QColor(*self.selected_colour), 3 * scale))
+            boxes = [self.drawn_boxes[r].adjusted(-scale, -scale, scale, scale) for r in chosen]
+            painter.drawRects(boxes)
         if hover >= 0 and np.isfinite(self.coords[hover]).all():
             x, y = (float(v) for v in self.coords[hover])
             cx = device.m11() * x + device.m21() * y + device.dx()
@@ -302,7 +323,7 @@ class ThumbnailLayer:
         state.columns_changed.connect(lambda _e: self.refresh())
         state.filter_changed.connect(lambda _m: self._rows())
         state.colour_changed.connect(lambda _c: self._colours())
-        state.selection_changed.connect(lambda _r: self._rows() if self.view.isolated else None)
+        state.selection_changed.connect(self._on_selection)
         self.view.pointHovered.connect(self._on_hover)
         self.refresh()
 
@@ -322,6 +343,30 @@ class ThumbnailLayer:
                 log.exception("images of %s not found", eset.name)
         self.item.set_images(coords if source is not None else None, source, self.view.shown_rows())
         self._colours()
+        if source is not None and not getattr(source, "loaded", True):
+            self._read_sheet(source)
+
+    def _read_sheet(self, source) -> None:
+        """Read a sprite sheet in a worker (a big one takes a moment); thumbnails follow."""
+        item = self.item
+
+        def read():
+            yield Progress(None, "Reading the sprite sheet")
+            source.pixels()
+
+        def done(_result) -> None:
+            if isValid(item):
+                item.update()
+
+        def failed(exc: BaseException) -> None:
+            log.warning("sprite sheet not read: %s", exc)
+            if isValid(item):
+                item.set_images(None, None)
+            self.controller.window.statusBar().showMessage(f"No thumbnails: {exc}", 10000)
+
+        self.controller.window.runner.run(
+            f"sprite-{self.controller.state.uid}", "Reading the sprite sheet", read, done, failed
+        )
 
     def _on_hover(self, row: int) -> None:
         """The hovered row's image, larger; its name moves out beyond the image's corner."""
@@ -332,6 +377,11 @@ class ThumbnailLayer:
         px, py = self.view.plotItem.vb.viewPixelSize()
         reach = HOVER_PX / 2 + 2
         self.view.hover_text.setPos(x + reach * px, y + reach * py)
+
+    def _on_selection(self, rows) -> None:
+        if self.view.isolated:
+            self._rows()
+        self.item.set_selected(rows, self.view.theme.selected)
 
     def _colours(self) -> None:
         colouring = self.view.colouring

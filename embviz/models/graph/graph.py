@@ -41,12 +41,18 @@ class Graph:
         return keys
 
     def has_edges(self, v: np.ndarray, x: np.ndarray, keys: np.ndarray | None = None) -> np.ndarray:
-        """Whether each v -> x is an edge (vectorised: a binary search in the sorted keys)."""
+        """Whether each v -> x is an edge (vectorised: a binary search in the sorted keys, with
+        the queries sorted first, which makes the search several times faster)."""
         keys = self.edge_keys() if keys is None else keys
         wanted = np.asarray(v, dtype=np.int64) * len(self) + np.asarray(x, dtype=np.int64)
-        at = np.searchsorted(keys, wanted)
-        at = np.minimum(at, len(keys) - 1)
-        return (keys[at] == wanted) if len(keys) else np.zeros(len(wanted), dtype=bool)
+        found = np.zeros(len(wanted), dtype=bool)
+        if not len(keys) or not len(wanted):
+            return found
+        order = np.argsort(wanted)
+        ordered = wanted[order]
+        at = np.minimum(np.searchsorted(keys, ordered), len(keys) - 1)
+        found[order] = keys[at] == ordered
+        return found
 
 
 def build_graph(edges: EdgeList, directed: bool = False) -> Graph:

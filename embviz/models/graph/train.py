@@ -31,7 +31,7 @@ from embviz.core.tasks import Progress, Task
 from embviz.io.edge_list import EdgeList, read_edge_list
 from embviz.models.graph.graph import build_graph
 from embviz.models.graph.params import GraphParams, resolved
-from embviz.models.graph.walks import as_sentences, walk_rounds
+from embviz.models.graph.walks import WalkCorpus, walk_rounds
 
 T = TypeVar("T")
 WALK_SHARE = 0.3  # of the progress bar, for the walks (Word2Vec gets the rest)
@@ -100,28 +100,28 @@ def train_graph(
 
 
 # node2vec / DeepWalk ---------------------------------------------------------------------------
-def make_walks(edges: EdgeList, params: GraphParams) -> Task[list[list[str]]]:
+def make_walks(edges: EdgeList, params: GraphParams) -> Task[WalkCorpus]:
     """The walks Word2Vec trains on (progress per round)."""
     graph = build_graph(edges, directed=params.directed)
     uniform = params.algorithm == "deepwalk"
     rounds = walk_rounds(
         graph, params.walk_length, params.walks_per_node, params.p, params.q, params.seed, uniform
     )
-    sentences: list[list[str]] = []
+    corpus = WalkCorpus(graph.nodes)
     name = "DeepWalk" if uniform else "node2vec"
     for i, walks in enumerate(rounds, start=1):
-        sentences.extend(as_sentences(graph, walks))
+        corpus.add(walks)
         yield Progress(
             WALK_SHARE * i / params.walks_per_node,
-            f"{name} walks: round {i} of {params.walks_per_node} ({len(sentences):,} walks)",
+            f"{name} walks: round {i} of {params.walks_per_node} ({len(corpus):,} walks)",
         )
-    return sentences
+    return corpus
 
 
 class _Walks:
     """Re-iterable walks that count what Word2Vec has read and stop when asked to."""
 
-    def __init__(self, walks: list[list[str]], stop: threading.Event) -> None:
+    def __init__(self, walks: WalkCorpus, stop: threading.Event) -> None:
         self.walks, self.stop, self.read = walks, stop, 0
 
     def __iter__(self) -> Iterator[list[str]]:
@@ -134,7 +134,7 @@ class _Walks:
 
 
 def word2vec_on_walks(
-    walks: list[list[str]], params: GraphParams, stop: threading.Event, state: dict[str, Any]
+    walks: WalkCorpus, params: GraphParams, stop: threading.Event, state: dict[str, Any]
 ) -> Any:
     """gensim Word2Vec (skip-gram, negative sampling, one worker) on ``walks``."""
     from gensim.models import Word2Vec

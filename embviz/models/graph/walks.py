@@ -134,8 +134,33 @@ def walk_rounds(
 
 def as_sentences(graph: Graph, walks: np.ndarray) -> list[list[str]]:
     """Walks as lists of node names (what Word2Vec trains on)."""
-    names = graph.nodes
-    return [[names[int(x)] for x in walk if x != END] for walk in walks]
+    return list(WalkCorpus(graph.nodes, [walks]))
+
+
+class WalkCorpus:
+    """Walks kept compact (node ids, int32 where they fit: 4 bytes a step instead of a list
+    slot and a reference), read as lists of node names each time they are iterated, which is
+    what gensim's Word2Vec reads: once for the vocabulary, once per epoch."""
+
+    def __init__(self, names: list[str], rounds: list[np.ndarray] | None = None) -> None:
+        self.names = np.array(names, dtype=object)
+        self.rounds: list[np.ndarray] = []
+        for walks in rounds or []:
+            self.add(walks)
+
+    def add(self, walks: np.ndarray) -> None:
+        small = len(self.names) < np.iinfo(np.int32).max
+        self.rounds.append(walks.astype(np.int32) if small else walks)
+
+    def __len__(self) -> int:
+        return sum(len(walks) for walks in self.rounds)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for walks in self.rounds:
+            lengths = (walks != END).sum(axis=1)  # a walk ends early only at its tail
+            named = self.names[np.where(walks == END, 0, walks)]
+            for row, n in zip(named.tolist(), lengths.tolist(), strict=True):
+                yield row[:n]
 
 
 def random_walks(
@@ -148,7 +173,5 @@ def random_walks(
     uniform: bool = False,
 ) -> list[list[str]]:
     """Every walk, as node names, in the order Word2Vec sees them."""
-    out: list[list[str]] = []
-    for walks in walk_rounds(graph, walk_length, walks_per_node, p, q, seed, uniform):
-        out.extend(as_sentences(graph, walks))
-    return out
+    rounds = walk_rounds(graph, walk_length, walks_per_node, p, q, seed, uniform)
+    return list(WalkCorpus(graph.nodes, list(rounds)))

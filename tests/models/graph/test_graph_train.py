@@ -31,7 +31,7 @@ def test_walk_embeddings_equal_gensim_word2vec_on_the_same_walks(algorithm):
     walks = random_walks(
         build_graph(read_edge_list(LARGE)), 12, 3, 0.5, 2.0, seed=7, uniform=algorithm == "deepwalk"
     )
-    assert walks == run_task(make_walks(read_edge_list(LARGE), resolved(params)))
+    assert walks == list(run_task(make_walks(read_edge_list(LARGE), resolved(params))))
     reference = Word2Vec(
         walks, vector_size=8, window=3, min_count=0, sg=1, negative=4, seed=7, workers=1, epochs=2
     )

@@ -1,0 +1,173 @@
+"""UMAP on large sets: time and peak memory of embviz's fit against umap-learn, and where exact
+neighbours stop being cheaper than NN-descent.
+
+    python benchmarks/umap_large.py [--sizes 100000] [--parts knn,fit] [--peer] [--epochs N]
+
+Rows: the demo's 21,721 real MiniLM word vectors, and beyond them points on the segments between
+a word and one of its 15 nearest words (``(1 - t) a + t b``, t uniform in [0, 0.5], renormalised):
+a denser sample of the same neighbourhoods (real vectors are all we ship; no larger real set is
+available offline). Parts:
+
+- knn: exact neighbours (embviz.reduce.knn, one float32 matrix product) against NN-descent
+  (pynndescent, umap-learn's settings, already compiled), time and NN-descent's recall@15.
+- fit: a fresh process runs embviz's UMAP fit of every row (cosine, seed 0) and reports its time
+  and peak resident memory (ru_maxrss) minus the process's before the matrix was loaded, as a
+  multiple of the matrix's bytes; ``--peer`` runs umap-learn's defaults the same way.
+
+``--epochs`` overrides the number of epochs (umap-learn's default: 200 above 10,000 rows), for
+runs that must fit in less time; the printed rows say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, resource, sys, time, warnings
+warnings.filterwarnings("ignore")
+import numpy as np
+which, path, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if which == "embviz":
+    from embviz.reduce.umap_fit import fit
+else:
+    import umap
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+x = np.load(path)
+started = time.perf_counter()
+kwargs = {"n_epochs": epochs} if epochs else {}
+if which == "embviz":
+    coords, note = fit(x, {"metric": "cosine", "random_state": 0, **kwargs}, lambda _: None)
+else:
+    coords, note = umap.UMAP(**kwargs).fit_transform(x), "umap-learn defaults"
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+np.save(path + ".out.npy", coords)
+print(json.dumps({"seconds": seconds, "extra": peak - base, "note": note}))
+"""
+
+
+def large_rows(n: int, seed: int = 0) -> np.ndarray:
+    """n unit rows: the demo's words, then points between a word and one of its neighbours."""
+    import embviz
+    from embviz.core.paths import demo_path
+    from embviz.reduce.knn import exact_knn
+
+    demo = np.asarray(embviz.load(demo_path()).vectors, dtype=np.float32)
+    if n <= len(demo):
+        rng = np.random.default_rng(seed)
+        return demo[np.sort(rng.choice(len(demo), n, replace=False))]
+    near = exact_knn(demo, 16, "cosine")[0][:, 1:]
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, demo.shape[1]), dtype=np.float32)
+    out[: len(demo)] = demo
+    step = 1 << 16
+    for start in range(len(demo), n, step):
+        stop = min(start + step, n)
+        a = rng.integers(len(demo), size=stop - start)
+        b = near[a, rng.integers(near.shape[1], size=stop - start)]
+        t = rng.uniform(0.0, 0.5, size=(stop - start, 1)).astype(np.float32)
+        rows = (1 - t) * demo[a] + t * demo[b]
+        out[start:stop] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return out
+
+
+def knn_part(x: np.ndarray) -> None:
+    from pynndescent import NNDescent
+
+    from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+
+    n = len(x)
+    NNDescent(x[:2000], n_neighbors=15, metric="cosine", random_state=0)  # compiled already
+    started = time.perf_counter()
+    index = NNDescent(
+        x,
+        n_neighbors=15,
+        metric="cosine",
+        random_state=0,
+        n_trees=min(64, 5 + int(round(n**0.5 / 20.0))),
+        n_iters=max(5, int(round(np.log2(n)))),
+        max_candidates=60,
+        low_memory=True,
+        compressed=True,
+    )
+    found = index.neighbor_graph[0]
+    nnd = time.perf_counter() - started
+    rows = np.random.default_rng(0).choice(n, 500, replace=False)
+    share = recall(found[rows], knn_of_rows(x, rows, 15, "cosine"))
+    if n <= 60_000:
+        started = time.perf_counter()
+        exact_knn(x, 15, "cosine")
+        exact = f"{time.perf_counter() - started:7.2f} s"
+    else:
+        exact = "    (not run)"
+    print(
+        f"{n:>9,} knn   exact {exact}   NN-descent {nnd:7.2f} s, recall@15 {share:.3f}   "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
+    from embviz.reduce.quality import trustworthiness
+
+    path = work / "x.npy"
+    np.save(path, x)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, name, str(path), str(epochs)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=6 * 3600,
+    )
+    if proc.returncode:
+        print(f"{len(x):>9,} fit   {name}: failed: {proc.stderr[-2000:]}", flush=True)
+        return
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    wall = time.perf_counter() - started
+    rows = np.random.default_rng(0).choice(len(x), min(len(x), 5000), replace=False)
+    coords = np.load(str(path) + ".out.npy")
+    trust = trustworthiness(x[rows], coords[rows], k=10)
+    label = f"{epochs} epochs" if epochs else "default epochs"
+    print(
+        f"{len(x):>9,} fit   {name:10s} {result['seconds']:8.1f} s (process {wall:.1f} s)  "
+        f"peak memory {result['extra'] / x.nbytes:.2f}x the matrix ({x.nbytes / 2**20:.0f} MiB)  "
+        f"trust@10 on 5,000 rows {trust:.4f}  {label}  [{result['note']}]  "
+        f"load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000")
+    parser.add_argument("--parts", default="knn,fit")
+    parser.add_argument("--peer", action="store_true", help="umap-learn's defaults too")
+    parser.add_argument("--epochs", type=int, default=0)
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    work = Path(tempfile.mkdtemp(prefix="umap-large-"))
+    for n in (int(s) for s in args.sizes.split(",")):
+        x = large_rows(n)
+        if "knn" in args.parts:
+            knn_part(x)
+        if "fit" in args.parts:
+            fit_part(x, "embviz", args.epochs, work)
+            if args.peer:
+                fit_part(x, "umap-learn", args.epochs, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""embviz's own UMAP fit: neighbours, fuzzy graph, spectral start, parallel reproducible layout.
+
+Used for unsupervised fits of every row (umap-learn still serves supervised fits and fits on a
+sample, whose other rows need its ``transform``). Nothing of umap-learn is imported on this path
+unless the graph falls apart into several components (then umap-learn's component layout gives
+the start). The neighbours are exact up to ``EXACT_KNN_MAX`` rows; above, NN-descent
+(pynndescent, umap-learn's own settings), its recall measured on random rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+# Up to this many rows the neighbours are exact (one float32 matrix product, embviz.reduce.knn).
+# Measured by benchmarks/umap_speed.py --parts knn: see the README's Measured table.
+EXACT_KNN_MAX = 20_000
+RECALL_ROWS = 200
+PARTIAL_SECONDS = 0.5  # a partial layout at most this often
+CHUNK_EPOCHS = 10
+
+Status = Callable[[str], None]
+Partial = Callable[[np.ndarray, float], None]
+
+
+def neighbours(
+    x: np.ndarray, k: int, metric: str, seed: int, status: Status
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """(indices, distances, note): exact up to EXACT_KNN_MAX rows, NN-descent above."""
+    from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+
+    n = len(x)
+    if n <= EXACT_KNN_MAX:
+        status(f"UMAP: exact nearest neighbours of {n:,} rows")
+        indices, distances = exact_knn(x, k, metric)
+        return indices, distances, "exact neighbours"
+    status(f"UMAP: approximate nearest neighbours of {n:,} rows (NN-descent)")
+    from pynndescent import NNDescent
+
+    index = NNDescent(
+        x,
+        n_neighbors=k,
+        metric=metric,
+        random_state=seed,
+        n_trees=min(64, 5 + int(round(n**0.5 / 20.0))),
+        n_iters=max(5, int(round(np.log2(n)))),
+        max_candidates=60,
+        low_memory=True,
+        compressed=True,
+    )
+    indices, distances = index.neighbor_graph
+    rows = np.random.default_rng(seed).choice(n, min(RECALL_ROWS, n), replace=False)
+    share = recall(np.asarray(indices)[rows], knn_of_rows(x, rows, k, metric))
+    note = (
+        f"approximate neighbours (NN-descent): recall@{k} {share:.3f}, "
+        f"measured on {len(rows)} random rows"
+    )
+    return np.asarray(indices), np.asarray(distances, dtype=np.float32), note
+
+
+def start_layout(x: np.ndarray, graph: Any, dims: int, seed: int, metric: str) -> np.ndarray:
+    from embviz.reduce.umap_graph import scaled_start, spectral_start
+
+    start = spectral_start(graph, dims, seed)
+    if start is None:  # several components (or no eigenvectors): umap-learn's component layout
+        from umap.spectral import spectral_layout
+
+        start = spectral_layout(x, graph, dims, np.random.RandomState(seed), metric=metric)
+    return scaled_start(np.asarray(start), seed)
+
+
+def fit(
+    x: np.ndarray,
+    kwargs: dict[str, Any],
+    status: Status,
+    partial: Partial | None = None,
+) -> tuple[np.ndarray, str]:
+    """UMAP layout of every row of ``x`` with umap-learn's keyword arguments (n_components,
+    n_neighbors, min_dist, metric, random_state; n_epochs optional). Returns (coords, note)."""
+    from embviz.reduce.umap_graph import default_epochs, find_ab_params, fuzzy_graph, prune
+    from embviz.reduce.umap_sgd import Optimiser
+
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    n = len(x)
+    dims = int(kwargs.get("n_components", 2))
+    k = min(int(kwargs.get("n_neighbors", 15)), n - 1)
+    metric = str(kwargs.get("metric", "euclidean"))
+    seed = kwargs.get("random_state")
+    seed = int(np.random.default_rng().integers(2**31)) if seed is None else int(seed)
+    n_epochs = int(kwargs.get("n_epochs") or default_epochs(n))
+    indices, distances, note = neighbours(x, k, metric, seed, status)
+    status("UMAP: building the fuzzy neighbour graph and its spectral start")
+    graph = prune(fuzzy_graph(indices, distances), n_epochs)
+    start = start_layout(x, graph, dims, seed, metric)
+    a, b = find_ab_params(1.0, float(kwargs.get("min_dist", 0.1)))
+    optimiser = Optimiser(graph, start, n_epochs, a, b, seed)
+    status(f"UMAP: optimising the layout ({n_epochs} epochs)")
+    last = time.perf_counter()
+    while optimiser.epoch < n_epochs:
+        optimiser.run(optimiser.epoch + CHUNK_EPOCHS)
+        if partial is not None and time.perf_counter() - last >= PARTIAL_SECONDS:
+            partial(optimiser.layout, optimiser.epoch / n_epochs)
+            last = time.perf_counter()
+    return optimiser.layout.copy(), note
