@@ -11,8 +11,8 @@ available offline). Parts:
 - knn: exact neighbours (embviz.reduce.knn, one float32 matrix product) against NN-descent
   (pynndescent, umap-learn's settings, already compiled), time and NN-descent's recall@15.
 - fit: a fresh process runs embviz's UMAP fit of every row (cosine, seed 0) and reports its time
-  and peak resident memory (ru_maxrss) minus the process's before the matrix was loaded, as a
-  multiple of the matrix's bytes; ``--peer`` runs umap-learn's defaults the same way.
+  and peak resident memory (VmHWM) minus the process's before the matrix was loaded (so the
+  matrix itself counts), as a multiple of the matrix's bytes; ``--peer`` runs umap-learn's defaults the same way.
 
 ``--epochs`` overrides the number of epochs (umap-learn's default: 200 above 10,000 rows), for
 runs that must fit in less time; the printed rows say so.
@@ -34,15 +34,22 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, resource, sys, time, warnings
+import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
 which, path, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+
+
+def memory(field):  # bytes; VmHWM is this process's own peak (ru_maxrss keeps the parent's)
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) * 1024
+
 if which == "embviz":
     from embviz.reduce.umap_fit import fit
 else:
     import umap
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+base = memory("VmRSS")
 x = np.load(path)
 started = time.perf_counter()
 kwargs = {"n_epochs": epochs} if epochs else {}
@@ -51,7 +58,7 @@ if which == "embviz":
 else:
     coords, note = umap.UMAP(**kwargs).fit_transform(x), "umap-learn defaults"
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+peak = memory("VmHWM")
 np.save(path + ".out.npy", coords)
 print(json.dumps({"seconds": seconds, "extra": peak - base, "note": note}))
 """

@@ -1,7 +1,9 @@
-"""UMAP with umap-learn, run in a separate process that Cancel can end (see umap_process).
+"""UMAP, run in a separate process that Cancel can end (see umap_process): embviz's own fit
+(umap_fit) for every row, umap-learn for supervised fits and fits on a sample.
 
-A PCA layout is handed out at once as a partial result, so the map is never empty or frozen
-while umap-learn imports, compiles and fits. Optionally supervised by a metadata column. The
+A PCA layout is handed out at once as a partial result, then the layout as it forms, so the map
+is never empty or frozen while the process compiles and fits. Optionally supervised by a
+metadata column. The
 projection's ``info["neighbors"]`` says whether the neighbours were exact or approximate (with
 their measured recall); approximate ones are named in the view's note.
 """
@@ -39,10 +41,10 @@ class UMAPParams:
     n_neighbors: int = param(15, low=2, high=200, help="size of the local neighbourhood")
     min_dist: float = param(0.1, low=0.0, high=1.0, help="how tightly points may pack")
     metric: str = param("cosine", choices=("cosine", "euclidean"), help="distance between vectors")
-    # seed 0 by default: the same set gives the same map again (umap-learn then optimises on one
-    # thread; -1 lets it use every core, not reproducibly). On the shared 2-core reference
-    # machine threads did not pay: 10k rows took 32.8 s unseeded against 24.8 s seeded.
-    seed: int = param(0, low=-1, high=2**31 - 1, help="random seed; -1 = none (faster, parallel)")
+    # seed 0 by default: the same set gives the same map again. embviz's own fit uses every core
+    # either way (its result depends on the seed only); umap-learn (supervised or sampled fits)
+    # optimises on one thread when seeded, and -1 lets it use every core, not reproducibly.
+    seed: int = param(0, low=-1, high=2**31 - 1, help="random seed; -1 = a new one each time")
     target: str = param(
         "",
         choices_from="metadata",

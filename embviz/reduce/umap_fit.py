@@ -1,9 +1,9 @@
 """embviz's own UMAP fit: neighbours, fuzzy graph, spectral start, parallel reproducible layout.
 
 Used for unsupervised fits of every row (umap-learn still serves supervised fits and fits on a
-sample, whose other rows need its ``transform``). Nothing of umap-learn is imported on this path
-unless the graph falls apart into several components (then umap-learn's component layout gives
-the start). The neighbours are exact up to ``EXACT_KNN_MAX`` rows; above, NN-descent
+sample, whose other rows need its ``transform``). Nothing of umap-learn is imported on this path;
+a graph in several components starts from the data's principal axes instead of the spectral
+start. The neighbours are exact up to ``EXACT_KNN_MAX`` rows; above, NN-descent
 (pynndescent, umap-learn's own settings), its recall measured on random rows.
 """
 
@@ -61,14 +61,42 @@ def neighbours(
     return np.asarray(indices), np.asarray(distances, dtype=np.float32), note
 
 
+def principal_start(x: np.ndarray, dims: int, metric: str, chunk: int = 65_536) -> np.ndarray:
+    """The rows on the data's first ``dims`` principal axes (unit rows for cosine), a chunk at a
+    time: no copy of the matrix is held."""
+    from embviz.reduce.knn import unit_rows
+
+    def rows(start: int) -> np.ndarray:
+        part = x[start : start + chunk]
+        return unit_rows(part) if metric == "cosine" else np.asarray(part, dtype=np.float32)
+
+    n, d = x.shape
+    total, mean = np.zeros((d, d)), np.zeros(d)
+    for start in range(0, n, chunk):
+        part = rows(start).astype(np.float64)
+        total += part.T @ part
+        mean += part.sum(axis=0)
+    mean /= n
+    _, vectors = np.linalg.eigh(total / n - np.outer(mean, mean))
+    axes = vectors[:, ::-1][:, :dims]
+    axes *= np.sign(axes[np.abs(axes).argmax(axis=0), np.arange(dims)])  # a fixed sign
+    out = np.empty((n, dims))
+    for start in range(0, n, chunk):
+        out[start : start + chunk] = (rows(start) - mean) @ axes
+    return out
+
+
 def start_layout(x: np.ndarray, graph: Any, dims: int, seed: int, metric: str) -> np.ndarray:
+    """The spectral start; for a graph in several components, the data's first principal axes
+    (umap-learn's component layout fell back to a random start on the 100k benchmark rows, 11
+    components: trustworthiness of the start 0.505, of the final layout 0.587)."""
     from embviz.reduce.umap_graph import scaled_start, spectral_start
 
     start = spectral_start(graph, dims, seed)
-    if start is None:  # several components (or no eigenvectors): umap-learn's component layout
-        from umap.spectral import spectral_layout
-
-        start = spectral_layout(x, graph, dims, np.random.RandomState(seed), metric=metric)
+    if start is None:
+        start = principal_start(x, dims, metric)
+        if not np.abs(start).max() > 0:  # every row alike: no axis to spread them along
+            start = np.random.RandomState(seed).uniform(-10.0, 10.0, size=(len(x), dims))
     return scaled_start(np.asarray(start), seed)
 
 

@@ -129,3 +129,22 @@ def test_kernels_are_swapped_for_cached_ones_with_the_same_code():
         assert umap_process.cached(kernel) and kernel.py_func is before[name].py_func
         assert kernel.targetoptions == before[name].targetoptions  # parallel, fastmath as before
     assert umap_process.cache_kernels() == 0  # already swapped: nothing to do
+
+
+def test_a_graph_in_pieces_starts_from_the_principal_axes():
+    from sklearn.decomposition import PCA
+
+    from embviz.reduce.umap_fit import principal_start, start_layout
+
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(600, 12)) * np.arange(1, 13)).astype(np.float32)
+    ours = principal_start(x, 2, "euclidean", chunk=128)  # in pieces, as for a large matrix
+    reference = PCA(2).fit_transform(x)
+    assert np.allclose(np.abs(ours), np.abs(reference), atol=1e-3)
+    blobs = np.vstack([x[:300] + 500.0, x[300:] - 500.0])  # two components, no spectral start
+    indices, distances = exact_knn(blobs, 15, "euclidean")
+    graph = umap_graph.prune(umap_graph.fuzzy_graph(indices, distances), 200)
+    assert umap_graph.spectral_start(graph, 2, 0) is None
+    start = start_layout(blobs, graph, 2, 0, "euclidean")
+    assert start.min() >= 0 and start.max() <= 10.0 + 1e-4  # umap-learn's scaling
+    assert abs(np.corrcoef(start[:, 0], principal_start(blobs, 2, "euclidean")[:, 0])[0, 1]) > 0.99
