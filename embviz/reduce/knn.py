@@ -30,6 +30,7 @@ def knn_query(
     k: int,
     metric: str = "cosine",
     self_rows: np.ndarray | None = None,
+    chunk_cells: int = CHUNK_CELLS,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(indices, distances), each (len(queries), k), nearest first. ``self_rows[i]``, when
     given, is the row of ``data`` that query i is: it is put first, at distance 0."""
@@ -44,7 +45,7 @@ def knn_query(
     query_sq = np.einsum("ij,ij->i", queries, queries)
     indices = np.empty((m, k), dtype=np.int64)
     distances = np.empty((m, k), dtype=np.float32)
-    chunk = max(1, CHUNK_CELLS // max(n, 1))
+    chunk = max(1, chunk_cells // max(n, 1))
     for start in range(0, m, chunk):
         stop = min(start + chunk, m)
         scores = queries[start:stop] @ data.T  # larger = nearer

@@ -21,7 +21,7 @@ from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
-from embviz.reduce.sampling import merge_rows, nearest_rows, pca_preview, split_rows
+from embviz.reduce.sampling import merge_rows, nearest_rows, split_rows
 from embviz.reduce.tsne_stream import OptimisationStream
 
 # Above this many rows t-SNE is fitted on a sample. Measured here (2 cores, 384 dims): openTSNE
@@ -29,9 +29,10 @@ from embviz.reduce.tsne_stream import OptimisationStream
 # 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
 TSNE_FIT_SAMPLE = 10_000
 # Barnes-Hut below this many rows, FFT from here (2-D). Measured with benchmarks/tsne_gradient.py
-# (CPU seconds of the whole 750-iteration run, one thread, same affinities and start): BH took
-# 0.38x FFT's time at 2,000 rows, 0.62x at 5,000 and 1.23x at 10,000; they cross near 8,000.
-FFT_MIN_ROWS = 8_000
+# (CPU seconds of the whole 750-iteration run, one thread, same affinities, start and learning
+# rate): BH took 0.83x FFT's time at 4,000 rows, 1.41x at 7,000 and more above; they cross near
+# 5,000 (with openTSNE's own learning rate, whose layouts spread wider, they crossed near 8,000).
+FFT_MIN_ROWS = 5_000
 # The learning rate, "auto": rows / early exaggeration in both phases (Belkina et al. 2019; what
 # scikit-learn's "auto" is in openTSNE's units, bar its floor of 200). openTSNE's own "auto" is
 # rows / the phase's exaggeration, so after the early phase it jumps 12x to rows. Measured on
@@ -41,6 +42,12 @@ FFT_MIN_ROWS = 8_000
 # spreads less, so the FFT's grid stays smaller).
 EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 dims, and truer
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
+# Work on the whole matrix goes a block at a time, so that t-SNE's peak memory stays near the
+# matrix itself at 100k-1M rows (benchmarks/tsne_large.py prints it).
+SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or projecting (32 MB as float64)
+# Placed rows per nearest-fitted-row search: sampling.nearest_rows holds three float32 blocks of
+# (rows x fitted rows), 3 x 82 MB for 2,048 x 10,000 rows; 512 rows keep that to ~60 MB.
+PLACE_BLOCK = 512
 
 
 @dataclass
@@ -105,14 +112,53 @@ def _n_jobs(rows: int) -> int:
 
 
 def scaled(vectors: np.ndarray) -> np.ndarray:
-    """The rows divided by their largest absolute value (float32).
+    """The rows divided by their largest absolute value (float32), or the rows themselves when
+    they are float32 already with that value between 1e-3 and 1e3 (no copy: at 1M rows the
+    matrix is the memory that counts).
 
     t-SNE's affinities do not change under one common scale (the bandwidth of each row is
     calibrated to the perplexity, and cosine ignores length), but float32 does: values near 1e37
-    overflow when squared and values near 1e-40 underflow, and openTSNE then crashes."""
-    x = np.asarray(vectors, dtype=np.float64)
-    top = float(np.max(np.abs(x))) if x.size else 0.0
-    return (x / top if top > 0 else x).astype(np.float32)
+    overflow when squared and values near 1e-40 underflow, and openTSNE then crashes. The copy,
+    when one is needed, is written a block at a time (float64 only within a block)."""
+    x = np.asarray(vectors)
+    if not x.size:
+        return x.astype(np.float32)
+    top = max(abs(float(np.max(x))), abs(float(np.min(x))))  # no |x| copy
+    if x.dtype == np.float32 and x.flags.c_contiguous and 1e-3 <= top <= 1e3:
+        return x
+    out = np.empty(x.shape, dtype=np.float32)
+    step = max(1, SCALE_BLOCK_CELLS // max(1, x.shape[1] if x.ndim > 1 else 1))
+    for start in range(0, len(x), step):
+        block = np.asarray(x[start : start + step], dtype=np.float64)
+        out[start : start + step] = block / top if top > 0 and np.isfinite(top) else block
+    return out
+
+
+def pca_start(x: np.ndarray, dims: int, rows: np.ndarray) -> np.ndarray:
+    """The PCA preview (sampling.pca_preview's layout: PCA of the fitted rows, every row
+    projected), projected a block at a time so that no centred copy of the matrix is made."""
+    from embviz.reduce.pca import pca_components
+
+    mean, components, _ = pca_components(x[rows], dims)
+    basis = components.T.astype(np.float32)
+    shift = (np.asarray(mean, dtype=np.float32) @ basis).astype(np.float32)
+    coords = np.zeros((len(x), dims), dtype=np.float32)
+    step = max(1, SCALE_BLOCK_CELLS // max(1, x.shape[1]))
+    for start in range(0, len(x), step):
+        coords[start : start + step, : basis.shape[1]] = x[start : start + step] @ basis - shift
+    return coords
+
+
+def nearest_fitted(
+    x: np.ndarray, placed: np.ndarray, fitted: np.ndarray, metric: str
+) -> np.ndarray:
+    """For each placed row, its nearest fitted row (index into ``fitted``), a block at a time."""
+    x_fit = x[fitted]
+    owner = np.empty(len(placed), dtype=np.int64)
+    for start in range(0, len(placed), PLACE_BLOCK):
+        rows = placed[start : start + PLACE_BLOCK]
+        owner[start : start + PLACE_BLOCK] = nearest_rows(x[rows], x_fit, metric)
+    return owner
 
 
 def initial_layout(x: np.ndarray, dims: int, seed: int, pca: bool) -> np.ndarray:
@@ -169,7 +215,7 @@ class TSNEReducer:
 
         started = time.perf_counter()
         preview = Projection(
-            pca_preview(x, dims, fitted),
+            pca_start(x, dims, fitted),
             self.name,
             saved,
             dict(info, axis_titles=[f"PC{i + 1} (preview)" for i in range(dims)]),
@@ -202,7 +248,7 @@ class TSNEReducer:
         embedding = tsne.prepare_initial(x_fit)
         owner = None
         if len(placed):  # until they are placed, other rows sit on their nearest fitted row
-            owner = nearest_rows(x[placed], x_fit, p.metric)
+            owner = nearest_fitted(x, placed, fitted, p.metric)
 
         def whole(coords: np.ndarray) -> np.ndarray:
             coords = np.asarray(coords, dtype=np.float32)
@@ -223,7 +269,7 @@ class TSNEReducer:
         coords = np.asarray(embedding, dtype=np.float32)
         if owner is not None:  # some rows were left out of the fit: place them now
             parts = (n, fitted, placed, owner)
-            coords = yield from self._place(embedding, x[placed], parts, layout)
+            coords = yield from self._place(embedding, x, parts, layout)
         info["seconds"] = time.perf_counter() - started
         yield Progress(1.0, "t-SNE: done")
         return layout(coords, False)
@@ -231,19 +277,20 @@ class TSNEReducer:
     def _place(
         self,
         embedding: Any,  # openTSNE's TSNEEmbedding (an ndarray subclass that can transform)
-        x_rest: np.ndarray,
+        x: np.ndarray,
         parts: tuple[int, np.ndarray, np.ndarray, np.ndarray],
         layout: Callable[[np.ndarray, bool], Projection],
     ) -> Task[np.ndarray]:
-        """openTSNE's transform, a batch at a time (placed rows do not interact)."""
+        """openTSNE's transform of the placed rows of ``x``, a batch at a time (placed rows do not
+        interact)."""
         n, fitted, placed, owner = parts
         embedding -= (np.max(embedding, axis=0) + np.min(embedding, axis=0)) / 2  # as transform
         fit_coords = np.asarray(embedding, dtype=np.float32)
         rest = fit_coords[owner].copy()
-        for start in range(0, len(x_rest), PLACE_BATCH):
-            stop = min(start + PLACE_BATCH, len(x_rest))
-            rest[start:stop] = np.asarray(embedding.transform(x_rest[start:stop]))
+        for start in range(0, len(placed), PLACE_BATCH):
+            stop = min(start + PLACE_BATCH, len(placed))
+            rest[start:stop] = np.asarray(embedding.transform(x[placed[start:stop]]))
             coords = merge_rows(n, fitted, fit_coords, placed, rest)
-            message = f"t-SNE: placing the other rows ({stop:,} of {len(x_rest):,})"
-            yield Progress(0.9 + 0.1 * stop / len(x_rest), message, partial=layout(coords, True))
+            message = f"t-SNE: placing the other rows ({stop:,} of {len(placed):,})"
+            yield Progress(0.9 + 0.1 * stop / len(placed), message, partial=layout(coords, True))
         return merge_rows(n, fitted, fit_coords, placed, rest)
