@@ -90,18 +90,29 @@ def resolve(spec: str) -> tuple[str, bool]:
     spec = (spec or "default").strip()
     if spec == "default":
         return str(default_model.default_model_dir()), True
+    return resolve_folder(
+        spec, "config.json, the tokenizer files and the weights", ", or --model default"
+    )
+
+
+def resolve_folder(spec: str, holds: str, otherwise: str = "") -> tuple[str, bool]:
+    """(folder, True) for a model folder, (hub id, False) for what can only be a hub id.
+
+    ``holds``: what such a folder holds (for the messages); ``otherwise``: what else the person
+    may give, ending the messages (", or --model default"). Shared by text and image models.
+    """
     path = Path(spec).expanduser()
     if path.is_dir():
         if not (path / "config.json").is_file():
             raise EmbvizError(
                 f"{path}: not a model folder (it has no config.json). Give the folder that holds "
-                "config.json, the tokenizer files and the weights, or --model default."
+                f"{holds}{otherwise}."
             )
         return str(path), True
     if path.exists():
         raise EmbvizError(f"{path}: is a file; a model is a folder with config.json and weights.")
     if spec.startswith((".", "/", "~")) or spec.count("/") > 1 or "\\" in spec:
-        raise EmbvizError(f"{path}: no such model folder. Check the path, or use --model default.")
+        raise EmbvizError(f"{path}: no such model folder. Check the path{otherwise}.")
     return spec, False
 
 

@@ -12,6 +12,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
 
+from embviz.gui.views.item_bounds import padded_bounds
+
 HEAD_PX = 11.0  # the head's length along the shaft
 HEAD_HALF_WIDTH_PX = 4.5
 
@@ -41,12 +43,7 @@ class ArrowItem(pg.GraphicsObject):
         self.update()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
-        if self._rect.isNull():
-            return QRectF()
-        vb = self.getViewBox()
-        px = vb.viewPixelSize() if vb is not None else (0.0, 0.0)
-        pad_x, pad_y = px[0] * HEAD_PX, px[1] * HEAD_PX
-        return self._rect.adjusted(-pad_x, -pad_y, pad_x, pad_y)
+        return padded_bounds(self, self._rect, HEAD_PX)
 
     def device_segments(self, painter: QPainter) -> np.ndarray:
         """The arrows' ends in the painter's device pixels (M x 4)."""

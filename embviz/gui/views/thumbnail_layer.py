@@ -28,6 +28,7 @@ from shiboken6 import isValid
 
 from embviz.core.raster import GridIndex
 from embviz.core.tasks import Progress
+from embviz.gui.views.item_bounds import padded_bounds
 from embviz.io.images import ImageSource, thumbnail
 
 log = logging.getLogger(__name__)
@@ -119,12 +120,7 @@ class ThumbnailItem(pg.GraphicsObject):
 
     # drawing ------------------------------------------------------------------------------
     def boundingRect(self) -> QRectF:  # noqa: N802 (Qt naming)
-        if self._rect.isNull():
-            return QRectF()
-        vb = self.getViewBox()
-        px = vb.viewPixelSize() if vb is not None else (0.0, 0.0)
-        pad_x, pad_y = px[0] * HOVER_PX, px[1] * HOVER_PX
-        return self._rect.adjusted(-pad_x, -pad_y, pad_x, pad_y)
+        return padded_bounds(self, self._rect, HOVER_PX)
 
     def pixmap(self, row: int, side: int) -> QPixmap | None:
         """Row ``row``'s thumbnail, ``side`` device pixels on its longer side (cached)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from embviz.core.errors import EmbvizError
+from embviz.models.hf_loading import resolve_folder
 
 _loaded: dict[str, ImageModel] = {}
 _lock = threading.Lock()
@@ -53,19 +54,10 @@ def resolve(spec: str) -> tuple[str, bool]:
             "No image model ships with embviz: give a CLIP or vision model folder with --model "
             "DIR (config.json, weights, preprocessor_config.json), or a hub id when online."
         )
-    path = Path(spec).expanduser()
-    if path.is_dir():
-        if not (path / "config.json").is_file():
-            raise EmbvizError(
-                f"{path}: not a model folder (it has no config.json). Give the folder that holds "
-                "config.json, preprocessor_config.json and the weights of a vision or CLIP model."
-            )
-        return str(path), True
-    if path.exists():
-        raise EmbvizError(f"{path}: is a file; a model is a folder with config.json and weights.")
-    if spec.startswith((".", "/", "~")) or spec.count("/") > 1 or "\\" in spec:
-        raise EmbvizError(f"{path}: no such model folder. Check the path.")
-    return spec, False
+    return resolve_folder(
+        spec,
+        "config.json, preprocessor_config.json and the weights of a vision or CLIP model",
+    )
 
 
 def _load_from(where: str, local_only: bool) -> tuple[Any, Any, Any]:
