@@ -312,7 +312,9 @@ def open_partitioned(directory: Path) -> Task[EmbeddingSet]:
 
         texts: Any = metadata.get(text_column)
         eset.model = RecordedQueries(record, texts if texts is not None else _Texts(atlas))
-    _keep_layout(eset, record, coords)
+    from embviz.io.atlas_parquet import keep_atlas_layout
+
+    keep_atlas_layout(eset, record, coords)
     eset.store_derived(ATLAS_KEY, atlas)
     # what the window makes first from a set, made here in the worker rather than in the GUI
     # thread: the map's grid of points, the topic colours, the document table's histograms
@@ -376,23 +378,6 @@ class _Texts(Sequence[str]):
         name = str(self.atlas.record.get("text_column"))
         column = run_task(self.atlas.read_columns([name], "the text"))[name]
         return iter(["" if v is None else str(v) for v in column.to_pylist()])
-
-
-def _keep_layout(eset: EmbeddingSet, record: dict[str, Any], coords: np.ndarray) -> None:
-    from embviz.core.model import SHOWN
-    from embviz.core.projection import Projection, keep_projection
-    from embviz.io.atlas_parquet import ATLAS_LAYOUT_KEY
-
-    layout = record.get("projection") or {}
-    projection = Projection(
-        coords=coords,
-        method=str(layout.get("method", "atlas")),
-        params=dict(layout.get("params") or {}),
-        info={"atlas": True},
-    )
-    keep_projection(eset, projection, eset.version)
-    eset.store_derived(ATLAS_LAYOUT_KEY, projection)
-    eset.store_derived(SHOWN, projection)
 
 
 class PartitionedAtlasFormat:

@@ -192,8 +192,6 @@ class AtlasFormat:
         return 0.99 if read_record(path) is not None else 0.0
 
     def read(self, path: Path, **options: Any) -> Task[EmbeddingSet]:
-        from embviz.core.model import SHOWN
-        from embviz.core.projection import Projection, keep_projection
         from embviz.io.corpus_set import corpus_set
         from embviz.models.documents.recorded import RecordedQueries
 
@@ -207,14 +205,23 @@ class AtlasFormat:
             model=model,
         )
         eset.source.format = self.name
-        layout = record.get("projection") or {}
-        projection = Projection(
-            coords=coords,
-            method=str(layout.get("method", "atlas")),
-            params=dict(layout.get("params") or {}),
-            info={"atlas": True},
-        )
-        keep_projection(eset, projection, eset.version)
-        eset.store_derived(ATLAS_LAYOUT_KEY, projection)
-        eset.store_derived(SHOWN, projection)  # the window opens it on the atlas's own map
+        keep_atlas_layout(eset, record, coords)
         return eset
+
+
+def keep_atlas_layout(eset: EmbeddingSet, record: dict[str, Any], coords: np.ndarray) -> None:
+    """Keep an atlas's x/y as the set's ready projection, under its recorded method and
+    parameters, so the window opens it on the atlas's own map (single-file or partitioned)."""
+    from embviz.core.model import SHOWN
+    from embviz.core.projection import Projection, keep_projection
+
+    layout = record.get("projection") or {}
+    projection = Projection(
+        coords=coords,
+        method=str(layout.get("method", "atlas")),
+        params=dict(layout.get("params") or {}),
+        info={"atlas": True},
+    )
+    keep_projection(eset, projection, eset.version)
+    eset.store_derived(ATLAS_LAYOUT_KEY, projection)
+    eset.store_derived(SHOWN, projection)
