@@ -53,7 +53,9 @@ def test_demo_opens_with_pca_map(demo_window):
     assert win.view.coords.shape == (len(eset), 2)
     assert f"{len(eset):,} × 384" in win.set_label.text()
     assert "nothing selected" in win.selection_label.text()
-    assert any(item.isVisible() for item in win.view._landmark_items)  # words drawn on the map
+    assert any(
+        item.isVisible() for item in win.view.label_layer.landmark_items
+    )  # words drawn on the map
 
 
 def test_search_king_highlights_and_counts(demo_window, qtbot):
@@ -189,7 +191,7 @@ def test_panel_overlays_are_drawn_and_focus_centres(demo_window, qtbot):
     xs, _ = win.view.overlay_lines["test"].getData()
     assert win.view.overlay_lines["test"].opts["pen"].color().getRgb()[:3] == (44, 160, 44)
     assert np.allclose(xs, win.view.coords[[king, queen], 0])
-    shown = {item.toPlainText() for item in win.view._focus_items if item.isVisible()}
+    shown = {item.toPlainText() for item in win.view.label_layer.focus_items if item.isVisible()}
     assert {"king", "queen"} <= shown
     win.session.focus([king])
     (x0, x1), (y0, y1) = win.view.plotItem.vb.viewRange()

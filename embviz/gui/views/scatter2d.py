@@ -100,15 +100,6 @@ class ScatterView(pg.PlotWidget):
         self._settle.timeout.connect(self._settled)
         self.set_theme("light")
 
-    # compatibility with tests and callers of the first view
-    @property
-    def _landmark_items(self):
-        return self.label_layer.landmark_items
-
-    @property
-    def _focus_items(self):
-        return self.label_layer.focus_items
-
     # data ---------------------------------------------------------------------------------
     def set_points(
         self,
