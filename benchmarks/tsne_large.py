@@ -4,8 +4,8 @@
 
 The rows are synthetic and clustered (64 Gaussian clusters per 100k rows, so neighbours mean
 something), float32, D = 384 (MiniLM's width). embviz's t-SNE task runs as the GUI and CLI run it
-(defaults: fit on a 10,000-row sample, the other rows placed with openTSNE's transform), from the
-PCA preview to the final layout. Printed: wall and CPU seconds; the process's peak RSS during the
+(defaults: every row fitted up to 100,000 rows; above, a 10,000-row sample, the other rows placed
+with openTSNE's transform), from the PCA preview to the final layout. Printed: wall and CPU seconds; the process's peak RSS during the
 run (VmHWM, reset before it; everything, C allocations and the input matrix included) and its
 rise over the RSS before the run (the memory the run adds), each as a multiple of the matrix
 (tracemalloc is not used: it made the run 3x slower; openTSNE, scipy.fft and scikit-learn are

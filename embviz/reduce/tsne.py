@@ -24,10 +24,18 @@ from embviz.reduce.params import as_dict, param
 from embviz.reduce.sampling import merge_rows, nearest_rows, split_rows
 from embviz.reduce.tsne_stream import OptimisationStream
 
-# Above this many rows t-SNE is fitted on a sample. Measured here (2 cores, 384 dims): openTSNE
-# takes ~35 s on 5,000 rows and 52-60 s on 10,000 (benchmarks/projections.py), so the whole
-# 21,721-word demo would take over 2 minutes; placing rows with transform is cheaper per row.
-TSNE_FIT_SAMPLE = 10_000
+# Above this many rows t-SNE is fitted on a random sample and the rest are placed with openTSNE's
+# transform. Placing is cheaper per row but loses neighbourhoods: on 20,000 demo words
+# (benchmarks/tsne_mid.py, same run) a 10,000-row sample gave trustworthiness 0.944 against 0.969
+# fitting every row and 0.964 for openTSNE's defaults, which fit every row; the full fit took
+# 0.72x openTSNE's time. So every row is fitted through the goal's range (100k rows), and only
+# larger sets are sampled.
+TSNE_FIT_SAMPLE = 100_000
+# The sample fitted above that is at most this many rows. Each placed row first sits on its
+# nearest fitted row (one distance per fitted row) and is then placed by transform against the
+# fitted layout, so the placing cost grows with the sample; 10,000 is the sample the 1M-row
+# measurement used (benchmarks/tsne_large.py: 1,007 s at 1M). Larger samples were not measured.
+SAMPLE_ROWS_MAX = 10_000
 # Barnes-Hut below this many rows, FFT from here (2-D). Measured with benchmarks/tsne_gradient.py
 # (CPU seconds of the whole 750-iteration run, one thread, same affinities, start and learning
 # rate): BH took 0.83x FFT's time at 4,000 rows, 1.41x at 7,000 and more above; they cross near
@@ -70,7 +78,8 @@ class TSNEParams:
         TSNE_FIT_SAMPLE,
         low=0,
         high=10_000_000,
-        help="above this many rows, fit on a random sample and place the rest (0 = never)",
+        help="above this many rows, fit on a random sample (of at most 10,000 rows) and place "
+        "the rest (0 = never)",
         zero_means="never",
     )
 
@@ -201,7 +210,9 @@ class TSNEReducer:
             raise EmbvizError(
                 "t-SNE: the vectors hold NaN or infinite values; leave those rows out."
             )
-        split = split_rows(n, p.fit_sample, p.seed)
+        split = None  # every row fitted up to fit_sample rows, else a sample (SAMPLE_ROWS_MAX)
+        if 0 < p.fit_sample < n:
+            split = split_rows(n, min(p.fit_sample, SAMPLE_ROWS_MAX), p.seed)
         fitted = np.arange(n) if split is None else split[0]
         placed = np.empty(0, dtype=np.int64) if split is None else split[1]
         info: dict[str, Any] = {
