@@ -14,7 +14,10 @@ words, renormalised (no larger real set ships). Methods (benchmarks/tsne_speed.p
 - ``openTSNE defaults`` (FFT above 10k, Annoy neighbours) and ``openTSNE FFT`` (exact cosine
   neighbours); ``scikit-learn 1 thread`` (its default Barnes-Hut, one OpenMP thread: on a busy
   2-core machine its threads wait on each other). scikit-learn is skipped above
-  ``--sklearn-max`` rows (its exact-gradient-free BH still takes most of an hour at 50k here).
+  ``--sklearn-max`` rows: at 20,000 rows it had not finished after 33 minutes here (load 7-12).
+
+``--limit S`` stops any run after S seconds and prints the CPU time it had used: a lower bound
+for a peer that cannot finish in the time there is.
 
 The order rotates every round so that load falls on every method alike; each run prints its wall
 and CPU seconds, the load average when it ended, and trustworthiness (k = 10,
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import statistics
 import sys
 import time
@@ -69,6 +73,29 @@ def trust(x: np.ndarray, coords: np.ndarray) -> float:
     return run_task(quality_task(x, coords, k=10, seed=0)).trustworthiness
 
 
+class RunTooLong(Exception):
+    pass
+
+
+def limited(fit: Fit, x: np.ndarray, seconds: float) -> tuple[np.ndarray, dict[str, float]]:
+    """``fit(x)``, stopped after ``seconds`` (0: never) by SIGALRM: scikit-learn's and openTSNE's
+    optimisers return to Python every iteration, and embviz's task waits in the main thread, so
+    the exception lands within an iteration (embviz's task then stops its optimiser thread)."""
+    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+        return fit(x)
+
+    def expire(signum: int, frame: object) -> None:
+        raise RunTooLong
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fit(x)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def load() -> float:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
 
@@ -82,6 +109,9 @@ def main() -> None:
         default="embviz,embviz full,openTSNE defaults,openTSNE FFT,scikit-learn 1 thread",
     )
     parser.add_argument("--sklearn-max", type=int, default=20_000)
+    parser.add_argument(
+        "--limit", type=float, default=0, help="seconds a run may take (0: no limit)"
+    )
     args = parser.parse_args()
     names = args.methods.split(",")
     fits = {name: method(name) for name in names}
@@ -99,11 +129,23 @@ def main() -> None:
         cpu: dict[str, list[float]] = {m: [] for m in here}
         tw: dict[str, list[float]] = {m: [] for m in here}
         loads: list[float] = []
+        unfinished: set[str] = set()
         for round_ in range(args.repeats):
             order = here[round_ % len(here) :] + here[: round_ % len(here)]
             for name in order:
                 started, cpu_started = time.perf_counter(), time.process_time()
-                coords, extra = fits[name](x)
+                try:
+                    coords, extra = limited(fits[name], x, args.limit)
+                except RunTooLong:
+                    print(
+                        f"{n:>7,} {name:22s} not finished in {args.limit:.0f} s "
+                        f"(CPU {time.process_time() - cpu_started:.1f} s so far)  "
+                        f"load {load():.1f}",
+                        flush=True,
+                    )
+                    unfinished.add(name)
+                    loads.append(load())
+                    continue
                 times[name].append(time.perf_counter() - started)
                 cpu[name].append(time.process_time() - cpu_started)
                 tw[name].append(trust(x, coords))
@@ -114,13 +156,16 @@ def main() -> None:
                     f"trust {tw[name][-1]:.4f}  load {loads[-1]:.1f}{more}",
                     flush=True,
                 )
+        here = [m for m in here if times[m]]  # a method that never finished has no medians
         med = {m: statistics.median(times[m]) for m in here}
         cp = {m: statistics.median(cpu[m]) for m in here}
         tr = {m: statistics.median(tw[m]) for m in here}
-        summary.append((n, here, med, cp, tr, min(loads), max(loads)))
+        summary.append((n, here, med, cp, tr, min(loads), max(loads), unfinished))
     print("\nmedians: wall s / CPU s (trustworthiness, k=10); ratios are of wall time")
-    for n, here, med, cp, tr, low, high in summary:
+    for n, here, med, cp, tr, low, high, unfinished in summary:
         print(f"{n:>7,}  load {low:.1f}-{high:.1f}")
+        if unfinished:
+            print(f"{'':9}not finished within --limit: {', '.join(sorted(unfinished))}")
         for m in here:
             print(f"{'':9}{m:22s} {med[m]:8.1f} / {cp[m]:8.1f}  ({tr[m]:.4f})")
         peers = [m for m in here if m.startswith("openTSNE")]
