@@ -30,7 +30,7 @@ def neighbours(
     x: np.ndarray, k: int, metric: str, seed: int, status: Status
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """(indices, distances, note): exact up to EXACT_KNN_MAX rows, NN-descent above."""
-    from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+    from embviz.reduce.knn import exact_knn
 
     n = len(x)
     if n <= EXACT_KNN_MAX:
@@ -38,7 +38,18 @@ def neighbours(
         indices, distances = exact_knn(x, k, metric)
         return indices, distances, "exact neighbours"
     status(f"UMAP: approximate nearest neighbours of {n:,} rows (NN-descent)")
+    return approximate_neighbours(x, k, metric, seed)
+
+
+def approximate_neighbours(
+    x: np.ndarray, k: int, metric: str, seed: int
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """NN-descent with umap-learn's settings; the note gives its recall on random rows."""
     from pynndescent import NNDescent
+
+    from embviz.reduce.knn import knn_of_rows, recall
+
+    n = len(x)
 
     index = NNDescent(
         x,
