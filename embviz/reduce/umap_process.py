@@ -8,8 +8,8 @@ on a tiny set while the person looks at the first map; a process started for a j
 the user's cache folder), so later starts load compiled code.
 
 Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_fit`: exact
-neighbours up to its ``EXACT_KNN_MAX`` rows, NN-descent with measured recall above, a parallel
-layout that a seed reproduces), which sends partial layouts while it optimises. Supervised fits
+neighbours up to its ``EXACT_KNN_MAX`` rows, NN-descent with measured recall above, umap-learn's
+layout update, reproducible for a seed), which sends partial layouts while it optimises. Supervised fits
 and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
 exact neighbours are handed to it as ``precomputed_knn`` up to ``EXACT_KNN_MAX`` rows.
 
