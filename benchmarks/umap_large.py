@@ -67,13 +67,13 @@ def reset_peak():  # VmHWM back to VmRSS (Linux: "5" to clear_refs); False where
 
 STAGES = (("nearest", "neighbours"), ("recall", "recall check"), ("graph", "graph"),
           ("start", "start"), ("optimising", "optimiser"))
-stages, current = [], [None]
+stages, current = [], [None, 0.0]
 
 
 def status(text):  # each stage starts with a status line: the peak of the one that ended
     if current[0] is not None:
-        stages.append((current[0], memory("VmHWM") - base))
-    current[0] = next((name for key, name in STAGES if key in text), text)
+        stages.append((current[0], memory("VmHWM") - base, time.perf_counter() - current[1]))
+    current[:] = [next((name for key, name in STAGES if key in text), text), time.perf_counter()]
     reset_peak()
 
 
@@ -118,7 +118,7 @@ else:
     coords = umap.UMAP(metric=metric, **kwargs).fit_transform(x)
     note = f"umap-learn, metric {metric}, no seed (every core)"
 seconds = time.perf_counter() - started
-peak = max([memory("VmHWM") - base] + [extra for _, extra in stages])
+peak = max([memory("VmHWM") - base] + [extra for _, extra, _ in stages])
 np.save(path + ".out.npy", coords)
 print(json.dumps({"seconds": seconds, "extra": peak, "note": note, "stages": stages,
                   "compile": compile_extra}))
@@ -217,7 +217,10 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
         flush=True,
     )
     if result["stages"]:
-        parts = ", ".join(f"{stage} {extra / x.nbytes:.2f}x" for stage, extra in result["stages"])
+        parts = ", ".join(
+            f"{stage} {extra / x.nbytes:.2f}x ({seconds:.0f} s)"
+            for stage, extra, seconds in result["stages"]
+        )
         print(f"{'':>9}       peak by stage (the matrix counts): {parts}", flush=True)
     if result["compile"] is not None:
         print(
