@@ -3,8 +3,8 @@
 Used for unsupervised fits of every row (umap-learn still serves supervised fits and fits on a
 sample, whose other rows need its ``transform``). Nothing of umap-learn is imported on this path;
 a graph in several components starts from the data's principal axes instead of the spectral
-start. The neighbours are exact up to ``EXACT_KNN_MAX`` rows; above, NN-descent
-(pynndescent, umap-learn's own settings), its recall measured on random rows.
+start. The neighbours are exact where that is cheaper (:func:`exact_is_cheaper`); otherwise
+NN-descent (pynndescent, umap-learn's own settings), its recall measured on random rows.
 """
 
 from __future__ import annotations
@@ -15,9 +15,15 @@ from typing import Any
 
 import numpy as np
 
-# Up to this many rows the neighbours are exact (one float32 matrix product, embviz.reduce.knn).
-# Measured by benchmarks/umap_speed.py --parts knn: see the README's Measured table.
-EXACT_KNN_MAX = 20_000
+# Exact neighbours (one float32 matrix product, embviz.reduce.knn) cost O(n^2); NN-descent less,
+# but pynndescent keeps only part of its code in numba's disk cache, so its first call in every
+# process compiles for about two minutes. benchmarks/umap_knn_crossover.py (load 7, same run):
+# exact 5.4 / 23.6 / 44.7 / 149.9 s at 10k / 20k / 30k / 50k rows; NN-descent already compiled
+# 4.8 / 10.0 / 14.9 / 33.9 s (recall@15 0.966-0.984); its first call in a process 118-148 s.
+# So the switch is at 50k rows until NN-descent has run in this process, and at 10k once it has.
+EXACT_KNN_MAX = 50_000
+EXACT_KNN_MAX_COMPILED = 10_000
+_approximate_compiled = False  # NN-descent has run in this process (so it is compiled)
 RECALL_ROWS = 200
 PARTIAL_SECONDS = 0.5  # a partial layout at most this often
 CHUNK_EPOCHS = 10
@@ -26,19 +32,41 @@ Status = Callable[[str], None]
 Partial = Callable[[np.ndarray, float], None]
 
 
+def exact_is_cheaper(n: int) -> bool:
+    """Whether exact neighbours of ``n`` rows cost less than NN-descent in this process."""
+    return n <= (EXACT_KNN_MAX_COMPILED if _approximate_compiled else EXACT_KNN_MAX)
+
+
+def approximate_compiled() -> None:
+    """Note that NN-descent has run (and so is compiled) in this process."""
+    global _approximate_compiled
+    _approximate_compiled = True
+
+
 def neighbours(
     x: np.ndarray, k: int, metric: str, seed: int, status: Status
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """(indices, distances, note): exact up to EXACT_KNN_MAX rows, NN-descent above."""
-    from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+    from embviz.reduce.knn import exact_knn
 
     n = len(x)
-    if n <= EXACT_KNN_MAX:
+    if exact_is_cheaper(n):
         status(f"UMAP: exact nearest neighbours of {n:,} rows")
         indices, distances = exact_knn(x, k, metric)
         return indices, distances, "exact neighbours"
     status(f"UMAP: approximate nearest neighbours of {n:,} rows (NN-descent)")
+    return approximate_neighbours(x, k, metric, seed)
+
+
+def approximate_neighbours(
+    x: np.ndarray, k: int, metric: str, seed: int
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """NN-descent with umap-learn's settings; the note gives its recall on random rows."""
     from pynndescent import NNDescent
+
+    from embviz.reduce.knn import knn_of_rows, recall
+
+    n = len(x)
 
     index = NNDescent(
         x,
@@ -52,6 +80,7 @@ def neighbours(
         compressed=True,
     )
     indices, distances = index.neighbor_graph
+    approximate_compiled()
     rows = np.random.default_rng(seed).choice(n, min(RECALL_ROWS, n), replace=False)
     share = recall(np.asarray(indices)[rows], knn_of_rows(x, rows, k, metric))
     note = (
