@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 
-# Generous for a loaded 2-core machine: at load 8-9 the largest gap measured with the fix was
-# 1.3 s (benchmarks/training_gui_probe.py); without it the timer did not tick for the whole run.
+# Generous for a loaded 2-core machine: the largest gap measured with the fix was 1.3 s at load
+# 8-9 and 1.9 s at load 11-13 (benchmarks/training_gui_probe.py), 0.8 s in this test at load 9;
+# without it the timer did not tick for the whole run (39-54 s here, load 8-9).
 MAX_GAP_S = 5.0
 EPOCHS = 300
 
@@ -71,8 +72,12 @@ def test_training_never_holds_the_event_loop_and_the_label_follows_it(window, qt
         f"the event loop was held {gaps.max():.1f} s in a {end - start:.1f} s run "
         f"({len(ticks)} ticks; load average {load:.1f})"
     )
-    during = [text for text in labels if re.fullmatch(rf"Epoch \d+ of {EPOCHS}( done)?", text)]
-    assert during, f"the label never showed an epoch while training ran: {sorted(set(labels))}"
+    # the label follows the training: many epochs seen on it at the ticks (before the fix, one:
+    # the label changed only while the event loop was held, when no tick could look)
+    shown = {
+        m[1] for m in (re.fullmatch(rf"Epoch (\d+) of {EPOCHS}( done)?", t) for t in labels) if m
+    }
+    assert len(shown) >= 10, f"epochs seen on the label: {sorted(shown, key=int)}"
 
     # the map ends on the trained vectors, not on an epoch shown (or waiting) before the end
     qtbot.waitUntil(window.is_idle, timeout=60_000)
