@@ -4,9 +4,9 @@ Used for unsupervised fits of every row (umap-learn still serves supervised fits
 sample, whose other rows need its ``transform``). Nothing of umap-learn is imported on this path;
 a graph in several components starts from the data's principal axes instead of the spectral
 start (40,000 benchmark rows, one component: the final trustworthiness from either start was the
-same within 0.003 with umap-learn's own optimiser). The neighbours are exact up to
-``EXACT_KNN_MAX`` rows; above, NN-descent (pynndescent, umap-learn's settings), its recall
-measured on random rows.
+same within 0.003 with umap-learn's own optimiser). The neighbours are exact where that is cheaper
+(:func:`exact_is_cheaper`); otherwise NN-descent (pynndescent, umap-learn's own settings), its
+recall measured on random rows.
 
 Memory (a multiple of the matrix, which counts): for cosine the rows are used as they are when
 they are unit rows already, else one normalised copy is made; nothing else holds n x d floats,
@@ -21,9 +21,15 @@ from typing import Any
 
 import numpy as np
 
-# Up to this many rows the neighbours are exact (one float32 matrix product, embviz.reduce.knn).
-# Measured by benchmarks/umap_speed.py --parts knn: see the README's Measured table.
-EXACT_KNN_MAX = 20_000
+# Exact neighbours (one float32 matrix product, embviz.reduce.knn) cost O(n^2); NN-descent less,
+# but pynndescent keeps only part of its code in numba's disk cache, so its first call in every
+# process compiles for about two minutes. benchmarks/umap_knn_crossover.py (load 7, same run):
+# exact 5.4 / 23.6 / 44.7 / 149.9 s at 10k / 20k / 30k / 50k rows; NN-descent already compiled
+# 4.8 / 10.0 / 14.9 / 33.9 s (recall@15 0.966-0.984); its first call in a process 118-148 s.
+# So the switch is at 50k rows until NN-descent has run in this process, and at 10k once it has.
+EXACT_KNN_MAX = 50_000
+EXACT_KNN_MAX_COMPILED = 10_000
+_approximate_compiled = False  # NN-descent has run in this process (so it is compiled)
 RECALL_ROWS = 200
 # Above this many rows the start is the principal axes, not the spectral one: ARPACK's restarts
 # with at most 256 Lanczos vectors (umap_graph) have no time bound that a million rows would
@@ -37,24 +43,52 @@ Status = Callable[[str], None]
 Partial = Callable[[np.ndarray, float], None]
 
 
+def exact_is_cheaper(n: int) -> bool:
+    """Whether exact neighbours of ``n`` rows cost less than NN-descent in this process."""
+    return n <= (EXACT_KNN_MAX_COMPILED if _approximate_compiled else EXACT_KNN_MAX)
+
+
+def approximate_compiled() -> None:
+    """Note that NN-descent has run (and so is compiled) in this process."""
+    global _approximate_compiled
+    _approximate_compiled = True
+
+
 def neighbours(
     x: np.ndarray, k: int, metric: str, seed: int, status: Status
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """(indices, distances, note): exact up to EXACT_KNN_MAX rows, NN-descent above.
-
-    For cosine, ``x`` must hold unit rows (see :func:`unit_matrix`): NN-descent then searches
-    them by euclidean distance, whose order is the cosine order, and the distances are turned
-    into 1 - cos = d^2 / 2. Given "cosine", pynndescent would normalise a copy of its own."""
-    from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+    """(indices, distances, note): exact where that is cheaper, NN-descent otherwise."""
+    from embviz.reduce.knn import exact_knn
 
     n = len(x)
-    if n <= EXACT_KNN_MAX:
+    if exact_is_cheaper(n):
         status(f"UMAP: exact nearest neighbours of {n:,} rows")
         indices, distances = exact_knn(x, k, metric)
         return indices, distances, "exact neighbours"
     status(f"UMAP: approximate nearest neighbours of {n:,} rows (NN-descent)")
+    return approximate_neighbours(x, k, metric, seed, status)
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def approximate_neighbours(
+    x: np.ndarray, k: int, metric: str, seed: int, status: Status = _quiet
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """NN-descent with umap-learn's settings; the note gives its recall on random rows.
+
+    For cosine, NN-descent searches unit rows (``x`` itself when its rows are unit already, see
+    :func:`unit_matrix`) by euclidean distance, whose order is the cosine order, and the
+    distances are turned into 1 - cos = d^2 / 2: given "cosine", pynndescent would normalise a
+    copy of its own (one more matrix at the peak)."""
     from pynndescent import NNDescent
 
+    from embviz.reduce.knn import knn_of_rows, recall
+
+    n = len(x)
+    if metric == "cosine":
+        x = unit_matrix(x)
     index = NNDescent(
         x,
         n_neighbors=k,
@@ -68,10 +102,11 @@ def neighbours(
     )
     found, found_distances = index.neighbor_graph
     del index  # its forest and heaps are no longer needed
+    approximate_compiled()
     indices = np.asarray(found)
     distances = np.asarray(found_distances, dtype=np.float32)
     if metric == "cosine":
-        distances = np.square(distances) / np.float32(2.0)
+        distances = (np.square(distances) / np.float32(2.0)).astype(np.float32, copy=False)
     release_memory()
     rows = np.random.default_rng(seed).choice(n, min(RECALL_ROWS, n), replace=False)
     status(f"UMAP: measuring the neighbours' recall on {len(rows)} random rows")

@@ -8,10 +8,11 @@ on a tiny set while the person looks at the first map; a process started for a j
 the user's cache folder), so later starts load compiled code.
 
 Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_fit`: exact
-neighbours up to its ``EXACT_KNN_MAX`` rows, NN-descent with measured recall above, umap-learn's
-layout update, reproducible for a seed), which sends partial layouts while it optimises. Supervised fits
+neighbours where they are cheaper (``exact_is_cheaper``), NN-descent with measured recall
+otherwise, umap-learn's layout update, reproducible for a seed), which sends partial layouts
+while it optimises. Supervised fits
 and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
-exact neighbours are handed to it as ``precomputed_knn`` up to ``EXACT_KNN_MAX`` rows.
+exact neighbours are handed to it as ``precomputed_knn`` where they are cheaper.
 
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
 Data travel through .npy files in a temporary folder, never through a pipe."""
@@ -30,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from embviz.reduce.umap_fit import EXACT_KNN_MAX, RECALL_ROWS
+from embviz.reduce.umap_fit import RECALL_ROWS, approximate_compiled, exact_is_cheaper
 
 
 def numba_cache_dir() -> str:
@@ -83,7 +84,7 @@ def cache_kernels() -> int:
 def _compile() -> None:
     """A tiny fit through embviz's UMAP (exact neighbours): its layout kernel is compiled or
     loaded from the disk cache. umap-learn is not imported (only supervised or sampled fits
-    need it), nor NN-descent (only sets above ``EXACT_KNN_MAX`` rows)."""
+    need it), nor NN-descent (only large sets use it)."""
     from embviz.reduce.umap_fit import fit
 
     x = np.random.default_rng(0).normal(size=(300, 16)).astype(np.float32)
@@ -108,6 +109,9 @@ def _umap_learn() -> ModuleType:
     return _umap
 
 
+UMAP_LEARN_EXACT_BELOW = 4096  # umap-learn computes all distances itself below this many rows
+
+
 def _neighbours(
     x: np.ndarray, kwargs: dict[str, Any], conn: Connection
 ) -> tuple[dict[str, Any], str]:
@@ -116,7 +120,7 @@ def _neighbours(
     from embviz.reduce.knn import exact_knn
 
     n = len(x)
-    if n > EXACT_KNN_MAX:
+    if not exact_is_cheaper(n):
         return kwargs, ""
     conn.send(("status", f"UMAP: exact nearest neighbours of {n:,} rows"))
     indices, distances = exact_knn(x, kwargs["n_neighbors"], kwargs.get("metric", "euclidean"))
@@ -157,6 +161,8 @@ def _fit(job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
     if not note:
         seed = kwargs.get("random_state") or 0
         note = _measured_recall(x_fit, model, kwargs.get("metric", "euclidean"), seed)
+        if len(x_fit) >= UMAP_LEARN_EXACT_BELOW:  # umap-learn ran NN-descent: it is compiled
+            approximate_compiled()
     if fitted is None:
         return np.asarray(coords, dtype=np.float32), note
     conn.send(("status", "UMAP: placing the other rows with the fitted model"))

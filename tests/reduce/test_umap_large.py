@@ -83,7 +83,7 @@ def test_spectral_start_with_few_lanczos_vectors_is_umap_learns(graph, monkeypat
         assert abs(np.corrcoef(start[:, axis], reference[:, axis])[0, 1]) > 0.999
 
 
-def test_nn_descent_neighbours_carry_cosine_distances(monkeypatch):
+def test_nn_descent_neighbours_carry_cosine_distances():
     """Above the exact limit NN-descent searches unit rows by euclidean distance; the distances
     handed on are 1 - cos (computed here directly), and the recall is high."""
     import embviz.reduce.umap_fit as umap_fit
@@ -96,8 +96,7 @@ def test_nn_descent_neighbours_carry_cosine_distances(monkeypatch):
     unit = umap_fit.unit_matrix(x)
     assert unit is not x and np.allclose(np.linalg.norm(unit, axis=1), 1.0, atol=1e-6)
     assert umap_fit.unit_matrix(unit) is unit  # unit rows already: no copy
-    monkeypatch.setattr(umap_fit, "EXACT_KNN_MAX", 0)
-    indices, distances, note = umap_fit.neighbours(unit, 10, "cosine", 0, lambda _: None)
+    indices, distances, note = umap_fit.approximate_neighbours(x, 10, "cosine", 0)
     cosine = 1.0 - np.einsum("ij,ikj->ik", unit, unit[indices])
     assert np.allclose(distances, cosine, atol=1e-5)
     exact = knn_of_rows(unit, np.arange(3000), 10, "cosine")
