@@ -1,7 +1,8 @@
 """UMAP on large sets: time and peak memory of embviz's fit against umap-learn, and where exact
 neighbours stop being cheaper than NN-descent.
 
-    python benchmarks/umap_large.py [--sizes 100000] [--parts knn,fit] [--peer] [--epochs N]
+    python benchmarks/umap_large.py [--sizes 100000] [--parts knn,fit]
+        [--peer euclidean,cosine] [--sampled] [--epochs N]
 
 Rows: the demo's 21,721 real MiniLM word vectors, and beyond them points on the segments between
 a word and one of its 15 nearest words (``(1 - t) a + t b``, t uniform in [0, 0.5], renormalised):
@@ -12,10 +13,19 @@ available offline). Parts:
   (pynndescent, umap-learn's settings, already compiled), time and NN-descent's recall@15.
 - fit: a fresh process runs embviz's UMAP fit of every row (cosine, seed 0) and reports its time
   and peak resident memory (VmHWM) minus the process's before the matrix was loaded (so the
-  matrix itself counts), as a multiple of the matrix's bytes; ``--peer`` runs umap-learn's defaults the same way.
+  matrix itself counts), as a multiple of the matrix's bytes, also for each stage (neighbours,
+  recall check, graph, start, optimiser; VmHWM is reset between stages). numba's code is
+  compiled or loaded from its cache on a small set first, and its memory is printed apart.
+  ``--peer`` runs umap-learn (no seed, every core) with the given metrics the same way
+  (euclidean = its defaults); ``--sampled`` runs the app's path above ``UMAP_FIT_SAMPLE`` rows
+  (umap-learn, cosine, seed 0, fitted on a sample, the other rows placed by its ``transform``).
+  Trustworthiness is measured on the same 5,000 random rows for every method.
 
 ``--epochs`` overrides the number of epochs (umap-learn's default: 200 above 10,000 rows), for
 runs that must fit in less time; the printed rows say so.
+
+A million rows (the lead's run; hours on 2 cores):
+    nice -n 5 python benchmarks/umap_large.py --sizes 1000000 --parts fit
 """
 
 from __future__ import annotations
@@ -45,8 +55,43 @@ def memory(field):  # bytes; VmHWM is this process's own peak (ru_maxrss keeps t
         if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024
 
+
+def reset_peak():  # VmHWM back to VmRSS (Linux: "5" to clear_refs); False where not allowed
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+STAGES = (("nearest", "neighbours"), ("recall", "recall check"), ("graph", "graph"),
+          ("start", "start"), ("optimising", "optimiser"))
+stages, current = [], [None, 0.0]
+
+
+def status(text):  # each stage starts with a status line: the peak of the one that ended
+    if current[0] is not None:
+        stages.append((current[0], memory("VmHWM") - base, time.perf_counter() - current[1]))
+    current[:] = [next((name for key, name in STAGES if key in text), text), time.perf_counter()]
+    reset_peak()
+
+
+compile_extra = None
 if which == "embviz":
+    import embviz.reduce.umap_fit as umap_fit
     from embviz.reduce.umap_fit import fit
+
+    # numba's code (pynndescent's and the layout kernel) compiled or loaded from the disk
+    # cache on a small set first: its memory is reported apart from the stages
+    before, limit = memory("VmRSS"), umap_fit.EXACT_KNN_MAX
+    umap_fit.EXACT_KNN_MAX = 0  # the NN-descent path, as for the large set
+    small = np.random.default_rng(0).normal(size=(2000, 32)).astype(np.float32)
+    fit(small, {"metric": "cosine", "random_state": 0, "n_epochs": 5}, lambda _: None)
+    umap_fit.EXACT_KNN_MAX = limit
+    compile_extra = memory("VmHWM") - before
+    del small
+    reset_peak()
 else:
     import umap
 base = memory("VmRSS")
@@ -54,13 +99,29 @@ x = np.load(path)
 started = time.perf_counter()
 kwargs = {"n_epochs": epochs} if epochs else {}
 if which == "embviz":
-    coords, note = fit(x, {"metric": "cosine", "random_state": 0, **kwargs}, lambda _: None)
+    coords, note = fit(x, {"metric": "cosine", "random_state": 0, **kwargs}, status)
+    status("end")
+elif which == "sampled":  # the app's path above UMAP_FIT_SAMPLE rows: umap-learn, as umap_process
+    from embviz.reduce.sampling import split_rows
+    from embviz.reduce.umap import UMAP_FIT_SAMPLE
+    from embviz.reduce.umap_process import cache_kernels
+
+    cache_kernels()
+    fitted, rest = split_rows(len(x), UMAP_FIT_SAMPLE, 0)
+    model = umap.UMAP(metric="cosine", random_state=0, **kwargs).fit(x[fitted])
+    coords = np.empty((len(x), 2), dtype=np.float32)
+    coords[fitted] = model.embedding_
+    coords[rest] = model.transform(x[rest])
+    note = f"umap-learn (cosine, seed 0) fitted on {len(fitted):,} rows, the rest transformed"
 else:
-    coords, note = umap.UMAP(**kwargs).fit_transform(x), "umap-learn defaults"
+    metric = which.split(":")[1] if ":" in which else "euclidean"
+    coords = umap.UMAP(metric=metric, **kwargs).fit_transform(x)
+    note = f"umap-learn, metric {metric}, no seed (every core)"
 seconds = time.perf_counter() - started
-peak = memory("VmHWM")
+peak = max([memory("VmHWM") - base] + [extra for _, extra, _ in stages])
 np.save(path + ".out.npy", coords)
-print(json.dumps({"seconds": seconds, "extra": peak - base, "note": note}))
+print(json.dumps({"seconds": seconds, "extra": peak, "note": note, "stages": stages,
+                  "compile": compile_extra}))
 """
 
 
@@ -155,14 +216,35 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
         f"load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    if result["stages"]:
+        parts = ", ".join(
+            f"{stage} {extra / x.nbytes:.2f}x ({seconds:.0f} s)"
+            for stage, extra, seconds in result["stages"]
+        )
+        print(f"{'':>9}       peak by stage (the matrix counts): {parts}", flush=True)
+    if result["compile"] is not None:
+        print(
+            f"{'':>9}       numba (compiled or loaded from its cache on a small set first, "
+            f"not counted above): {result['compile'] / 2**20:.0f} MiB",
+            flush=True,
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000")
     parser.add_argument("--parts", default="knn,fit")
-    parser.add_argument("--peer", action="store_true", help="umap-learn's defaults too")
+    parser.add_argument(
+        "--peer",
+        default="",
+        help="umap-learn too, with these metrics (e.g. euclidean,cosine; euclidean = its defaults)",
+    )
     parser.add_argument("--epochs", type=int, default=0)
+    parser.add_argument(
+        "--sampled",
+        action="store_true",
+        help="the app's sampled path too (fit 50,000, place the rest)",
+    )
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     work = Path(tempfile.mkdtemp(prefix="umap-large-"))
@@ -172,8 +254,10 @@ def main() -> None:
             knn_part(x)
         if "fit" in args.parts:
             fit_part(x, "embviz", args.epochs, work)
-            if args.peer:
-                fit_part(x, "umap-learn", args.epochs, work)
+            for metric in args.peer.split(",") if args.peer else ():
+                fit_part(x, f"umap-learn:{metric}", args.epochs, work)
+            if args.sampled:
+                fit_part(x, "sampled", args.epochs, work)
 
 
 if __name__ == "__main__":

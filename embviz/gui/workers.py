@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from shiboken6 import isValid
 from superqt.utils import GeneratorWorker, create_worker
 
@@ -47,6 +47,10 @@ def _drive(factory: Callable[[], Task[Any]], holder: dict[str, Any]):
         except RuntimeError as exc:
             raise TaskFailed(exc) from exc
     return result
+
+
+def _call(function: Callable[[], None]) -> None:
+    function()
 
 
 def _reporter(worker: GeneratorWorker) -> Callable[[Progress], None]:
@@ -118,6 +122,7 @@ class TaskRunner(QObject):
 
     busyChanged = Signal(bool)
     started = Signal(object)  # the TaskHandle of a run just started (for the status bar)
+    _later = Signal(object)  # a callable, run after the events already queued
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -128,6 +133,7 @@ class TaskRunner(QObject):
         pool.setMaxThreadCount(max(pool.maxThreadCount(), MIN_POOL_THREADS))
         self._runs: dict[str, _Run] = {}
         self._generation = 0
+        self._later.connect(_call, Qt.ConnectionType.QueuedConnection)
         runs = self._runs  # the closure must not need `self`: it runs as the runner dies
         self.destroyed.connect(lambda *_: _quit_all(runs))
 
@@ -161,20 +167,41 @@ class TaskRunner(QObject):
             active = self._runs.get(channel)
             return active is not None and active.generation == generation and not run.cancelled
 
+        # What the task yielded and nobody has seen yet: its newest progress and newest partial
+        # result. Each yield reaches this thread as a queued call; when the handlers take longer
+        # than the task takes between yields (a training epoch re-drawn on the map), handing on
+        # every one built a backlog that held the event loop for minutes (timers, the label's
+        # messages, even workers' starts waited behind it). So a yield only updates this, and
+        # the handlers run once per batch, on the newest, after the yields already queued.
+        unseen: dict[str, Any] = {}
+
+        def hand_on() -> None:
+            progress, partial = unseen.pop("progress", None), unseen.pop("partial", None)
+            if progress is None or not current():
+                return
+            handle._progress(progress)
+            if on_partial is not None and partial is not None:
+                on_partial(partial)
+
         def yielded(progress: Progress) -> None:
             if not current():
                 return
-            handle._progress(progress)
-            if on_partial is not None and progress.partial is not None:
-                on_partial(progress.partial)
+            first = "progress" not in unseen
+            unseen["progress"] = progress
+            if progress.partial is not None:
+                unseen["partial"] = progress.partial
+            if first:
+                self._later.emit(hand_on)
 
         def returned(result: Any) -> None:
+            hand_on()  # what was yielded reaches the handlers before the result, as it did
             if current():
                 self._finish(channel, generation)
                 handle._end(True)
                 on_result(result)
 
         def errored(exc: BaseException) -> None:
+            hand_on()
             if current():
                 self._finish(channel, generation)
                 handle._end(False)
@@ -186,6 +213,7 @@ class TaskRunner(QObject):
                 on_error(original)
 
         def finished() -> None:  # after returned/errored; also the only signal of an abort
+            unseen.clear()
             _LIVE.discard(run)
             if isValid(self):
                 self._finish(channel, generation)

@@ -41,9 +41,10 @@ class UMAPParams:
     n_neighbors: int = param(15, low=2, high=200, help="size of the local neighbourhood")
     min_dist: float = param(0.1, low=0.0, high=1.0, help="how tightly points may pack")
     metric: str = param("cosine", choices=("cosine", "euclidean"), help="distance between vectors")
-    # seed 0 by default: the same set gives the same map again. embviz's own fit uses every core
-    # either way (its result depends on the seed only); umap-learn (supervised or sampled fits)
-    # optimises on one thread when seeded, and -1 lets it use every core, not reproducibly.
+    # seed 0 by default: the same set gives the same map again. Both embviz's own fit and
+    # umap-learn (supervised or sampled fits) optimise the layout on one thread when seeded, and
+    # -1 lets them use every core, not reproducibly (embviz's reproducible parallel layout lost
+    # trustworthiness at 40,000 rows and more: see umap_sgd).
     seed: int = param(0, low=-1, high=2**31 - 1, help="random seed; -1 = a new one each time")
     target: str = param(
         "",

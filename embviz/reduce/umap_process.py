@@ -9,8 +9,8 @@ the user's cache folder), so later starts load compiled code.
 
 Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_fit`: exact
 neighbours where they are cheaper (``exact_is_cheaper``), NN-descent with measured recall
-otherwise, a parallel
-layout that a seed reproduces), which sends partial layouts while it optimises. Supervised fits
+otherwise, umap-learn's layout update, reproducible for a seed), which sends partial layouts
+while it optimises. Supervised fits
 and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
 exact neighbours are handed to it as ``precomputed_knn`` where they are cheaper.
 

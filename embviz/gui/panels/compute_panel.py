@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6 import QtWidgets as qw
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
 from embviz.core.errors import EmbvizError
@@ -26,6 +28,10 @@ from embviz.models.epoch_snapshots import snapshots_of
 from embviz.models.text_input import read_lines
 
 CHANNEL = "compute"
+# A new epoch goes on the map at most this often, and only once the map has drawn the one
+# before: each costs a projection and a redraw, and epochs of a small corpus come faster than
+# that (the newest waiting epoch is the one shown; the others were seen only by the worker).
+EPOCH_INTERVAL_MS = 400
 KIND_TITLES = {"sentences": "Sentences", "tokens": "Words in context (tokens)", "words": "Words"}
 
 
@@ -54,6 +60,12 @@ def install(window) -> ComputeLauncher:
     return ComputeLauncher(window)
 
 
+def _same_columns(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    return old.keys() == new.keys() and all(
+        np.array_equal(np.asarray(old[k]), np.asarray(new[k])) for k in old
+    )
+
+
 def _pick_file(parent) -> str:
     return qw.QFileDialog.getOpenFileName(parent, "Choose a file")[0]
 
@@ -67,6 +79,9 @@ class ComputeDialog(qw.QDialog):
         self.source_lines: list[str] | None = None  # lines of a loaded file, kept exactly
         self.live_set = None  # the set being trained, updated after each epoch
         self.handle = None  # the running task's progress and end (TaskHandle)
+        self.waiting_epoch = None  # the newest epoch not yet on the map (only the newest kept)
+        self.epoch_timer = QTimer(self, singleShot=True, interval=EPOCH_INTERVAL_MS)
+        self.epoch_timer.timeout.connect(self._show_waiting_epoch)
 
         self.adapter_box = qw.QComboBox()
         for adapter in adapters:
@@ -195,6 +210,7 @@ class ComputeDialog(qw.QDialog):
         self.window_.settings.setValue(f"compute/{adapter.name}/kind", kind)
         self.window_.settings.setValue("compute/adapter", adapter.name)
         self.live_set = None
+        self._drop_waiting_epoch()
         self.message.setText("")
         handle = self.handle = self.window_.runner.run(
             CHANNEL,
@@ -209,6 +225,7 @@ class ComputeDialog(qw.QDialog):
 
     def cancel(self) -> None:
         self.window_.runner.cancel(CHANNEL)
+        self._drop_waiting_epoch()
         self.message.setText("Cancelled; nothing was changed.")
         self._update_busy()
 
@@ -225,19 +242,45 @@ class ComputeDialog(qw.QDialog):
 
     def _on_partial(self, eset) -> None:
         """A training epoch ended: show its vectors (one set, updated; the views showing it
-        project it again when the model says its vectors changed)."""
+        project it again when the model says its vectors changed), at most every
+        EPOCH_INTERVAL_MS and once the map has drawn the epoch before."""
         session = self.window_.session
         if self.live_set is None or self.live_set not in session.sets:
             self.live_set = eset
             session.add_set(eset)
+            self.epoch_timer.start()
             return
-        self._replace_vectors(self.live_set, eset)
+        self.waiting_epoch = eset
+        if not self.epoch_timer.isActive():
+            self.epoch_timer.start()
+
+    def _show_waiting_epoch(self) -> None:
+        live, eset = self.live_set, self.waiting_epoch
+        session = self.window_.session
+        if eset is None or live is None or live not in session.sets:
+            self.waiting_epoch = None
+            return
+        projector = self.window_.projector
+        if any(view.eset is live and projector.is_running(view) for view in session.views):
+            self.epoch_timer.start()  # its layout of the epoch before is still being made
+            return
+        self.waiting_epoch = None
+        self._replace_vectors(live, eset)
+        self.epoch_timer.start()  # the next epoch no sooner than the interval
+
+    def _drop_waiting_epoch(self) -> None:
+        self.waiting_epoch = None
+        self.epoch_timer.stop()
 
     def _replace_vectors(self, live, eset) -> None:
         session = self.window_.session
         live.model = eset.model
-        session.set_metadata(live, eset.metadata)  # first: a projection started on the new
-        session.replace_vectors(live, eset.vectors)  # vectors then sees the final version
+        # An epoch leaves the vocabulary and its counts as they were: announcing the same
+        # columns again made every panel rebuild its forms and histograms once an epoch (most
+        # of the GUI thread's time while training). Only columns that differ are announced.
+        if not _same_columns(live.metadata, eset.metadata):
+            session.set_metadata(live, eset.metadata)  # first: a projection started on the
+        session.replace_vectors(live, eset.vectors)  # new vectors then sees the final version
 
     def _on_set_closed(self, eset) -> None:
         if eset is self.live_set:
@@ -247,6 +290,7 @@ class ComputeDialog(qw.QDialog):
 
     def _on_result(self, eset) -> None:
         self._update_busy()
+        self._drop_waiting_epoch()  # the final vectors supersede it
         live, self.live_set = self.live_set, None
         if live is not None and live in self.window_.session.sets and live.labels == eset.labels:
             self._replace_vectors(live, eset)
@@ -265,6 +309,7 @@ class ComputeDialog(qw.QDialog):
 
     def _on_error(self, exc: BaseException) -> None:
         self._update_busy()
+        self._drop_waiting_epoch()
         self.message.setText(str(exc) if isinstance(exc, EmbvizError) else "")
         if not isinstance(exc, EmbvizError):
             show_error(self, "Could not compute embeddings", exc, "Computing embeddings")

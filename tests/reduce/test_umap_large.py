@@ -1,0 +1,120 @@
+"""embviz's UMAP at scale: the layout update is umap-learn's own (checked against umap-learn's
+epoch function, number for number), the approximate neighbours' cosine distances, the spectral
+start with capped Lanczos vectors, and the memory of the exact search (no copy of the matrix)."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from sklearn.manifold import trustworthiness
+
+from embviz.reduce import umap_graph
+from embviz.reduce.knn import exact_knn, knn_of_rows
+
+
+@pytest.fixture(scope="module")
+def graph(words):
+    x = np.asarray(words.vectors, dtype=np.float32)
+    indices, distances = exact_knn(x, 15, "cosine")
+    return x, umap_graph.prune(umap_graph.fuzzy_graph(indices, distances), 200)
+
+
+def test_each_epoch_is_umap_learns_update(graph):
+    """Three epochs of embviz's kernel against umap-learn's own epoch function (its Python source,
+    move_other=True, as umap-learn runs it), given the same edges in the same order, the same
+    start, schedule and per-point random states (the same draws): the same layout up to float
+    rounding. The previous kernel (head moved twice, others read from the epoch before) fails this."""
+    from umap.layouts import _optimize_layout_euclidean_single_epoch as their_epoch
+
+    from embviz.reduce.umap_sgd import NEGATIVE_SAMPLE_RATE, Optimiser
+
+    x, g = graph
+    rows = np.arange(60)  # a small piece: umap-learn's epoch runs as plain Python here
+    sub = g[rows][:, rows].tocsr()
+    sub.sort_indices()
+    a, b = umap_graph.find_ab_params(1.0, 0.1)
+    start = umap_graph.scaled_start(np.random.default_rng(0).normal(size=(60, 2)), 0)
+    epochs = 3
+    ours = Optimiser(sub, start, epochs, a, b, seed=5)
+    rng = ours.rng.copy()
+    ours.run(epochs)
+    coo = sub.tocoo()  # row-major, each row's columns sorted: the order the kernel visits
+    per_sample = umap_graph.epochs_per_sample(coo.data.astype(np.float64), epochs)
+    per_negative = per_sample / NEGATIVE_SAMPLE_RATE
+    next_sample, next_negative = per_sample.copy(), per_negative.copy()
+    theirs = start.copy()
+    alpha = 1.0
+    for n in range(epochs):
+        their_epoch(
+            theirs, theirs, coo.row, coo.col, 60, per_sample, a, b, rng, 1.0, 2, True, alpha,
+            per_negative, next_negative, next_sample, n,
+            False, None, None, 0.0, 0.0, 0.0, 0.0, None, None, 0.0,
+        )  # fmt: skip
+        alpha = 1.0 - n / epochs  # umap-learn's decay, after each epoch
+    assert np.abs(theirs - start).max() > 0.1  # the epochs moved the points
+    assert np.allclose(ours.layout, theirs, atol=1e-4)
+
+
+def test_the_parallel_kernel_gives_a_layout(graph):
+    """Without a seed the rows are shared out over the threads (not reproducible)."""
+    from embviz.reduce.umap_sgd import Optimiser
+
+    x, g = graph
+    spectral = umap_graph.spectral_start(g, 2, 0)
+    assert spectral is not None
+    start = umap_graph.scaled_start(spectral, 0)
+    a, b = umap_graph.find_ab_params(1.0, 0.1)
+    optimiser = Optimiser(g, start, 200, a, b, 3, parallel=True)
+    optimiser.run(200)
+    assert trustworthiness(x, optimiser.layout, n_neighbors=10) > 0.75  # shuffled: about 0.5
+
+
+def test_spectral_start_with_few_lanczos_vectors_is_umap_learns(graph, monkeypatch):
+    """The cap on Lanczos vectors (memory at a million rows) forced far below umap-learn's
+    sqrt(n): the same eigenvectors as umap-learn's spectral layout."""
+    from umap.spectral import spectral_layout
+
+    x, g = graph
+    monkeypatch.setattr(umap_graph, "SPECTRAL_LANCZOS_MAX", 8)  # umap-learn: sqrt(400) = 20
+    start = umap_graph.spectral_start(g, 2, 0)
+    assert start is not None
+    reference = spectral_layout(x, g, 2, np.random.RandomState(0))
+    for axis in range(2):  # eigenvectors up to sign
+        assert abs(np.corrcoef(start[:, axis], reference[:, axis])[0, 1]) > 0.999
+
+
+def test_nn_descent_neighbours_carry_cosine_distances():
+    """Above the exact limit NN-descent searches unit rows by euclidean distance; the distances
+    handed on are 1 - cos (computed here directly), and the recall is high."""
+    import embviz.reduce.umap_fit as umap_fit
+
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(30, 24))
+    x = (centres[rng.integers(30, size=3000)] + 0.3 * rng.normal(size=(3000, 24))).astype(
+        np.float32
+    )
+    unit = umap_fit.unit_matrix(x)
+    assert unit is not x and np.allclose(np.linalg.norm(unit, axis=1), 1.0, atol=1e-6)
+    assert umap_fit.unit_matrix(unit) is unit  # unit rows already: no copy
+    indices, distances, note = umap_fit.approximate_neighbours(x, 10, "cosine", 0)
+    cosine = 1.0 - np.einsum("ij,ikj->ik", unit, unit[indices])
+    assert np.allclose(distances, cosine, atol=1e-5)
+    exact = knn_of_rows(unit, np.arange(3000), 10, "cosine")
+    found = np.mean([len(np.intersect1d(a, b)) / 10 for a, b in zip(indices, exact, strict=True)])
+    assert found > 0.95 and "recall@10" in note
+
+
+def test_exact_query_makes_no_copy_of_the_matrix():
+    """A recall check of a few rows must not normalise a copy of the whole matrix (it did: one
+    more matrix at the peak). Measured with tracemalloc, which sees numpy's allocations."""
+    x = np.random.default_rng(0).normal(size=(20_000, 256)).astype(np.float32)  # 20 MB
+    tracemalloc.start()
+    try:
+        found = knn_of_rows(x, np.arange(5), 15, "cosine")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 0.25 * x.nbytes, peak  # a copy: 1x and more
+    unit = x / np.linalg.norm(x, axis=1, keepdims=True)
+    reference = np.argsort(-(unit[:5] @ unit.T), axis=1)[:, :15]
+    assert np.mean(found == reference) > 0.99
