@@ -200,6 +200,7 @@ def fit(
     n_neighbors, min_dist, metric, random_state; n_epochs optional). Returns (coords, note)."""
     from embviz.reduce.umap_graph import default_epochs, find_ab_params, fuzzy_graph, prune
     from embviz.reduce.umap_sgd import Optimiser
+    from embviz.reduce.umap_sgd_staged import STAGED_MAX_ROWS
 
     x = np.ascontiguousarray(x, dtype=np.float32)
     n = len(x)
@@ -221,7 +222,8 @@ def fit(
     status("UMAP: the start layout")
     start = start_layout(x, graph, dims, seed, metric)
     a, b = find_ab_params(1.0, float(kwargs.get("min_dist", 0.1)))
-    optimiser = Optimiser(graph, start, n_epochs, a, b, seed, parallel)
+    staged = not parallel and n <= STAGED_MAX_ROWS  # small seeded sets: every core, reproducible
+    optimiser = Optimiser(graph, start, n_epochs, a, b, seed, parallel, staged)
     del graph, start  # the optimiser holds what it needs
     release_memory()
     status(f"UMAP: optimising the layout ({n_epochs} epochs)")

@@ -141,7 +141,8 @@ class Optimiser:
     """The layout of a fuzzy graph (CSR, symmetric) optimised epoch by epoch from ``start``.
 
     ``run(stop)`` advances to epoch ``stop``; ``layout`` is the current layout (float32).
-    ``parallel``: every core, not reproducible (see the module's note)."""
+    ``parallel``: every core, not reproducible (see the module's note); ``staged``: every core,
+    reproducible, the schedule of small sets (umap_sgd_staged)."""
 
     def __init__(
         self,
@@ -152,6 +153,7 @@ class Optimiser:
         b: float,
         seed: int,
         parallel: bool = False,
+        staged: bool = False,
     ) -> None:
         from embviz.reduce.umap_graph import epochs_per_sample
 
@@ -168,14 +170,23 @@ class Optimiser:
         self.layout = np.array(start, dtype=np.float32, order="C")  # a copy: start is kept
         self.n_epochs, self.a, self.b = n_epochs, a, b
         self.parallel = parallel
+        # the reproducible every-core schedule of small sets (umap_sgd_staged)
+        self.before = np.empty_like(self.layout) if staged else None
         self.epoch = 0
 
     def run(self, stop: int) -> None:
         stop = min(stop, self.n_epochs)
         if stop <= self.epoch:
             return
-        kernel(self.parallel)(
-            self.layout,
+        arrays: tuple[np.ndarray, ...]
+        if self.before is not None:
+            from embviz.reduce.umap_sgd_staged import staged_kernel
+
+            run, arrays = staged_kernel(), (self.layout, self.before)
+        else:
+            run, arrays = kernel(self.parallel), (self.layout,)
+        run(
+            *arrays,
             self.indptr,
             self.tails,
             self.per_sample,

@@ -86,7 +86,8 @@ def test_layout_is_as_trustworthy_as_umap_learns(tmp_path):
     assert np.mean(ours) >= np.mean(theirs) - 0.005, (ours, theirs)
 
 
-def test_layout_is_reproducible_for_a_seed_on_any_number_of_threads(knn):
+@pytest.mark.parametrize("staged", [True, False], ids=["staged-every-core", "in-order"])
+def test_layout_is_reproducible_for_a_seed_on_any_number_of_threads(knn, staged):
     import numba
 
     from embviz.reduce.umap_sgd import Optimiser
@@ -100,7 +101,7 @@ def test_layout_is_reproducible_for_a_seed_on_any_number_of_threads(knn):
     try:
         for threads, seed, chunks in ((1, 7, (200,)), (2, 7, (3, 50, 200)), (2, 8, (200,))):
             numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-            optimiser = Optimiser(graph, start, 200, a, b, seed)
+            optimiser = Optimiser(graph, start, 200, a, b, seed, staged=staged)
             for stop in chunks:  # run in pieces (as partial layouts are sent) or at once
                 optimiser.run(stop)
             layouts.append(optimiser.layout)
