@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -42,7 +43,11 @@ def test_training_shows_epochs_and_opens_the_model(window, qtbot):
     dialog.run_button.click()
     qtbot.waitUntil(lambda: not window.runner.is_busy("compute"), timeout=60000)
     assert len(window.session.sets) == 1  # one set, updated after every epoch
-    assert names == ["word2vec on lee_background.cor (epoch 1)"]
+    # the set became current once: at the first epoch that reached the map, or at the end when
+    # the GUI thread was too busy to show any (a held GUI thread gets only the newest epoch, and
+    # the final vectors drop a waiting one)
+    assert len(names) == 1, names
+    assert re.fullmatch(r"word2vec on lee_background\.cor( \(epoch [123]\))?", names[0]), names
     eset = window.session.current
     assert eset.name == "word2vec on lee_background.cor" and eset.dims == 16
     assert "count" in eset.metadata and "Opened" in dialog.message.text()
