@@ -87,7 +87,11 @@ def test_text_to_image_search_ranks_by_clip_similarity(clip_dir, reference, tmp_
             **tokenizer(["a red dog"], return_tensors="pt"),
         )
     logits = forward.logits_per_text.numpy()[0]  # CLIP's own image-text scores
-    assert list(result.rows) == list(np.argsort(-logits, kind="stable"))
+    # CLIP's order: logits never rise down the list; two images tie to 7 digits under this tiny
+    # random model, and float rounding may order such a pair either way
+    assert sorted(result.rows) == list(range(6)) and result.rows[0] == int(np.argmax(logits))
+    ranked = logits[np.asarray(result.rows)]
+    assert np.all(np.diff(ranked) <= 1e-5 * np.abs(ranked).max()), (result.rows, ranked)
     assert "CLIP text tower" in result.embedder
 
 

@@ -13,13 +13,20 @@ def _layout(words, scale=0.3, seed=0):
     return x[:, :2] + scale * rng.normal(size=(len(x), 2)) * x[:, :2].std()
 
 
+# scikit-learn 1.9.1 (this machine, 2026-11-30) gives scores 6.5e-7 away from embviz's float64
+# ranks on these float32 vectors, about six rank places of one pair of rows in the sum; the
+# versions before agreed within 1e-9. Likely near-ties ranked by float32 distances (not traced).
+# A wrong penalty, k or normalisation moves the score by 1e-3 or more.
+TIES = 1e-5
+
+
 def test_trustworthiness_equals_scikit_learn(words):
     for scale in (0.0, 0.3, 3.0):
         y = _layout(words, scale)
         expected = sk_trustworthiness(words.vectors, y, n_neighbors=10)
-        assert abs(trustworthiness(words.vectors, y, k=10) - expected) < 1e-9
+        assert abs(trustworthiness(words.vectors, y, k=10) - expected) < TIES
     expected = sk_trustworthiness(words.vectors, y, n_neighbors=5, metric="cosine")
-    assert abs(trustworthiness(words.vectors, y, k=5, metric="cosine") - expected) < 1e-9
+    assert abs(trustworthiness(words.vectors, y, k=5, metric="cosine") - expected) < TIES
 
 
 def test_knn_recall_and_per_point_score_against_scikit_learn_neighbours(words):
@@ -56,6 +63,6 @@ def test_very_large_sets_use_the_exact_quality_of_a_random_subset(monkeypatch):
     subset = np.sort(np.random.default_rng(3).choice(3_000, size=400, replace=False))
     expected = sk_trustworthiness(vectors[subset], coords[subset], n_neighbors=10)
     assert result.subset and result.queries == 400 and result.rows == 3_000
-    assert abs(result.trustworthiness - expected) < 1e-9
+    assert abs(result.trustworthiness - expected) < TIES
     assert np.isnan(result.kept).sum() == 3_000 - 400
     assert "subset" in result.summary()
