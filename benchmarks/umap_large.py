@@ -133,7 +133,17 @@ elif sampled:  # the app's path above UMAP_FIT_SAMPLE rows: umap-learn, as umap_
     if which == "sampled":  # embviz: a chunk at a time (umap_place), as the app does
         chunks = []
         status("placing the other rows")
-        place_rows(model, x, rest, coords, lambda text: chunks.append(time.perf_counter()))
+        placing = time.perf_counter()
+
+        def progress(text):  # before each chunk: the time and the stage's peak so far, on disk
+            chunks.append(time.perf_counter())  # (a run cut short still tells how far it got)
+            with open(path + ".progress", "a") as f:
+                f.write(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC  {text}  "
+                        f"placing for {chunks[-1] - placing:.0f} s, fit took "
+                        f"{placing - started:.0f} s, peak so far "
+                        f"{(memory('VmHWM') - base) / x.nbytes:.2f}x the matrix\n")
+
+        place_rows(model, x, rest, coords, progress)
         how = f"placed in {len(chunks)} chunks"
     else:  # the peer: umap-learn's own transform, one call for every other row
         status("placing the other rows")
@@ -282,6 +292,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     work = Path(tempfile.mkdtemp(prefix="umap-large-"))
+    print(f"work folder {work} (x.npy.progress: the sampled path's chunks as they go)", flush=True)
     for n in (int(s) for s in args.sizes.split(",")):
         x = large_rows(n)
         if "knn" in args.parts:
