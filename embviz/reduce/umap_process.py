@@ -11,7 +11,8 @@ Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_f
 neighbours where they are cheaper (``exact_is_cheaper``), NN-descent with measured recall
 otherwise, umap-learn's layout update, reproducible for a seed), which sends partial layouts
 while it optimises. Supervised fits
-and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
+and fits on a sample (whose other rows need ``transform``, run a chunk at a time by
+:mod:`embviz.reduce.umap_place`) use umap-learn, imported only then;
 exact neighbours are handed to it as ``precomputed_knn`` where they are cheaper.
 
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
@@ -24,6 +25,7 @@ import multiprocessing.util  # noqa: F401 - its exit handler must be registered 
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
@@ -192,7 +194,9 @@ def _place(
     return out
 
 
-def _partial_writer(job: dict[str, Any], conn: Connection, text: str = "") -> Any:
+def _partial_writer(
+    job: dict[str, Any], conn: Connection, text: str = ""
+) -> Callable[[np.ndarray, float], None]:
     """A callback that writes a partial layout next to the output and announces it (with the
     progress text the parent shows, when one is given)."""
     written = [0]
