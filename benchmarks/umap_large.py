@@ -10,7 +10,8 @@ a denser sample of the same neighbourhoods (real vectors are all we ship; no lar
 available offline). Parts:
 
 - knn: exact neighbours (embviz.reduce.knn, one float32 matrix product) against NN-descent
-  (pynndescent, umap-learn's settings, already compiled), time and NN-descent's recall@15.
+  (pynndescent, umap-learn's settings but embviz's ``NN_MAX_CANDIDATES``, already compiled),
+  time and NN-descent's recall@15.
 - fit: a fresh process runs embviz's UMAP fit of every row (cosine, seed 0) and reports its time
   and peak resident memory (VmHWM) minus the process's before the matrix was loaded (so the
   matrix itself counts), as a multiple of the matrix's bytes, also for each stage (neighbours,
@@ -23,6 +24,9 @@ available offline). Parts:
   and, as its peer, the same fit with one ``transform`` call for every other row
   (``sampled-one-call``). ``--fits`` picks the fits to run (e.g. ``--fits sampled`` alone).
   Trustworthiness is measured on the same 5,000 random rows for every method.
+
+``--max-candidates 60,30`` runs embviz's fit once for each NN-descent ``max_candidates`` (the
+neighbours stage's memory against recall and trustworthiness, in one run).
 
 ``--epochs`` overrides the number of epochs (umap-learn's default: 200 above 10,000 rows), for
 runs that must fit in less time; the printed rows say so.
@@ -53,7 +57,7 @@ CHILD = r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
-which, path, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+which, path, epochs, candidates = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
 
 def memory(field):  # bytes; VmHWM is this process's own peak (ru_maxrss keeps the parent's)
@@ -91,6 +95,8 @@ if which == "embviz":
 
     # numba's code (pynndescent's and the layout kernel) compiled or loaded from the disk
     # cache on a small set first: its memory is reported apart from the stages
+    if candidates:  # NN-descent's candidate lists, when asked for
+        umap_fit.NN_MAX_CANDIDATES = candidates
     before, limit = memory("VmRSS"), umap_fit.EXACT_KNN_MAX
     umap_fit.EXACT_KNN_MAX = 0  # the NN-descent path, as for the large set
     small = np.random.default_rng(0).normal(size=(2000, 32)).astype(np.float32)
@@ -192,6 +198,7 @@ def knn_part(x: np.ndarray) -> None:
     from pynndescent import NNDescent
 
     from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+    from embviz.reduce.umap_fit import NN_MAX_CANDIDATES
 
     n = len(x)
     NNDescent(x[:2000], n_neighbors=15, metric="cosine", random_state=0)  # compiled already
@@ -203,7 +210,7 @@ def knn_part(x: np.ndarray) -> None:
         random_state=0,
         n_trees=min(64, 5 + int(round(n**0.5 / 20.0))),
         n_iters=max(5, int(round(np.log2(n)))),
-        max_candidates=60,
+        max_candidates=NN_MAX_CANDIDATES,
         low_memory=True,
         compressed=True,
     )
@@ -224,7 +231,7 @@ def knn_part(x: np.ndarray) -> None:
     )
 
 
-def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
+def fit_part(x: np.ndarray, name: str, epochs: int, work: Path, candidates: int = 0) -> None:
     from embviz.reduce.quality import trustworthiness
 
     path = work / "x.npy"
@@ -232,7 +239,7 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, name, str(path), str(epochs)],
+        [sys.executable, "-c", CHILD, name, str(path), str(epochs), str(candidates)],
         env=env,
         capture_output=True,
         text=True,
@@ -247,6 +254,8 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
     coords = np.load(str(path) + ".out.npy")
     trust = trustworthiness(x[rows], coords[rows], k=10)
     label = f"{epochs} epochs" if epochs else "default epochs"
+    if candidates:
+        label += f", NN-descent max_candidates {candidates}"
     print(
         f"{len(x):>9,} fit   {name:10s} {result['seconds']:8.1f} s (process {wall:.1f} s)  "
         f"peak memory {result['extra'] / x.nbytes:.2f}x the matrix ({x.nbytes / 2**20:.0f} MiB)  "
@@ -289,7 +298,14 @@ def main() -> None:
         help="only these fits (embviz, sampled, sampled-one-call, umap-learn:METRIC); "
         "default: embviz, then --peer and --sampled",
     )
+    parser.add_argument(
+        "--max-candidates",
+        default="",
+        help="embviz's fit once for each of these NN-descent max_candidates (e.g. 60,30); "
+        "default: umap_fit.NN_MAX_CANDIDATES",
+    )
     args = parser.parse_args()
+    candidate_list = [int(c) for c in args.max_candidates.split(",") if c] or [0]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     work = Path(tempfile.mkdtemp(prefix="umap-large-"))
     print(f"work folder {work} (x.npy.progress: the sampled path's chunks as they go)", flush=True)
@@ -302,7 +318,8 @@ def main() -> None:
             fits += [f"umap-learn:{metric}" for metric in args.peer.split(",") if metric]
             fits += ["sampled", "sampled-one-call"] if args.sampled else []
             for name in fits:
-                fit_part(x, name, args.epochs, work)
+                for candidates in candidate_list if name == "embviz" else [0]:
+                    fit_part(x, name, args.epochs, work, candidates)
 
 
 if __name__ == "__main__":
