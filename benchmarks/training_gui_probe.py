@@ -9,6 +9,7 @@ wait, superqt's deferred worker start) could not run. The worker's yields are ti
 the training task; the dialog's handlers are timed in place. ``--sample`` samples the GUI
 thread's Python stack every 20 ms from another thread and prints the commonest stacks.
 ``--busy N`` starts N busy-loop processes for the run (load like a full-suite run's).
+``--profile`` profiles the GUI thread's CPU time (cProfile with ``time.thread_time``).
 Prints the load average before and after.
 """
 
@@ -48,6 +49,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=25.0, help="probe this long at most")
     parser.add_argument("--sample", action="store_true", help="sample the GUI thread's stack")
     parser.add_argument("--busy", type=int, default=0, help="busy-loop processes meanwhile")
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the GUI thread (its CPU time)"
+    )
     args = parser.parse_args()
 
     from gensim.test.utils import datapath
@@ -150,7 +154,15 @@ def main() -> None:
     dialog.handle.ended.connect(ended)
     threading.Thread(target=watchdog, args=(threading.get_ident(),), daemon=True).start()
     cpu0 = time.thread_time()
+    profile = None
+    if args.profile:
+        import cProfile
+
+        profile = cProfile.Profile(time.thread_time)  # CPU time: the load does not blur it
+        profile.enable()
     loop.exec()
+    if profile is not None:
+        profile.disable()
     elapsed = time.monotonic() - start
     gui_cpu = time.thread_time() - cpu0
     done.set()
@@ -205,6 +217,10 @@ def main() -> None:
             f"{name}: {len(times)} calls, median {times[len(times) // 2] * 1000:.1f} ms, "
             f"max {times[-1] * 1000:.0f} ms, total {sum(times):.1f} s"
         )
+    if profile is not None:
+        import pstats
+
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
     for stack, n in samples.most_common(10):
         print(n, stack)
 

@@ -114,17 +114,18 @@ def test_hover_and_click_pick_the_row_at_its_new_place(grid_window, qtbot):
             assert view.hover_text.isVisible() and view.hover_text.toPlainText() == f"p{row}"
             qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at)
             qtbot.waitUntil(lambda r=row: window.session.selection.tolist() == [r], timeout=2000)
-    # where row 0 was first drawn another row is drawn now (a refitted permuted grid puts every
-    # row at another's first pixel): the pointer there hovers that row, not row 0
+    # where row 0 was first drawn: the row drawn there now (by the axes' mapping of the new
+    # coordinates), or none; never row 0 from where it was
     old = old_place[0]
     now = np.array([[window_pos(window, view, *v).x(), window_pos(window, view, *v).y()]
                     for v in EPOCHS["refitted"]])  # fmt: skip
     distance = np.linalg.norm(now - [old.x(), old.y()], axis=1)
-    there = int(np.argmin(distance))
-    assert distance[there] < 2 and there != 0
+    assert distance[0] > 20  # row 0 moved away from there
+    there = int(np.argmin(distance)) if distance.min() < 3 else -1
     hover(qtbot, view.viewport(), view.viewport().mapFrom(window, old.toPoint()))
     qtbot.waitUntil(lambda: view.hovered_row == there, timeout=2000)
-    assert view.hover_text.toPlainText() == f"p{there}"
+    qtbot.wait(100)
+    assert view.hovered_row == there
 
 
 def test_a_pointer_resting_on_the_map_hovers_what_moves_under_it(grid_window, qtbot):
