@@ -68,6 +68,7 @@ def test_training_never_holds_the_event_loop_and_the_label_follows_it(window, qt
     assert any(m.endswith("done") for m in reached)  # epochs reached the dialog
     gaps = np.diff([start, *ticks, end])
     load = os.getloadavg()[0]
+    print(f"largest gap {gaps.max():.2f} s, load {load:.1f}")
     assert gaps.max() < MAX_GAP_S, (
         f"the event loop was held {gaps.max():.1f} s in a {end - start:.1f} s run "
         f"({len(ticks)} ticks; load average {load:.1f})"
