@@ -66,11 +66,14 @@ def drawn_dots(window, expected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @pytest.mark.parametrize("name", list(EPOCHS))
 def test_an_epoch_is_drawn_where_the_axes_say(grid_window, qtbot, monkeypatch, name):
     window, view = grid_window, grid_window.view
-    full_draws = []
+    full_draws: list[int] = []
     original = view.set_points
-    monkeypatch.setattr(
-        view, "set_points", lambda *a, **k: (full_draws.append(1), original(*a, **k))
-    )
+
+    def counted(*args, **kwargs):
+        full_draws.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(view, "set_points", counted)
     before = view.plotItem.vb.viewRange()
     new = EPOCHS[name]
     epoch(window, qtbot, new)
