@@ -44,10 +44,21 @@ def annoy_neighbors(
     index.build(ANNOY_TREES, n_jobs=n_jobs)
     indices = np.empty((n, k), dtype=np.int32)
     distances = np.empty((n, k), dtype=np.float32)
-    for i in range(n):
-        found, dist = index.get_nns_by_item(i, k + 1, include_distances=True)
-        indices[i] = found[1:]
-        distances[i] = dist[1:]
+
+    def query(rows: range) -> None:
+        for i in rows:
+            found, dist = index.get_nns_by_item(i, k + 1, include_distances=True)
+            indices[i] = found[1:]
+            distances[i] = dist[1:]
+
+    if n_jobs <= 1:
+        query(range(n))
+    else:  # Annoy releases the GIL while it searches (openTSNE queries it from threads too)
+        from concurrent.futures import ThreadPoolExecutor
+
+        step = max(1, -(-n // (4 * n_jobs)))
+        with ThreadPoolExecutor(n_jobs) as pool:
+            list(pool.map(query, [range(i, min(i + step, n)) for i in range(0, n, step)]))
     index.unload()
     return indices, distances
 

@@ -26,13 +26,14 @@ def clustered(n, dims, seed=0):
     return x.astype(np.float32)
 
 
-@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
-def test_annoy_neighbours_are_opentsnes(metric):
+@pytest.mark.parametrize(("metric", "jobs"), [("cosine", 1), ("euclidean", 1), ("cosine", 2)])
+def test_annoy_neighbours_are_opentsnes(metric, jobs):
     from openTSNE.nearest_neighbors import Annoy
 
     x = clustered(1500, 20)
-    indices, distances = annoy_neighbors(x, 45, metric, seed=5)
-    ref_indices, ref_distances = Annoy(x, 45, metric=metric, random_state=5).build()
+    indices, distances = annoy_neighbors(x, 45, metric, seed=5, n_jobs=jobs)
+    reference = Annoy(x, 45, metric=metric, random_state=5, n_jobs=jobs)
+    ref_indices, ref_distances = reference.build()
     assert np.array_equal(indices, ref_indices)
     assert np.array_equal(distances, ref_distances)  # Annoy computes in float32
     assert indices.dtype == np.int32 and distances.dtype == np.float32
