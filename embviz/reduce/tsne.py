@@ -5,7 +5,12 @@ openTSNE's optimiser runs once, start to end, in a worker thread (:mod:`embviz.r
 its callbacks hand out the layout at most twice a second and stop it on Cancel. The negative
 gradient is Barnes-Hut on small sets and FFT-interpolated on large ones (:func:`gradient_method`).
 Above ``fit_sample`` rows, t-SNE is fitted on a random sample and the other rows are placed with
-openTSNE's ``transform``."""
+openTSNE's ``transform``.
+
+Memory: nothing the size of the matrix is copied (the PCA preview and start are summed a block
+at a time, sampling.blocked_pca), and above EXACT_NEIGHBORS_MAX rows openTSNE's affinities are
+built by :mod:`embviz.reduce.tsne_affinity`, which keeps neither the Annoy index nor the
+neighbour lists."""
 
 from __future__ import annotations
 
@@ -61,7 +66,7 @@ EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 d
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
 # Work on the whole matrix goes a block at a time, so that t-SNE's peak memory stays near the
 # matrix itself at 100k-1M rows (benchmarks/tsne_large.py prints it).
-SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or projecting (32 MB as float64)
+SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or checking (32 MB as float64)
 # Placed rows per nearest-fitted-row search: sampling.nearest_rows holds three float32 blocks of
 # (rows x fitted rows), 3 x 82 MB for 2,048 x 10,000 rows; 512 rows keep that to ~60 MB.
 PLACE_BLOCK = 512
