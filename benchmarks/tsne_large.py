@@ -77,6 +77,7 @@ class Stages:
         self.stack: list[list[Any]] = []
         self.rows: list[tuple[int, str, float, float, float]] = []
         self.undo: list[Callable[[], None]] = []
+        self.peaks: list[int] = []  # each stage's VmHWM (bytes)
 
     def _enter(self, name: str) -> None:
         if self.stack:
@@ -87,6 +88,7 @@ class Stages:
     def _leave(self) -> None:
         name, peak, started, cpu_started = self.stack.pop()
         peak = max(peak, peak_rss_bytes())
+        self.peaks.append(peak)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         self.rows.append((len(self.stack), name, (peak - self.base) / self.matrix, seconds, cpu))
@@ -150,13 +152,17 @@ def peer_stages(matrix_bytes: int) -> Stages:
     return stages
 
 
-def measured(run: Callable[[], Any], matrix_bytes: int) -> tuple[Any, dict[str, float]]:
+def measured(
+    run: Callable[[], Any], matrix_bytes: int, stages: Stages | None = None
+) -> tuple[Any, dict[str, float]]:
+    """The run's time and peak; with ``stages``, which reset VmHWM as each stage starts, the peak
+    is the largest of theirs and of the VmHWM left at the end."""
     reset_peak_rss()
     rss_before = peak_rss_bytes()
     started, cpu_started = time.perf_counter(), time.process_time()
     result = run()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak = peak_rss_bytes()
+    peak = max([peak_rss_bytes()] + ([] if stages is None else stages.peaks))
     return result, {
         "wall": wall,
         "cpu": cpu,
@@ -203,7 +209,7 @@ def main() -> None:
         return run_task(task, lambda p: partials.append(1) if p.partial is not None else None)
 
     stages = our_stages(matrix) if args.stages else None
-    projection, m = measured(ours, matrix)
+    projection, m = measured(ours, matrix, stages)
     coords = np.asarray(projection.coords)
     quality = run_task(quality_task(x, coords, k=10, metric="cosine"))
     print(
@@ -223,7 +229,7 @@ def main() -> None:
             return np.asarray(TSNE(random_state=0).fit(x))
 
         stages = peer_stages(matrix) if args.stages else None
-        peer, pm = measured(theirs, matrix)
+        peer, pm = measured(theirs, matrix, stages)
         if stages is not None:
             stages.report("openTSNE")
         peer_quality = run_task(quality_task(x, peer, k=10, metric="cosine"))
