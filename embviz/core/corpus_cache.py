@@ -8,7 +8,8 @@ stopped: :func:`cached_vectors` embeds only the chunks that are missing.
 The key holds everything that changes the vectors: the embedder's identity (its name, the
 weights' checksum, every setting that matters) and a hash of every text in order. The cache lives
 in the platform's cache folder (:func:`embviz.core.paths.cache_dir`); deleting it loses nothing
-but time.
+but time. It is kept under a size limit (5 GiB, or ``EMBVIZ_DOCUMENT_CACHE_GB``): each finished
+corpus drops the least recently used others until the rest fit (:func:`prune`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from embviz.core.tasks import Progress, Task
 CHUNK_ROWS = 2048  # rows per chunk file: at most this much work is lost to a cancel
 VECTORS_FILE = "vectors.npy"
 FORMAT_VERSION = 1
+CACHE_LIMIT_GB = 5.0  # the documents cache's default size limit; EMBVIZ_DOCUMENT_CACHE_GB sets it
+RESUMABLE_SECONDS = 24 * 3600  # an unfinished run's chunks are kept this long (it may resume)
 
 
 def texts_digest(texts: Sequence[str]) -> str:
@@ -92,7 +95,13 @@ class CorpusCache:
             vectors: np.ndarray = np.load(path, mmap_mode="r")
         except (OSError, ValueError):
             return None  # damaged: embedded again
-        return vectors if vectors.shape[0] == self.rows else None
+        if vectors.shape[0] != self.rows:
+            return None
+        try:  # the file's time is its last use, which prune() goes by (atime is often off)
+            os.utime(path)
+        except OSError:
+            pass  # a read-only cache still serves
+        return vectors
 
     def load_chunk(self, start: int, stop: int) -> np.ndarray | None:
         path = self._chunk_path(start, stop)
@@ -118,6 +127,7 @@ class CorpusCache:
         _atomic_save(self.folder / VECTORS_FILE, vectors.astype(np.float32, copy=False))
         for start, stop in self.chunks():
             self._chunk_path(start, stop).unlink(missing_ok=True)
+        prune(self.folder.parent, limit_bytes(), keep=self.folder)
         return vectors
 
     def clear(self) -> None:
@@ -140,6 +150,62 @@ class CorpusCache:
                 return {name: data[name] for name in data.files}
         except (OSError, ValueError):
             return None
+
+
+def limit_bytes() -> int:
+    """The documents cache's size limit: ``EMBVIZ_DOCUMENT_CACHE_GB`` (GiB) or 5 GiB."""
+    wanted = os.environ.get("EMBVIZ_DOCUMENT_CACHE_GB", "")
+    try:
+        gib = float(wanted) if wanted.strip() else CACHE_LIMIT_GB
+    except ValueError:
+        gib = CACHE_LIMIT_GB  # a malformed setting must not stop embedding
+    return int(max(gib, 0.0) * 2**30)
+
+
+def _usage(folder: Path) -> tuple[int, float, bool]:
+    """(bytes, last use as the newest file time, finished) of one corpus folder."""
+    size, newest = 0, folder.stat().st_mtime
+    for item in folder.iterdir():
+        try:
+            info = item.stat()
+        except OSError:
+            continue  # removed meanwhile by another process
+        size += info.st_size
+        newest = max(newest, info.st_mtime)
+    return size, newest, (folder / VECTORS_FILE).is_file()
+
+
+def prune(root: Path, limit: int, keep: Path | None = None, now: float | None = None) -> list[Path]:
+    """Remove the least recently used corpus folders under ``root`` until the others fit in
+    ``limit`` bytes; returns what was removed. Never removed: ``keep`` (the corpus just
+    written, even when it alone is over the limit) and an unfinished run's chunks younger than
+    ``RESUMABLE_SECONDS`` (another process may be writing them, or the run may resume).
+
+    Written here rather than with a cache library (diskcache evicts per entry, not per folder
+    of chunk files that is written and read as one memory-mapped file)."""
+    import time
+
+    now = time.time() if now is None else now
+    folders = []
+    for folder in root.iterdir() if root.is_dir() else ():
+        if folder.is_dir():
+            try:
+                folders.append((folder, *_usage(folder)))
+            except OSError:
+                continue
+    total = sum(size for _, size, _, _ in folders)
+    removed = []
+    for folder, size, used, finished in sorted(folders, key=lambda entry: entry[2]):
+        if total <= limit:
+            break
+        if keep is not None and folder.resolve() == keep.resolve():
+            continue
+        if not finished and now - used < RESUMABLE_SECONDS:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        total -= size
+        removed.append(folder)
+    return removed
 
 
 Encode = Callable[[int, list[str]], Task[np.ndarray]]  # (first row, texts) -> vectors

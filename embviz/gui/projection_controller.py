@@ -30,6 +30,10 @@ from embviz.reduce.params import as_dict, make_params
 from embviz.reduce.registry import default_reducer_for, get_reducer, projection_task, reducers
 
 PARTIAL_INTERVAL_S = 0.2
+# Quality waits until a set's vectors have rested this long: while a model trains, each epoch's
+# layout is superseded within a second, and estimating it meanwhile only held the GIL against the
+# GUI thread (the estimate is Python-heavy; it was the busiest thread in benchmarks/epoch_redraw.py).
+QUALITY_REST_S = 1.5
 Version = tuple[int, int, int]
 
 
@@ -55,6 +59,10 @@ class ProjectionController(QObject):
         self._pending: dict[int, tuple[int, ViewState, EmbeddingSet, Projection, Version]] = {}
         self._watched: set[int] = set()
         self._last_partial = 0.0
+        self._vectors_changed_at: dict[int, float] = {}  # set uid -> when its vectors changed
+        self._quality_later: tuple[EmbeddingSet, Projection] | None = None
+        self._quality_timer = QTimer(self, singleShot=True)
+        self._quality_timer.timeout.connect(self._quality_rested)
         self._timer = QTimer(self, singleShot=True, interval=int(PARTIAL_INTERVAL_S * 1000))
         self._timer.timeout.connect(self._draw_pending)
         for view in model.views:
@@ -84,6 +92,10 @@ class ProjectionController(QObject):
 
     def _on_vectors_changed(self, eset: EmbeddingSet) -> None:
         """New vectors (a training epoch): every view showing the set is projected again."""
+        self._vectors_changed_at[eset.uid] = time.monotonic()
+        if self._quality_of == eset.uid:  # an estimate of the layout of older vectors
+            self.quality_runner.cancel("quality")
+            self._quality_of = None
         for view in self.model.views:
             if view.eset is eset:
                 shown = view.projection
@@ -248,16 +260,22 @@ class ProjectionController(QObject):
         show_error(self.window, "Projection failed", exc, title)
 
     # quality --------------------------------------------------------------------------------
-    def compute_quality(self, eset: EmbeddingSet, projection: Projection) -> None:
-        """Trustworthiness, kNN recall@10 and per-point scores, in the background."""
+    def compute_quality(self, eset: EmbeddingSet, projection: Projection) -> bool:
+        """Trustworthiness, kNN recall@10 and per-point scores, in the background. False when
+        it waits for the set's vectors to rest (a model training: it starts once they have)."""
         from embviz.reduce.quality import quality_task
 
         if projection.partial or "quality" in projection.info or len(eset) < 22:
-            return
+            return True
         if projection.method == "as-is":  # the data's own coordinates: nothing was lost
-            return
+            return True
         if not eset.vectors_loaded:  # still on disk (a partitioned atlas): not read for this
-            return
+            return True
+        rest = QUALITY_REST_S - (time.monotonic() - self._vectors_changed_at.get(eset.uid, -1e9))
+        if rest > 0:
+            self._quality_later = (eset, projection)
+            self._quality_timer.start(int(rest * 1000) + 1)
+            return False
         vectors, coords = eset.vectors, projection.coords
         self._quality_of = eset.uid
         self.quality_runner.run(
@@ -268,6 +286,17 @@ class ProjectionController(QObject):
             on_error=lambda exc: self._set_quality(projection, None),
         )
         self.qualityStarted.emit()
+        return True
+
+    def _quality_rested(self) -> None:
+        """The estimate asked while the vectors changed, if its layout is still shown."""
+        if self._quality_later is None:
+            return
+        eset, projection = self._quality_later
+        self._quality_later = None
+        shown = any(view.projection is projection for view in self.model.views)
+        if shown and eset in self.model.sets:
+            self.compute_quality(eset, projection)
 
     def _set_quality(self, projection: Projection, quality: Any) -> None:
         projection.info["quality"] = quality

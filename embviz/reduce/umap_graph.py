@@ -17,11 +17,14 @@ import scipy.sparse.linalg
 SMOOTH_K_TOLERANCE = 1e-5
 MIN_K_DIST_SCALE = 1e-3
 BANDWIDTH_STEPS = 64
-# umap-learn's eigsh keeps sqrt(n) Lanczos vectors of n float64 each: 8 GB at a million rows,
-# 5.5x a 384-dimensional float32 matrix. Capped here at 256 (2 KB a row, 1.3x that matrix; no
-# change up to 65,536 rows). Fewer cost time: at 40,000 rows, 128 vectors took 31 s against 14 s
-# for umap-learn's 200 (same eigenvectors, correlation 1.0000).
-SPECTRAL_LANCZOS_MAX = 256
+# umap-learn asks eigsh for the normalised Laplacian's smallest eigenvalues (which="SM") with
+# sqrt(n) Lanczos vectors: slow to converge, and 8 GB of vectors at a million rows. The same
+# eigenvectors are the largest of the normalised adjacency D^-1/2 W D^-1/2 (eigenvalue 1 - that
+# of the Laplacian), where Lanczos converges in a few restarts of a few vectors. Measured on the
+# demo's words (cosine, 15 neighbours), CPU time: 10,000 rows 0.12 s against 2.02 s ("SM", 100
+# vectors) and umap-learn's 3.67 s; 21,721 rows 0.43 s against 3.89 s and 4.20 s; eigenvectors
+# correlated with the "SM" ones above 0.99999.
+SPECTRAL_LANCZOS = 16
 
 
 def smooth_knn_dist(distances: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,34 +125,35 @@ def find_ab_params(spread: float, min_dist: float) -> tuple[float, float]:
 
 def spectral_start(graph: scipy.sparse.csr_matrix, dims: int, seed: int) -> np.ndarray | None:
     """The graph's normalised-Laplacian eigenvectors 2..dims+1 (umap-learn's spectral
-    initialisation, eigsh with its settings, except at most ``SPECTRAL_LANCZOS_MAX`` Lanczos
-    vectors), or None when the graph has more than one connected component or the solver fails
-    (the caller then starts from the data's principal axes)."""
+    initialisation, found as the normalised adjacency's largest: see ``SPECTRAL_LANCZOS``), or
+    None when the graph has more than one connected component or the solver fails (the caller
+    then starts from the data's principal axes)."""
     n = graph.shape[0]
     count, _ = scipy.sparse.csgraph.connected_components(graph)
     if count > 1 or n <= dims + 1:
         return None
     scale = 1.0 / np.sqrt(np.asarray(graph.sum(axis=0), dtype=np.float64).squeeze())
 
-    def product(v: np.ndarray) -> np.ndarray:  # I - D^-1/2 W D^-1/2, never formed as a matrix
+    def product(v: np.ndarray) -> np.ndarray:  # D^-1/2 W D^-1/2, never formed as a matrix
         v = np.asarray(v, dtype=np.float64).reshape(-1)
-        result: np.ndarray = v - scale * (graph @ (scale * v))
+        result: np.ndarray = scale * (graph @ (scale * v))
         return result
 
-    laplacian = scipy.sparse.linalg.LinearOperator((n, n), matvec=product, dtype=np.float64)
+    adjacency = scipy.sparse.linalg.LinearOperator((n, n), matvec=product, dtype=np.float64)
     k = dims + 1
     try:
         values, vectors = scipy.sparse.linalg.eigsh(
-            laplacian,
+            adjacency,
             k,
-            which="SM",
-            ncv=max(2 * k + 1, min(int(np.sqrt(n)), SPECTRAL_LANCZOS_MAX)),
+            which="LA",
+            ncv=min(max(2 * k + 1, SPECTRAL_LANCZOS), n),
             tol=1e-4,
             v0=np.ones(n),
             maxiter=n * 5,
         )
     except scipy.sparse.linalg.ArpackError:
         return None
+    values = -values  # the largest of the adjacency are the smallest of the Laplacian
     order = np.argsort(values)[1:k]
     start: np.ndarray = vectors[:, order]
     return start

@@ -56,57 +56,63 @@ def _taus(state: Any, i: int) -> int:
     return result
 
 
-def _epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
-    layout: Any,
-    indptr: Any,
-    tails: Any,
-    per_sample: Any,
-    next_sample: Any,
-    next_negative: Any,
-    rng: Any,
-    a: float,
-    b: float,
-    first: int,
-    stop: int,
-    n_epochs: int,
+def _point_epoch(  # noqa: PLR0913 - numba inlines it into the kernels
+    me: Any, others: Any, i: int, edges: Any, a: float, b: float, n: int, alpha: float,
+    move_tail: bool,
+) -> None:  # fmt: skip
+    """Epoch ``n`` for point i's sampled edges: i is pulled towards each tail j and pushed away
+    from a few random points k. i is read from and written to ``me``; j and k are read from
+    ``others``. ``move_tail``: j moves towards i too (umap-learn's update; ``me`` and
+    ``others`` are then the same layout). Without it (umap_sgd_staged) j stays and i moves twice
+    as far, as the head of (i, j) and the moved tail of (j, i). One function for both schedules,
+    so that their terms cannot drift apart. ``edges``: the arrays of ``Optimiser.edges()``."""
+    n_points, dims = others.shape
+    indptr, tails, per_sample, next_sample, next_negative, rng = edges
+    pull = 1.0 if move_tail else 2.0
+    for e in range(indptr[i], indptr[i + 1]):
+        if next_sample[e] > n:
+            continue
+        j = tails[e]
+        dist2 = 0.0
+        for d in range(dims):
+            diff = me[i, d] - others[j, d]
+            dist2 += diff * diff
+        if dist2 > 0.0:
+            power = dist2**b
+            coeff = -2.0 * a * b * (power / dist2) / (a * power + 1.0)
+            for d in range(dims):
+                grad = min(max(coeff * (me[i, d] - others[j, d]), -4.0), 4.0)
+                me[i, d] += pull * grad * alpha
+                if move_tail:
+                    others[j, d] -= grad * alpha
+        next_sample[e] += per_sample[e]
+        per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
+        n_neg = int((n - next_negative[e]) / per_negative)
+        for _ in range(n_neg):
+            k = _taus(rng, i) % n_points
+            if k == i:
+                continue
+            dist2 = 0.0
+            for d in range(dims):
+                diff = me[i, d] - others[k, d]
+                dist2 += diff * diff
+            if dist2 <= 0.0:
+                continue
+            coeff = 2.0 * GAMMA * b / ((0.001 + dist2) * (a * dist2**b + 1.0))
+            for d in range(dims):
+                grad = min(max(coeff * (me[i, d] - others[k, d]), -4.0), 4.0)
+                me[i, d] += grad * alpha
+        next_negative[e] += n_neg * per_negative
+
+
+def _epochs(
+    layout: Any, edges: Any, a: float, b: float, first: int, stop: int, n_epochs: int
 ) -> None:
-    n_points, dims = layout.shape
+    n_points = layout.shape[0]
     for n in range(first, stop):
         alpha = INITIAL_ALPHA * (1.0 - max(n - 1, 0) / n_epochs)
         for i in prange(n_points):  # prange: a loop on one thread in the reproducible kernel
-            for e in range(indptr[i], indptr[i + 1]):
-                if next_sample[e] > n:
-                    continue
-                j = tails[e]
-                dist2 = 0.0
-                for d in range(dims):
-                    diff = layout[i, d] - layout[j, d]
-                    dist2 += diff * diff
-                if dist2 > 0.0:
-                    power = dist2**b
-                    coeff = -2.0 * a * b * (power / dist2) / (a * power + 1.0)
-                    for d in range(dims):
-                        grad = min(max(coeff * (layout[i, d] - layout[j, d]), -4.0), 4.0)
-                        layout[i, d] += grad * alpha
-                        layout[j, d] -= grad * alpha
-                next_sample[e] += per_sample[e]
-                per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
-                n_neg = int((n - next_negative[e]) / per_negative)
-                for _ in range(n_neg):
-                    k = _taus(rng, i) % n_points
-                    if k == i:
-                        continue
-                    dist2 = 0.0
-                    for d in range(dims):
-                        diff = layout[i, d] - layout[k, d]
-                        dist2 += diff * diff
-                    if dist2 <= 0.0:
-                        continue
-                    coeff = 2.0 * GAMMA * b / ((0.001 + dist2) * (a * dist2**b + 1.0))
-                    for d in range(dims):
-                        grad = min(max(coeff * (layout[i, d] - layout[k, d]), -4.0), 4.0)
-                        layout[i, d] += grad * alpha
-                next_negative[e] += n_neg * per_negative
+            _point_epoch(layout, layout, i, edges, a, b, n, alpha, True)
 
 
 _kernels: dict[bool, Callable[..., None]] = {}
@@ -115,7 +121,7 @@ _kernels: dict[bool, Callable[..., None]] = {}
 def kernel(parallel: bool = False) -> Callable[..., None]:
     """The compiled kernel, reproducible (one thread) or parallel (compiled, or loaded from
     numba's disk cache, on first use)."""
-    global _taus, prange
+    global _taus, _point_epoch, prange
     if parallel not in _kernels:
         import numba
 
@@ -125,8 +131,9 @@ def kernel(parallel: bool = False) -> Callable[..., None]:
             except RuntimeError:  # no writable cache location (a frozen app): compile each run
                 return numba.njit(**options)(fn)
 
-        if not hasattr(_taus, "py_func"):
+        if not hasattr(_taus, "py_func"):  # the kernels call these two, compiled first
             _taus = jit(_taus)
+            _point_epoch = jit(_point_epoch, fastmath=True, inline="always")
         # without parallel=True numba runs prange as a plain range (one thread, in order)
         prange = numba.prange
         fn = _epochs
@@ -174,6 +181,14 @@ class Optimiser:
         self.before = np.empty_like(self.layout) if staged else None
         self.epoch = 0
 
+    def edges(self) -> tuple[np.ndarray, ...]:
+        """The graph's edges and their sampling state, as the kernels take them (they update
+        ``next_sample``, ``next_negative`` and ``rng`` in place)."""
+        return (
+            self.indptr, self.tails, self.per_sample, self.next_sample, self.next_negative,
+            self.rng,
+        )  # fmt: skip
+
     def run(self, stop: int) -> None:
         stop = min(stop, self.n_epochs)
         if stop <= self.epoch:
@@ -185,18 +200,5 @@ class Optimiser:
             run, arrays = staged_kernel(), (self.layout, self.before)
         else:
             run, arrays = kernel(self.parallel), (self.layout,)
-        run(
-            *arrays,
-            self.indptr,
-            self.tails,
-            self.per_sample,
-            self.next_sample,
-            self.next_negative,
-            self.rng,
-            self.a,
-            self.b,
-            self.epoch,
-            stop,
-            self.n_epochs,
-        )
+        run(*arrays, self.edges(), self.a, self.b, self.epoch, stop, self.n_epochs)
         self.epoch = stop

@@ -23,27 +23,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from embviz.reduce.umap_sgd import GAMMA, INITIAL_ALPHA, NEGATIVE_SAMPLE_RATE
+from embviz.reduce.umap_sgd import INITIAL_ALPHA
 
 STAGED_MAX_ROWS = 10_000
 prange = range  # numba.prange once compiled
-_taus: Any = None  # umap_sgd's compiled random generator, set by staged_kernel()
+_point_epoch: Any = None  # umap_sgd's compiled update of one point, set by staged_kernel()
 
 
 def _staged_epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
-    layout: Any,
-    before: Any,
-    indptr: Any,
-    tails: Any,
-    per_sample: Any,
-    next_sample: Any,
-    next_negative: Any,
-    rng: Any,
-    a: float,
-    b: float,
-    first: int,
-    stop: int,
-    n_epochs: int,
+    layout: Any, before: Any, edges: Any, a: float, b: float, first: int, stop: int, n_epochs: int
 ) -> None:
     n_points, dims = layout.shape
     for n in range(first, stop):
@@ -54,38 +42,7 @@ def _staged_epochs(  # noqa: PLR0913 - a numba kernel takes its arrays one by on
         for i in prange(n_points):
             for d in range(dims):
                 dst[i, d] = src[i, d]
-            for e in range(indptr[i], indptr[i + 1]):
-                if next_sample[e] > n:
-                    continue
-                j = tails[e]
-                dist2 = 0.0
-                for d in range(dims):
-                    diff = dst[i, d] - src[j, d]
-                    dist2 += diff * diff
-                if dist2 > 0.0:
-                    power = dist2**b
-                    coeff = -2.0 * a * b * (power / dist2) / (a * power + 1.0)
-                    for d in range(dims):
-                        grad = min(max(coeff * (dst[i, d] - src[j, d]), -4.0), 4.0)
-                        dst[i, d] += 2.0 * grad * alpha  # as head of (i, j) and tail of (j, i)
-                next_sample[e] += per_sample[e]
-                per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
-                n_neg = int((n - next_negative[e]) / per_negative)
-                for _ in range(n_neg):
-                    k = _taus(rng, i) % n_points
-                    if k == i:
-                        continue
-                    dist2 = 0.0
-                    for d in range(dims):
-                        diff = dst[i, d] - src[k, d]
-                        dist2 += diff * diff
-                    if dist2 <= 0.0:
-                        continue
-                    coeff = 2.0 * GAMMA * b / ((0.001 + dist2) * (a * dist2**b + 1.0))
-                    for d in range(dims):
-                        grad = min(max(coeff * (dst[i, d] - src[k, d]), -4.0), 4.0)
-                        dst[i, d] += grad * alpha
-                next_negative[e] += n_neg * per_negative
+            _point_epoch(dst, src, i, edges, a, b, n, alpha, False)
     if (stop - first) % 2 == 1:  # the last epoch wrote ``before``
         layout[:] = before
 
@@ -95,14 +52,14 @@ _kernel: Callable[..., None] | None = None
 
 def staged_kernel() -> Callable[..., None]:
     """The compiled kernel (compiled, or loaded from numba's disk cache, on first use)."""
-    global _kernel, _taus, prange
+    global _kernel, _point_epoch, prange
     if _kernel is None:
         import numba
 
         from embviz.reduce import umap_sgd
 
-        umap_sgd.kernel(False)  # compiles umap_sgd's random generator, which this one calls
-        _taus, prange = umap_sgd._taus, numba.prange
+        umap_sgd.kernel(False)  # compiles umap_sgd's update of one point, which this one calls
+        _point_epoch, prange = umap_sgd._point_epoch, numba.prange
         try:
             _kernel = numba.njit(cache=True, parallel=True, fastmath=True)(_staged_epochs)
         except RuntimeError:  # no writable cache location (a frozen app): compile each run

@@ -92,6 +92,9 @@ class ProjectionPanel(QWidget):
         self.main_window.runner.busyChanged.connect(lambda busy: self._refresh_buttons())
         self.session.projection_changed.connect(self._on_projection)
         self.session.quality_changed.connect(self._on_projection)
+        self.controller.qualityStarted.connect(  # one that waited for the vectors to rest
+            lambda: self.quality.setText("Quality: computing in the background…")
+        )
         self.session.current_changed.connect(lambda eset: self._build_form())
         self.session.metadata_changed.connect(lambda eset: self._build_form())  # supervised UMAP
         self._build_form()
@@ -180,7 +183,8 @@ class ProjectionPanel(QWidget):
                 return
             self.quality.setText("Quality: computing in the background…")
             if self.session.current is not None:
-                self.controller.compute_quality(self.session.current, projection)
+                if not self.controller.compute_quality(self.session.current, projection):
+                    self.quality.setText("Quality: once the vectors stop changing")
             return
         quality = projection.info["quality"]
         self.quality.setText("Quality: unavailable" if quality is None else quality.summary())

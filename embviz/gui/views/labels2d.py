@@ -40,6 +40,10 @@ class LabelLayer:
         self.landmarks_on = True  # off while topic names label the map (topic_layer)
         self._held = 0
         self._pending: tuple | None = None  # the last update asked while held
+        self._widths: dict[int, float] = {}  # row -> label box width, for _widths_for
+        self._widths_for: tuple[int, int] | None = None  # (id of the labels, font size)
+        self._widths_of = None
+        self._placed: tuple | None = None  # what the labels were last placed for (update)
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -75,15 +79,34 @@ class LabelLayer:
 
     def _item(self, pool: list[pg.TextItem], i: int, bold: bool) -> pg.TextItem:
         while len(pool) <= i:
-            item = pg.TextItem(
-                "", anchor=(0.5, 0.5), fill=pg.mkBrush(*self.fill, 200 if bold else 120)
-            )
-            item.textItem.document().setDocumentMargin(TEXT_MARGIN)
-            item.setFont(self._font(bold))
-            item.setZValue(50 if bold else 10)
-            self.plot.addItem(item, ignoreBounds=True)
-            pool.append(item)
+            self._new_item(pool, bold)
         return pool[i]
+
+    def _new_item(self, pool: list[pg.TextItem], bold: bool) -> pg.TextItem:
+        item = pg.TextItem("", anchor=(0.5, 0.5), fill=pg.mkBrush(*self.fill, 200 if bold else 120))
+        # pyqtgraph asks every moved item's view to recompute its bounds (Python, per setPos);
+        # labels are added with ignoreBounds, so moving hundreds of them needs none of that
+        item.setFlag(item.GraphicsItemFlag.ItemSendsGeometryChanges, False)
+        item.textItem.document().setDocumentMargin(TEXT_MARGIN)
+        item.setFont(self._font(bold))
+        item.setZValue(50 if bold else 10)
+        self.plot.addItem(item, ignoreBounds=True)
+        item.row = None  # the row it names (also as item data ROW, read by other modules)
+        item.shown_text = None  # (text, colour) it shows
+        pool.append(item)
+        return item
+
+    def _width(self, labels, row: int, metrics: QFontMetricsF) -> float:
+        """A label's box width; measured once per row and font (2,000 candidates are measured
+        each time the labels are placed: 5-10 ms of a training epoch's redraw)."""
+        key = (id(labels), self.font_size)
+        if self._widths_for != key:
+            self._widths_for, self._widths = key, {}
+            self._widths_of = labels  # held, so id(labels) names these labels while cached
+        width = self._widths.get(row)
+        if width is None:
+            width = self._widths[row] = metrics.horizontalAdvance(labels[row]) + 2 * TEXT_MARGIN
+        return width
 
     def prepare(self, landmarks: int = MAX_LANDMARKS) -> None:
         """Make the landmarks' items ahead, hidden (the window does it while its first set loads:
@@ -95,26 +118,66 @@ class LabelLayer:
             item.hide()
 
     def _show(self, pool, rows, centres, labels, colour, bold: bool, to_view) -> None:
-        for i, row in enumerate(rows):
-            item = self._item(pool, i, bold)
-            text = labels[int(row)]
-            if getattr(item, "shown_text", None) != (text, colour.rgba()):  # a re-placement
-                item.setText(text, color=colour)  # mostly keeps them: 5-20 ms saved each time
-                item.shown_text = (text, colour.rgba())
+        """Show ``labels[rows]`` at ``centres``. An item that names a row already keeps it
+        (a new layout moves mostly the same words: no text is set again, 1-2 ms each); the
+        others take the free items."""
+        rgba = colour.rgba() if colour is not None else None
+        wanted = [int(r) for r in rows]
+        keep: dict[int, pg.TextItem] = {}
+        free: list[pg.TextItem] = []
+        wanted_set = set(wanted)
+        for item in pool:
+            row = item.row
+            if row in wanted_set and row not in keep and item.shown_text == (labels[row], rgba):
+                keep[row] = item
+            else:
+                free.append(item)
+        free.reverse()  # pop() hands out the pool's first free items first
+        for i, row in enumerate(wanted):
+            item = keep.get(row)
+            if item is None:
+                item = free.pop() if free else self._new_item(pool, bold)
+                text = labels[row]
+                if item.shown_text != (text, rgba):
+                    item.setText(text, color=colour)
+                    item.shown_text = (text, rgba)
+                item.row = row
+                item.setData(ROW, row)  # the row it names, kept on the item itself
             item.setPos(*to_view(centres[i]))
-            item.setData(ROW, int(row))  # the row it names, kept on the item itself
-            item.setVisible(int(row) != self.aside)
-        for item in pool[len(rows) :]:
-            item.setData(ROW, None)
-            item.hide()
+            visible = row != self.aside
+            if item.isVisible() != visible:
+                item.setVisible(visible)
+        for item in free:
+            if item.row is not None:
+                item.row = None
+                item.setData(ROW, None)
+            if item.isVisible():
+                item.hide()
+
+    def _placed_for(self, coords, labels, focus, shown, look) -> bool:
+        """The labels stand as ``update`` would place them for these arguments now."""
+        if self._placed is None:
+            return False
+        p_coords, p_labels, p_focus, p_shown, p_look = self._placed
+        return (
+            p_coords is coords
+            and p_labels is labels
+            and p_look == look
+            and np.array_equal(p_focus, focus)
+            and (p_shown is None) == (shown is None)
+            and (shown is None or np.array_equal(p_shown, shown))
+        )
+
+    def forget(self) -> None:
+        """Labels were moved or hidden from outside: the next update places them again."""
+        self._placed = None
 
     def step_aside(self, row: int) -> None:
         """Hide the label of ``row`` (the hover label names it) and show any hidden before."""
         self.aside = int(row)
         for item in self.focus_items + self.landmark_items:
-            named = item.data(ROW)
-            if named is not None:
-                item.setVisible(named != self.aside)
+            if item.row is not None and item.isVisible() != (item.row != self.aside):
+                item.setVisible(item.row != self.aside)
 
     def update(self, coords, labels, focus: np.ndarray, dimmed: bool, shown=None) -> None:
         """Place labels for ``focus`` rows (in priority order), then landmarks among ``shown``."""
@@ -126,6 +189,14 @@ class LabelLayer:
             return
         (x0, x1), (y0, y1) = vb.viewRange()
         width, height = max(vb.width(), 1.0), max(vb.height(), 1.0)
+        look = (
+            (x0, x1, y0, y1, width, height, bool(dimmed), self.font_size, self.dot_radius),
+            (self.landmarks_on, self.aside, self.fill),
+            tuple(c.rgba() for c in (self.focus_colour, self.landmark_colour, self.dim_colour)),
+        )
+        if self._placed_for(coords, labels, focus, shown, look):
+            return  # placed so already (a view at rest after a new layout was placed)
+        self._placed = (coords, labels, np.array(focus, dtype=np.int64), shown, look)
         if not len(coords) or x1 <= x0 or y1 <= y0:
             self._show(self.focus_items, [], [], labels, None, True, None)
             self._show(self.landmark_items, [], [], labels, None, False, None)
@@ -160,7 +231,7 @@ class LabelLayer:
         xy = np.empty((len(rows), 2))
         xy[:, 0] = (coords[rows, 0] - x0) / (x1 - x0) * width
         xy[:, 1] = (y1 - coords[rows, 1]) / (y1 - y0) * height
-        widths = np.array([metrics.horizontalAdvance(labels[r]) + 2 * TEXT_MARGIN for r in rows])
+        widths = np.array([self._width(labels, int(r), metrics) for r in rows], dtype=np.float64)
         # labels of interest first, four places each; landmarks only above their point
         kept_f, at_f = place_labels(xy[: len(focus)], widths[: len(focus)], row_height, places=4)
         xy_all = np.vstack([at_f, xy[len(focus) :]])

@@ -22,6 +22,7 @@ from embviz.core.raster import GRID_KEY
 from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.graph_layer import GraphLayer
 from embviz.gui.views.map_toolbar import build_map_toolbar
+from embviz.gui.views.point_motion import relayout
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
 from embviz.gui.views.thumbnail_layer import ThumbnailLayer
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from embviz.gui.views.scatter3d import Scatter3DView
 
 KEPT = "neighbourhood kept (projection quality)"  # per point: share of its 10 neighbours kept
+# A new layout of the rows drawn (a training epoch, a forming t-SNE) only moves the points
+# (point_motion.relayout); False: every layout is drawn afresh (benchmarks/epoch_redraw.py
+# compares the two in one run).
+COORDS_ONLY = True
 
 
 class _Activator(QObject):
@@ -65,6 +70,7 @@ class MapController:
         self.stack.addWidget(self.view)
         self.theme = str(window.settings.value("theme", "light"))
         self._drawn: tuple[object, Projection | None] = (None, None)  # (set, projection) drawn
+        self._drawn_metadata = -1  # the drawn set's metadata version (its colours follow it)
         self._activator = _Activator(self)
         self.view.viewport().installEventFilter(self._activator)
         self.toolbar = build_map_toolbar(self) if toolbar else None
@@ -138,6 +144,7 @@ class MapController:
         """Draw the state's set and projection, then its rows (hits, selection, overlays)."""
         eset, projection = self.state.eset, self.state.projection
         self._drawn = (eset, projection)
+        self._drawn_metadata = eset.metadata_version if eset is not None else -1
         with self.view.label_layer.held():  # the labels are placed once, at the end
             if eset is None or projection is None:
                 self.view.set_points(None, [])
@@ -215,8 +222,45 @@ class MapController:
         return result.indices if result.active else no_rows()
 
     def _on_projection(self, projection) -> None:
-        if self.state.eset is not self._drawn[0] or projection is not self._drawn[1]:
+        if self.state.eset is self._drawn[0] and projection is self._drawn[1]:
+            return
+        if COORDS_ONLY and self._same_rows(projection):
+            self._relayout(projection)
+        else:
             self._draw()
+
+    def _same_rows(self, projection) -> bool:
+        """``projection`` lays out the very rows drawn, whose metadata (colours) is unchanged."""
+        eset, shown = self.state.eset, self._drawn[1]
+        if eset is None or self._drawn[0] is not self.state.eset:
+            return False
+        return (
+            shown is not None
+            and projection is not None
+            and eset.metadata_version == self._drawn_metadata
+            and self.view.labels is eset.labels
+            and len(projection.coords) == len(eset) == len(self.view.coords)
+        )
+
+    def _relayout(self, projection: Projection) -> None:
+        """A new layout of the drawn rows: the points move; colours, hits, selection, filter
+        and overlays stay as they are (they are rows), so nothing of them is rebuilt."""
+        eset = self.state.eset
+        self._drawn = (eset, projection)
+        relayout(
+            self.view,
+            projection.coords,
+            projection.axis_titles,
+            keep_view=bool(projection.info.get("keep_view")),
+            forming=projection.partial,
+            grid=eset.peek_derived(GRID_KEY) if eset is not None else None,
+        )
+        if self.state.colour_column == KEPT:  # the quality of this layout, when it comes
+            self.view.set_colouring(self._colouring())
+        self._draw_topics()
+        self._draw_graph(fit=True)
+        if self.view3d is not None:
+            self._fill_3d()
 
     def _on_overlays(self, overlays) -> None:
         if self._drawn_here():

@@ -88,6 +88,13 @@ class PointCloudItem(pg.GraphicsObject):
         self._version += 1
         self.update()
 
+    def settle(self) -> None:
+        """The view rests: a layer drawn in part while it moved is drawn whole (one drawn whole
+        is not drawn again: a second repaint of every epoch of a training, before)."""
+        self.moving = False
+        if not self.complete:
+            self.update()
+
     def _resort(self) -> None:
         self._sorted_for = self.grid
         if len(self.codes) and self.grid.size and self.grid.max_row < len(self.codes):
@@ -132,7 +139,8 @@ class PointCloudItem(pg.GraphicsObject):
         """The image to show on screen now: as :meth:`image_for`, but a big layer at rest gets
         its spread subsample at once and the image of every point when a thread has made it."""
         if self.moving or self.grid.size <= BACKGROUND_POINTS:
-            self.complete = not self.moving
+            # a subsample while moving only above MOVING_POINTS: below, every point is drawn
+            self.complete = not self.moving or self.grid.size <= MOVING_POINTS
             return self.image_for(view, size, scale)
         key = (self._version, view, size, scale)
         if self._full is not None and self._full[0] == key:

@@ -447,6 +447,7 @@ class ScatterView(pg.PlotWidget):
         if watched is self.viewport():
             if event.type() == QEvent.Type.Leave:
                 self._rest.stop()
+                self._rest_pos = None  # no pointer rests on the map (relayout asks)
                 self.clear_hover()
             elif event.type() == QEvent.Type.MouseMove:
                 self._rest_pos = QPointF(event.position())
@@ -472,12 +473,12 @@ class ScatterView(pg.PlotWidget):
         if len(self.coords) > MOVING_LABELS_LIMIT:
             for item in self.label_layer.landmark_items:
                 item.hide()
+            self.label_layer.forget()  # shown again, placed afresh, once the view rests
         self._settle.start()
 
     def _settled(self) -> None:
         for layer in (self.cloud, self.faded_cloud, self.hit_cloud, self.selected_cloud):
-            layer.moving = False
-            layer.update()
+            layer.settle()
         if self.index is None:  # points moved frame by frame (point_motion): pick them again
             self.index = PointIndex(self.coords, background=True)
         self._update_labels()
