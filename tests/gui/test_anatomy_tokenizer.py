@@ -111,4 +111,7 @@ def test_pieces_are_marked_on_the_token_map_where_the_axes_say(window, qtbot, re
     inside = np.array([area.contains(*p) for p in expected])
     assert inside.all(), "the map was focused on the pieces: all of them are in view"
     _, distance = match(found, expected)
-    assert distance.max() <= 1.0, f"pieces drawn up to {distance.max():.2f} px from their rows"
+    # 1.5 px: a dot's centre is found as the centroid of its anti-aliased pixels, which a
+    # neighbouring dot's edge can pull by about a pixel (1.01 px was seen once); the fault this
+    # guards against put every dot 48 px off
+    assert distance.max() <= 1.5, f"pieces drawn up to {distance.max():.2f} px from their rows"
