@@ -30,16 +30,86 @@ def merge_rows(
     return out
 
 
-def pca_preview(vectors: np.ndarray, dims: int, rows: np.ndarray | None = None) -> np.ndarray:
-    """A PCA layout in a fraction of a second: the first thing shown while a method works."""
-    from embviz.reduce.pca import pca_components
+# Values per block when a whole matrix is read for PCA (8 MB as float64): the matrix is never
+# copied whole, so a preview of 1M x 384 float32 rows adds a few blocks, not 2x-3x the matrix.
+PCA_BLOCK_CELLS = 1 << 20
 
-    x = np.asarray(vectors if rows is None else vectors[rows], dtype=np.float32)
-    mean, components, _ = pca_components(x, dims)
-    coords = (np.asarray(vectors, dtype=np.float32) - mean) @ components.T.astype(np.float32)
-    if coords.shape[1] < dims:
-        coords = np.pad(coords, ((0, 0), (0, dims - coords.shape[1])))
-    preview: np.ndarray = coords.astype(np.float32)
+
+def _step(dims: int) -> int:
+    """Rows per block."""
+    return max(1, PCA_BLOCK_CELLS // max(1, dims))
+
+
+def blocked_pca(
+    vectors: np.ndarray, dims: int, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(mean, components k x D) of ``vectors[rows]`` (every row when None): pca_components'
+    numbers (same covariance route and signs, so scikit-learn's PCA up to rounding), with the
+    covariance summed a block at a time in float64 instead of from a centred float64 copy of the
+    rows (2x a float32 matrix, 3x with the gathered rows: the t-SNE preview's and starting
+    layout's peak at 100k rows). Wider than pca.EXACT_MAX_DIMS: pca_components itself."""
+    from threadpoolctl import threadpool_limits
+
+    from embviz.reduce.pca import EXACT_MAX_DIMS, covariance_components, flip_signs, pca_components
+
+    x = np.asarray(vectors)
+    n = len(x) if rows is None else len(rows)
+    d = x.shape[1]
+    if d > EXACT_MAX_DIMS or n == 0:
+        mean, components, _ = pca_components(x if rows is None else x[rows], dims)
+        return mean, components
+
+    step = _step(d)
+
+    def block(start: int) -> np.ndarray:
+        part = x[start : start + step] if rows is None else x[rows[start : start + step]]
+        return np.asarray(part, dtype=np.float64)
+
+    total = np.zeros(d)
+    for start in range(0, n, step):
+        total += block(start).sum(axis=0)
+    mean = total / n
+    cov = np.zeros((d, d))
+    # One BLAS thread, as pca._components (threads waiting for busy cores made it 50x slower).
+    with threadpool_limits(1):
+        for start in range(0, n, step):
+            centred = block(start) - mean
+            cov += centred.T @ centred
+        components, _ = covariance_components(cov, min(dims, d, n))
+    return mean, flip_signs(components)
+
+
+def project(vectors: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """``(vectors - mean) @ components.T`` in float64, a block at a time (no centred copy)."""
+    x = np.asarray(vectors)
+    out = np.empty((len(x), len(components)))
+    step = _step(x.shape[1])
+    for start in range(0, len(x), step):
+        stop = start + step
+        out[start:stop] = (np.asarray(x[start:stop], dtype=np.float64) - mean) @ components.T
+    return out
+
+
+def pca_preview(vectors: np.ndarray, dims: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """A PCA layout in a fraction of a second: the first thing shown while a method works. The
+    components are those of ``vectors[rows]``; every row is projected."""
+    mean, components = blocked_pca(vectors, dims, rows)
+    return preview_coords(vectors, mean, components, dims)
+
+
+def preview_coords(
+    vectors: np.ndarray, mean: np.ndarray, components: np.ndarray, dims: int
+) -> np.ndarray:
+    """Every row projected on ``components`` (float32, a block at a time, so nothing the size of
+    the matrix is made); zero columns past the components."""
+    x = np.asarray(vectors)
+    basis = components.T.astype(np.float32)
+    shift = np.asarray(mean, dtype=np.float32)
+    preview = np.zeros((len(x), dims), dtype=np.float32)
+    step = _step(x.shape[1])
+    for start in range(0, len(x), step):
+        block = np.asarray(x[start : start + step], dtype=np.float32)
+        preview[start : start + step, : basis.shape[1]] = (block - shift) @ basis
     return preview
 
 

@@ -5,7 +5,12 @@ openTSNE's optimiser runs once, start to end, in a worker thread (:mod:`embviz.r
 its callbacks hand out the layout at most twice a second and stop it on Cancel. The negative
 gradient is Barnes-Hut on small sets and FFT-interpolated on large ones (:func:`gradient_method`).
 Above ``fit_sample`` rows, t-SNE is fitted on a random sample and the other rows are placed with
-openTSNE's ``transform``."""
+openTSNE's ``transform``.
+
+Memory: nothing the size of the matrix is copied (the PCA preview and start are summed a block
+at a time, sampling.blocked_pca), and above EXACT_NEIGHBORS_MAX rows openTSNE's affinities are
+built by :mod:`embviz.reduce.tsne_affinity`, which keeps neither the Annoy index nor the
+neighbour lists."""
 
 from __future__ import annotations
 
@@ -21,7 +26,14 @@ from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
-from embviz.reduce.sampling import merge_rows, nearest_rows, split_rows
+from embviz.reduce.sampling import (
+    blocked_pca,
+    merge_rows,
+    nearest_rows,
+    preview_coords,
+    project,
+    split_rows,
+)
 from embviz.reduce.tsne_stream import OptimisationStream
 
 # Above this many rows t-SNE is fitted on a random sample and the rest are placed with openTSNE's
@@ -54,7 +66,7 @@ EXACT_NEIGHBORS_MAX = 20_000  # exact kNN up to here: faster than Annoy on 384 d
 PLACE_BATCH = 1000  # rows placed per transform call (new rows do not interact in openTSNE)
 # Work on the whole matrix goes a block at a time, so that t-SNE's peak memory stays near the
 # matrix itself at 100k-1M rows (benchmarks/tsne_large.py prints it).
-SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or projecting (32 MB as float64)
+SCALE_BLOCK_CELLS = 1 << 22  # values per block when rescaling or checking (32 MB as float64)
 # Placed rows per nearest-fitted-row search: sampling.nearest_rows holds three float32 blocks of
 # (rows x fitted rows), 3 x 82 MB for 2,048 x 10,000 rows; 512 rows keep that to ~60 MB.
 PLACE_BLOCK = 512
@@ -145,21 +157,6 @@ def scaled(vectors: np.ndarray) -> np.ndarray:
     return out
 
 
-def pca_start(x: np.ndarray, dims: int, rows: np.ndarray) -> np.ndarray:
-    """The PCA preview (sampling.pca_preview's layout: PCA of the fitted rows, every row
-    projected), projected a block at a time so that no centred copy of the matrix is made."""
-    from embviz.reduce.pca import pca_components
-
-    mean, components, _ = pca_components(x[rows], dims)
-    basis = components.T.astype(np.float32)
-    shift = (np.asarray(mean, dtype=np.float32) @ basis).astype(np.float32)
-    coords = np.zeros((len(x), dims), dtype=np.float32)
-    step = max(1, SCALE_BLOCK_CELLS // max(1, x.shape[1]))
-    for start in range(0, len(x), step):
-        coords[start : start + step, : basis.shape[1]] = x[start : start + step] @ basis - shift
-    return coords
-
-
 def nearest_fitted(
     x: np.ndarray, placed: np.ndarray, fitted: np.ndarray, metric: str
 ) -> np.ndarray:
@@ -172,19 +169,25 @@ def nearest_fitted(
     return owner
 
 
-def initial_layout(x: np.ndarray, dims: int, seed: int, pca: bool) -> np.ndarray:
+def initial_layout(
+    x: np.ndarray,
+    dims: int,
+    seed: int,
+    pca: bool,
+    basis: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
     """openTSNE's starting layout (the first components, column 0 scaled to std 1e-4), computed
     here so that it is never NaN: openTSNE divides by the first component's spread, which is 0 for
     identical rows, and its FFT gradient then ends the process with a segmentation fault. Data
-    with fewer dimensions than the map (D = 1) get small random values in the missing columns."""
-    from embviz.reduce.pca import pca_components
-
+    with fewer dimensions than the map (D = 1) get small random values in the missing columns.
+    ``basis`` is (mean, components) of ``x`` when already known (the PCA preview's); the PCA is
+    computed without a copy of ``x`` (sampling.blocked_pca)."""
     rng = np.random.default_rng(seed)
     n = len(x)
     layout = np.empty((n, 0))
     if pca:
-        mean, components, _ = pca_components(x, dims, seed)
-        layout = (np.asarray(x, dtype=np.float64) - mean) @ components.T
+        mean, components = basis if basis is not None else blocked_pca(x, dims)
+        layout = project(x, mean, components)
     spread = float(np.std(layout[:, 0])) if layout.shape[1] else 0.0
     if not (np.isfinite(spread) and spread > 0) or not np.isfinite(layout).all():
         layout, spread = np.empty((n, 0)), 1.0
@@ -192,6 +195,12 @@ def initial_layout(x: np.ndarray, dims: int, seed: int, pca: bool) -> np.ndarray
     if missing:
         layout = np.hstack([layout, rng.normal(0.0, spread, size=(n, missing))])
     return np.ascontiguousarray(layout / spread * 1e-4)
+
+
+def all_finite(x: np.ndarray) -> bool:
+    """No NaN or infinity in ``x``, checked a block at a time (np.isfinite(x) is a bool copy)."""
+    step = max(1, SCALE_BLOCK_CELLS // max(1, x.shape[1] if x.ndim > 1 else 1))
+    return all(bool(np.isfinite(x[start : start + step]).all()) for start in range(0, len(x), step))
 
 
 class TSNEReducer:
@@ -208,7 +217,7 @@ class TSNEReducer:
         n = len(x)
         if n < self.min_rows:
             raise EmbvizError(f"t-SNE needs at least {self.min_rows} rows; this set has {n}.")
-        if not np.isfinite(x).all():
+        if not all_finite(x):
             raise EmbvizError(
                 "t-SNE: the vectors hold NaN or infinite values; leave those rows out."
             )
@@ -227,8 +236,10 @@ class TSNEReducer:
             return Projection(coords, self.name, saved, dict(info), partial=partial)
 
         started = time.perf_counter()
+        # The preview's PCA is the starting layout's too: both are of the fitted rows.
+        basis = blocked_pca(x, dims, None if split is None else fitted)
         preview = Projection(
-            pca_start(x, dims, fitted),
+            preview_coords(x, *basis, dims),
             self.name,
             saved,
             dict(info, axis_titles=[f"PC{i + 1} (preview)" for i in range(dims)]),
@@ -240,25 +251,35 @@ class TSNEReducer:
         from embviz.reduce.tsne_fft import install_threaded_fft
 
         install_threaded_fft()
-        x_fit = x[fitted]
+        x_fit = x if split is None else x[fitted]  # no copy when every row is fitted
         if float(np.ptp(x_fit, axis=0).max()) == 0.0:
             raise EmbvizError(
                 f"t-SNE: all {len(x_fit):,} rows are identical, so there are no distances to lay "
                 "out. PCA shows them, all at one point."
             )
+        perplexity = min(p.perplexity, (len(x_fit) - 1) / 3)  # openTSNE's own limit
+        # Above the exact range, with nothing to place later, the affinities are openTSNE's
+        # from the same Annoy index, built without keeping the index (tsne_affinity).
+        lean = split is None and len(x_fit) > EXACT_NEIGHBORS_MAX
         tsne = TSNE(
             n_components=dims,
-            perplexity=min(p.perplexity, (len(x_fit) - 1) / 3),  # openTSNE's own limit
+            perplexity=perplexity,
             learning_rate=learning_rate(len(x_fit), p),
             early_exaggeration=p.early_exaggeration,
             metric=p.metric,
-            initialization=initial_layout(x_fit, dims, p.seed, p.initialization == "pca"),
+            initialization=initial_layout(x_fit, dims, p.seed, p.initialization == "pca", basis),
             negative_gradient_method=gradient_method(len(x_fit), dims),
-            neighbors=neighbour_index(x_fit, p.perplexity, p.metric),
+            neighbors="annoy" if lean else neighbour_index(x_fit, p.perplexity, p.metric),
             n_jobs=_n_jobs(len(x_fit)),
             random_state=p.seed,
         )
-        embedding = tsne.prepare_initial(x_fit)
+        if lean:
+            from embviz.reduce.tsne_affinity import lean_affinities
+
+            affinities = lean_affinities(x_fit, perplexity, p.metric, p.seed, tsne.n_jobs)
+            embedding = tsne.prepare_initial(x_fit, affinities=affinities)
+        else:
+            embedding = tsne.prepare_initial(x_fit)
         owner = None
         if len(placed):  # until they are placed, other rows sit on their nearest fitted row
             owner = nearest_fitted(x, placed, fitted, p.metric)

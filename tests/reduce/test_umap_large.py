@@ -52,7 +52,10 @@ def test_each_epoch_is_umap_learns_update(graph):
         )  # fmt: skip
         alpha = 1.0 - n / epochs  # umap-learn's decay, after each epoch
     assert np.abs(theirs - start).max() > 0.1  # the epochs moved the points
-    assert np.allclose(ours.layout, theirs, atol=1e-4)
+    # float32 with fastmath against umap-learn's Python arithmetic: a point 1.4e-4 apart after
+    # three epochs on the graph of the blocked exact search (2.8e-5 the next); a different
+    # update (the head moved twice, say) moves points by tenths
+    assert np.allclose(ours.layout, theirs, atol=5e-4)
 
 
 def test_the_parallel_kernel_gives_a_layout(graph):
