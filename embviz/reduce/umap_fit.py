@@ -38,9 +38,9 @@ RECALL_ROWS = 200
 SPECTRAL_MAX_ROWS = 200_000
 # NN-descent's candidate lists per row (umap-learn passes 60; pynndescent's own default is
 # min(60, k) = 15): four n x max_candidates arrays of 4 bytes, 0.66x a 100,000 x 384 float32
-# matrix at 60. benchmarks/umap_large.py at 100,000 rows (20 epochs): the neighbours stage's
-# peak 3.18x the matrix at 60, 2.83x at 30; recall@15 0.993 both, trustworthiness 0.7037 and
-# 0.7048 (NN-descent alone, recall on 1,000 rows: 0.9952 both).
+# matrix at 60. benchmarks/umap_large.py --max-candidates 60,30 at 100,000 rows (one run): the
+# neighbours stage's peak 3.19x the matrix at 60, 2.83x at 30; recall@15 0.993 both (200 rows;
+# NN-descent alone, on 1,000 rows: 0.9952 both); trustworthiness 0.8546 and 0.8565.
 NN_MAX_CANDIDATES = 30
 PARTIAL_SECONDS = 0.5  # a partial layout at most this often
 CHUNK_EPOCHS = 10
