@@ -10,7 +10,8 @@ a denser sample of the same neighbourhoods (real vectors are all we ship; no lar
 available offline). Parts:
 
 - knn: exact neighbours (embviz.reduce.knn, one float32 matrix product) against NN-descent
-  (pynndescent, umap-learn's settings, already compiled), time and NN-descent's recall@15.
+  (pynndescent, umap-learn's settings but embviz's ``NN_MAX_CANDIDATES``, already compiled),
+  time and NN-descent's recall@15.
 - fit: a fresh process runs embviz's UMAP fit of every row (cosine, seed 0) and reports its time
   and peak resident memory (VmHWM) minus the process's before the matrix was loaded (so the
   matrix itself counts), as a multiple of the matrix's bytes, also for each stage (neighbours,
@@ -18,14 +19,23 @@ available offline). Parts:
   compiled or loaded from its cache on a small set first, and its memory is printed apart.
   ``--peer`` runs umap-learn (no seed, every core) with the given metrics the same way
   (euclidean = its defaults); ``--sampled`` runs the app's path above ``UMAP_FIT_SAMPLE`` rows
-  (umap-learn, cosine, seed 0, fitted on a sample, the other rows placed by its ``transform``).
+  (umap-learn, cosine, seed 0, fitted on a sample, the other rows placed by its ``transform`` a
+  chunk at a time, embviz.reduce.umap_place, the matrix memory-mapped as in the app's process)
+  and, as its peer, the same fit with one ``transform`` call for every other row
+  (``sampled-one-call``). ``--fits`` picks the fits to run (e.g. ``--fits sampled`` alone).
   Trustworthiness is measured on the same 5,000 random rows for every method.
+
+``--max-candidates 60,30`` runs embviz's fit once for each NN-descent ``max_candidates`` (the
+neighbours stage's memory against recall and trustworthiness, in one run).
 
 ``--epochs`` overrides the number of epochs (umap-learn's default: 200 above 10,000 rows), for
 runs that must fit in less time; the printed rows say so.
 
 A million rows (the lead's run; hours on 2 cores):
     nice -n 5 python benchmarks/umap_large.py --sizes 1000000 --parts fit
+The sampled path alone at a million rows, against one transform call:
+    nice -n 5 python benchmarks/umap_large.py --sizes 1000000 --parts fit \
+        --fits sampled,sampled-one-call
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ CHILD = r"""
 import json, sys, time, warnings
 warnings.filterwarnings("ignore")
 import numpy as np
-which, path, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+which, path, epochs, candidates = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
 
 
 def memory(field):  # bytes; VmHWM is this process's own peak (ru_maxrss keeps the parent's)
@@ -66,7 +76,8 @@ def reset_peak():  # VmHWM back to VmRSS (Linux: "5" to clear_refs); False where
 
 
 STAGES = (("nearest", "neighbours"), ("recall", "recall check"), ("graph", "graph"),
-          ("start", "start"), ("optimising", "optimiser"))
+          ("start", "start"), ("optimising", "optimiser"), ("fitting", "fit of the sample"),
+          ("placing", "placing the rest"))
 stages, current = [], [None, 0.0]
 
 
@@ -84,6 +95,8 @@ if which == "embviz":
 
     # numba's code (pynndescent's and the layout kernel) compiled or loaded from the disk
     # cache on a small set first: its memory is reported apart from the stages
+    if candidates:  # NN-descent's candidate lists, when asked for
+        umap_fit.NN_MAX_CANDIDATES = candidates
     before, limit = memory("VmRSS"), umap_fit.EXACT_KNN_MAX
     umap_fit.EXACT_KNN_MAX = 0  # the NN-descent path, as for the large set
     small = np.random.default_rng(0).normal(size=(2000, 32)).astype(np.float32)
@@ -94,25 +107,56 @@ if which == "embviz":
     reset_peak()
 else:
     import umap
+    if which.startswith("sampled"):  # umap-learn's fit and transform compiled the same way
+        from embviz.reduce.umap_process import cache_kernels
+
+        cache_kernels()
+        before = memory("VmRSS")
+        small = np.random.default_rng(0).normal(size=(5000, 32)).astype(np.float32)
+        model = umap.UMAP(metric="cosine", random_state=0, n_epochs=5).fit(small[:4500])
+        model.transform(small[4500:])
+        compile_extra = memory("VmHWM") - before
+        del small, model
+        reset_peak()
 base = memory("VmRSS")
-x = np.load(path)
+sampled = which.startswith("sampled")
+x = np.load(path, mmap_mode="r" if sampled else None)  # the app's UMAP process maps the matrix
 started = time.perf_counter()
 kwargs = {"n_epochs": epochs} if epochs else {}
 if which == "embviz":
     coords, note = fit(x, {"metric": "cosine", "random_state": 0, **kwargs}, status)
     status("end")
-elif which == "sampled":  # the app's path above UMAP_FIT_SAMPLE rows: umap-learn, as umap_process
+elif sampled:  # the app's path above UMAP_FIT_SAMPLE rows: umap-learn, as umap_process
     from embviz.reduce.sampling import split_rows
     from embviz.reduce.umap import UMAP_FIT_SAMPLE
-    from embviz.reduce.umap_process import cache_kernels
+    from embviz.reduce.umap_place import place_rows
 
-    cache_kernels()
     fitted, rest = split_rows(len(x), UMAP_FIT_SAMPLE, 0)
-    model = umap.UMAP(metric="cosine", random_state=0, **kwargs).fit(x[fitted])
-    coords = np.empty((len(x), 2), dtype=np.float32)
+    status("fitting the sample")
+    model = umap.UMAP(metric="cosine", random_state=0, **kwargs).fit(np.asarray(x[fitted]))
+    coords = np.full((len(x), 2), np.nan, dtype=np.float32)
     coords[fitted] = model.embedding_
-    coords[rest] = model.transform(x[rest])
-    note = f"umap-learn (cosine, seed 0) fitted on {len(fitted):,} rows, the rest transformed"
+    if which == "sampled":  # embviz: a chunk at a time (umap_place), as the app does
+        chunks = []
+        status("placing the other rows")
+        placing = time.perf_counter()
+
+        def progress(text):  # before each chunk: the time and the stage's peak so far, on disk
+            chunks.append(time.perf_counter())  # (a run cut short still tells how far it got)
+            with open(path + ".progress", "a") as f:
+                f.write(f"{time.strftime('%H:%M:%S', time.gmtime())} UTC  {text}  "
+                        f"placing for {chunks[-1] - placing:.0f} s, fit took "
+                        f"{placing - started:.0f} s, peak so far "
+                        f"{(memory('VmHWM') - base) / x.nbytes:.2f}x the matrix\n")
+
+        place_rows(model, x, rest, coords, progress)
+        how = f"placed in {len(chunks)} chunks"
+    else:  # the peer: umap-learn's own transform, one call for every other row
+        status("placing the other rows")
+        coords[rest] = model.transform(np.asarray(x[rest]))
+        how = "placed by one transform call"
+    status("end")
+    note = f"umap-learn (cosine, seed 0) fitted on {len(fitted):,} rows, the rest {how}"
 else:
     metric = which.split(":")[1] if ":" in which else "euclidean"
     coords = umap.UMAP(metric=metric, **kwargs).fit_transform(x)
@@ -154,6 +198,7 @@ def knn_part(x: np.ndarray) -> None:
     from pynndescent import NNDescent
 
     from embviz.reduce.knn import exact_knn, knn_of_rows, recall
+    from embviz.reduce.umap_fit import NN_MAX_CANDIDATES
 
     n = len(x)
     NNDescent(x[:2000], n_neighbors=15, metric="cosine", random_state=0)  # compiled already
@@ -165,7 +210,7 @@ def knn_part(x: np.ndarray) -> None:
         random_state=0,
         n_trees=min(64, 5 + int(round(n**0.5 / 20.0))),
         n_iters=max(5, int(round(np.log2(n)))),
-        max_candidates=60,
+        max_candidates=NN_MAX_CANDIDATES,
         low_memory=True,
         compressed=True,
     )
@@ -186,7 +231,7 @@ def knn_part(x: np.ndarray) -> None:
     )
 
 
-def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
+def fit_part(x: np.ndarray, name: str, epochs: int, work: Path, candidates: int = 0) -> None:
     from embviz.reduce.quality import trustworthiness
 
     path = work / "x.npy"
@@ -194,7 +239,7 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, name, str(path), str(epochs)],
+        [sys.executable, "-c", CHILD, name, str(path), str(epochs), str(candidates)],
         env=env,
         capture_output=True,
         text=True,
@@ -209,6 +254,8 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path) -> None:
     coords = np.load(str(path) + ".out.npy")
     trust = trustworthiness(x[rows], coords[rows], k=10)
     label = f"{epochs} epochs" if epochs else "default epochs"
+    if candidates:
+        label += f", NN-descent max_candidates {candidates}"
     print(
         f"{len(x):>9,} fit   {name:10s} {result['seconds']:8.1f} s (process {wall:.1f} s)  "
         f"peak memory {result['extra'] / x.nbytes:.2f}x the matrix ({x.nbytes / 2**20:.0f} MiB)  "
@@ -245,19 +292,34 @@ def main() -> None:
         action="store_true",
         help="the app's sampled path too (fit 50,000, place the rest)",
     )
+    parser.add_argument(
+        "--fits",
+        default="",
+        help="only these fits (embviz, sampled, sampled-one-call, umap-learn:METRIC); "
+        "default: embviz, then --peer and --sampled",
+    )
+    parser.add_argument(
+        "--max-candidates",
+        default="",
+        help="embviz's fit once for each of these NN-descent max_candidates (e.g. 60,30); "
+        "default: umap_fit.NN_MAX_CANDIDATES",
+    )
     args = parser.parse_args()
+    candidate_list = [int(c) for c in args.max_candidates.split(",") if c] or [0]
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
     work = Path(tempfile.mkdtemp(prefix="umap-large-"))
+    print(f"work folder {work} (x.npy.progress: the sampled path's chunks as they go)", flush=True)
     for n in (int(s) for s in args.sizes.split(",")):
         x = large_rows(n)
         if "knn" in args.parts:
             knn_part(x)
         if "fit" in args.parts:
-            fit_part(x, "embviz", args.epochs, work)
-            for metric in args.peer.split(",") if args.peer else ():
-                fit_part(x, f"umap-learn:{metric}", args.epochs, work)
-            if args.sampled:
-                fit_part(x, "sampled", args.epochs, work)
+            fits = args.fits.split(",") if args.fits else ["embviz"]
+            fits += [f"umap-learn:{metric}" for metric in args.peer.split(",") if metric]
+            fits += ["sampled", "sampled-one-call"] if args.sampled else []
+            for name in fits:
+                for candidates in candidate_list if name == "embviz" else [0]:
+                    fit_part(x, name, args.epochs, work, candidates)
 
 
 if __name__ == "__main__":

@@ -190,10 +190,10 @@ class UMAPReducer:
                 coords: np.ndarray = np.load(path)
                 return coords
             if message is not None and message[0] == "partial":
-                path, done = message[1]
+                path, done, *named = message[1]  # a third item names the stage
                 shown = np.load(path)
                 Path(path).unlink(missing_ok=True)
-                text = f"UMAP: optimising the layout ({done:.0%})"
+                text = f"{named[0] if named else 'UMAP: optimising the layout'} ({done:.0%})"
                 yield Progress(0.05 + 0.9 * done, text, partial=layout(shown, True))
                 continue
             if message is not None and message[0] == "error":

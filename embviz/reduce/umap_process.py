@@ -11,7 +11,8 @@ Unsupervised fits of every row use embviz's own UMAP (:mod:`embviz.reduce.umap_f
 neighbours where they are cheaper (``exact_is_cheaper``), NN-descent with measured recall
 otherwise, umap-learn's layout update, reproducible for a seed), which sends partial layouts
 while it optimises. Supervised fits
-and fits on a sample (whose other rows need ``transform``) use umap-learn, imported only then;
+and fits on a sample (whose other rows need ``transform``, run a chunk at a time by
+:mod:`embviz.reduce.umap_place`) use umap-learn, imported only then;
 exact neighbours are handed to it as ``precomputed_knn`` where they are cheaper.
 
 A finished fit leaves the process warm for the next one; Cancel kills it and a fresh one warms up.
@@ -24,6 +25,7 @@ import multiprocessing.util  # noqa: F401 - its exit handler must be registered 
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import ModuleType
@@ -165,30 +167,58 @@ def _fit(job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
             approximate_compiled()
     if fitted is None:
         return np.asarray(coords, dtype=np.float32), note
-    conn.send(("status", "UMAP: placing the other rows with the fitted model"))
+    return _place(x, fitted, np.asarray(coords, dtype=np.float32), model, job, conn), note
+
+
+def _place(
+    x: np.ndarray,
+    fitted: np.ndarray,
+    coords: np.ndarray,
+    model: Any,
+    job: dict[str, Any],
+    conn: Connection,
+) -> np.ndarray:
+    """The other rows placed with the fitted model a chunk at a time (umap_place); the partial
+    layouts show the rows placed so far, the others not yet (NaN, which the views skip)."""
+    from embviz.reduce.umap_place import place_rows
+
     rest = np.setdiff1d(np.arange(len(x)), fitted)
-    out = np.empty((len(x), coords.shape[1]), dtype=np.float32)
+    out = np.full((len(x), coords.shape[1]), np.nan, dtype=np.float32)
     out[fitted] = coords
-    out[rest] = model.transform(np.asarray(x[rest]))
-    return out, note
+    partial = (
+        _partial_writer(job, conn, "UMAP: placing the other rows") if job.get("partials") else None
+    )
+    if partial is not None:
+        partial(out, 0.0)  # the fitted sample at once, while the rest is placed
+    place_rows(model, x, rest, out, lambda text: conn.send(("status", text)), partial)
+    return out
+
+
+def _partial_writer(
+    job: dict[str, Any], conn: Connection, text: str = ""
+) -> Callable[[np.ndarray, float], None]:
+    """A callback that writes a partial layout next to the output and announces it (with the
+    progress text the parent shows, when one is given)."""
+    written = [0]
+
+    def partial(coords: np.ndarray, done: float) -> None:
+        written[0] += 1
+        path = f"{job['output']}.{written[0]}.npy"
+        np.save(path, coords)
+        conn.send(("partial", (path, done, text) if text else (path, done)))
+
+    return partial
 
 
 def _own_fit(x: np.ndarray, job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
     """embviz's UMAP, its partial layouts written next to the output and announced."""
     from embviz.reduce.umap_fit import fit
 
-    partials = [0]
-
     def status(text: str) -> None:
         conn.send(("status", text))
 
-    def partial(coords: np.ndarray, done: float) -> None:
-        partials[0] += 1
-        path = f"{job['output']}.{partials[0]}.npy"
-        np.save(path, coords)
-        conn.send(("partial", (path, done)))
-
-    return fit(x, job["kwargs"], status, partial if job.get("partials") else None)
+    partial = _partial_writer(job, conn) if job.get("partials") else None
+    return fit(x, job["kwargs"], status, partial)
 
 
 def serve(conn: Connection, cache_dir: str, warm: bool = True) -> None:
