@@ -158,7 +158,12 @@ SLOW_CONVERT = textwrap.dedent("""
     def slow(eset, path):
         original(eset, path)
         print("WRITTEN", flush=True)
-        time.sleep(60)  # killed here: the data is in the temp file, not yet renamed
+        # killed here: the data is in the temp file, not yet renamed. Short sleeps: a signal
+        # that lands on another thread (the text scanner's) only sets a flag, which one long
+        # sleep of the main thread may not look at (the likely cause of a CI timeout); a real
+        # write is busy in Python and sees it at once
+        for _ in range(600):
+            time.sleep(0.1)
 
     writers.write_npz = slow
     from embviz.cli import main
