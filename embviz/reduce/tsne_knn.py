@@ -15,9 +15,9 @@ from openTSNE.nearest_neighbors import KNNIndex
 
 from embviz.reduce.knn import METRICS, knn_query
 
-# Scores held at once. A block's partial sort holds int64 indices of the whole block too, so
-# knn.py's 16M cells made a 10,000-row fit peak at ~250 MB, more than a 100k x 384 matrix's
-# 147 MB; 2M cells (200 rows of 10,000) keep it to ~30 MB at the same speed.
+# Scores held at once: 2M cells (8 MB of float32). Chosen when knn.py's partial sort also held
+# int64 positions of the whole block (its 16M cells made a 10,000-row fit peak at ~250 MB); knn.py
+# now merges blocks into running lists without them, so this is conservative, not measured anew.
 CHUNK_CELLS = 1 << 21
 
 

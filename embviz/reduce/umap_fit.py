@@ -32,8 +32,8 @@ EXACT_KNN_MAX_COMPILED = 10_000
 _approximate_compiled = False  # NN-descent has run in this process (so it is compiled)
 RECALL_ROWS = 200
 # Above this many rows the start is the principal axes, not the spectral one: ARPACK's restarts
-# with at most 256 Lanczos vectors (umap_graph) have no time bound that a million rows would
-# meet, and at 40,000 rows the two starts ended within 0.003 in trustworthiness (0.871 from the
+# have no time bound that a million rows would be known to meet (umap_graph now needs only 16
+# Lanczos vectors; this limit was set before that and not measured again), and at 40,000 rows the two starts ended within 0.003 in trustworthiness (0.871 from the
 # principal axes, 0.874 spectral, umap-learn's optimiser on the same graph).
 SPECTRAL_MAX_ROWS = 200_000
 # NN-descent's candidate lists per row (umap-learn passes 60; pynndescent's own default is
