@@ -13,6 +13,11 @@ and a sort; it also held the chunk's int64 positions), the demo's words, cosine,
 run at load 11-13: 10,000 rows 1.75 s CPU against 2.58 s (wall 3.4 s against 6.8 s); 21,721
 rows 6.14 s against 11.92 s (wall 11.8 s against 24.9 s).
 
+The merge is a plain compiled function that releases the GIL, run on threads by umap_threads:
+as a numba parallel loop it took 5.2 s CPU to compile in a first fit after installing, now
+1.7 s (benchmarks/umap_stages.py, load 6-8; the search itself 1.5-1.6 s CPU either way at
+10,000 rows, most of it the BLAS products).
+
 In :func:`exact_knn` each row's own index comes first, at distance 0, as umap-learn's search
 returns it. Distances are 1 - cosine similarity ("cosine") or euclidean distances. Ties go to
 the lower index.
