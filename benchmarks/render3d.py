@@ -107,6 +107,7 @@ def run(which: str, n: int, frame_count: int) -> dict:
         view.setCameraPosition(distance=float(np.linalg.norm(hi - lo)) * 1.3)
     app.processEvents()
     view.grabFramebuffer()  # uploads the points
+    out["renderer"] = renderer(view)
     orbit(view, app, 6)  # warm: the moving budget finds its size
     out["moving_cpu"] = []
     out["moving"] = orbit(view, app, frame_count, out["moving_cpu"])
@@ -127,6 +128,18 @@ def run(which: str, n: int, frame_count: int) -> dict:
         out.update(picking(view, coords))
     out["load_after"] = os.getloadavg()[0]
     return out
+
+
+def renderer(view) -> str:
+    """The OpenGL renderer that draws (llvmpipe, or a GPU's name), read in the view's context."""
+    from OpenGL import GL
+
+    view.makeCurrent()
+    try:
+        name = GL.glGetString(GL.GL_RENDERER)
+        return name.decode() if name else "unknown"
+    finally:
+        view.doneCurrent()
 
 
 def picking(view, coords: np.ndarray) -> dict:
@@ -179,7 +192,8 @@ def main() -> None:
                 sys.exit(f"{which} failed:\n{done.stderr[-3000:]}")
             runs[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
     n = args.points
-    print(f"{n:,} points, {SIZE[0]}x{SIZE[1]} px, llvmpipe or whatever OpenGL this display has")
+    renderers = sorted({r["renderer"] for side in runs.values() for r in side})
+    print(f"{n:,} points, {SIZE[0]}x{SIZE[1]} px, OpenGL renderer: {' / '.join(renderers)}")
     for i, (ours, peer) in enumerate(zip(runs["ours"], runs["peer"], strict=True)):
         mo, mp = statistics.median(ours["moving"]), statistics.median(peer["moving"])
         drawn = statistics.median(ours["moving_points"]) if ours["moving_points"] else n
