@@ -3,7 +3,8 @@
 The cloud holds the shown rows in the view's shuffled draw order (so that a prefix is a spread
 subsample), coloured by the view's colouring, dimmed while there are search hits, and faded where
 a filter leaves rows out (as on the 2-D map); the hit and selection layers hold those rows in the
-same order, drawn over the cloud. Only the parts named stale are rebuilt.
+same order, drawn over the cloud. Only the parts named stale are rebuilt: "positions" (a new
+layout of the same rows) rewrites the layers' position buffers alone.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ def sync(view, stale: set[str]) -> None:
     """Rebuild the ``stale`` parts of ``view``'s layers (Scatter3DView)."""
     if "axes" in stale:
         axis_lines(view)
+    if "positions" in stale and "points" not in stale:  # the same rows moved (a new layout)
+        for layer in (view.cloud, view.hit_layer, view.selected_layer):
+            layer.set_positions(view.coords[layer.rows])
     subset = view.shown_rows()
     shown = view.order if subset is None else in_draw_order(view.rank, np.unique(subset))
     c = view.colouring

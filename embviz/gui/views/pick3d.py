@@ -47,13 +47,25 @@ def _spread(v: np.ndarray) -> np.ndarray:
 class VoxelIndex:
     """The finite points of ``coords`` (N x 3) in Morton order, in blocks, for picking."""
 
-    def __init__(self, coords: np.ndarray, background: bool = False) -> None:
+    def __init__(self, coords: np.ndarray, background: bool = False, lazy: bool = False) -> None:
+        """``background``: a big set is sorted in a thread; ``lazy``: a small one only on its
+        first pick (a training epoch's layout is often replaced before anyone hovers it)."""
         self.coords = np.ascontiguousarray(coords, dtype=np.float32)
         self._built = threading.Event()
+        self._lazy = False
         if background and len(self.coords) > 50_000:
             threading.Thread(target=self._build, daemon=True).start()
+        elif lazy:
+            self._lazy = True
         else:
             self._build()
+
+    def wait(self) -> None:
+        """Until the index is built (built now, on this thread, if it was left for a pick)."""
+        if self._lazy:
+            self._lazy = False
+            self._build()
+        self._built.wait()
 
     def _build(self) -> None:
         try:
@@ -88,7 +100,7 @@ class VoxelIndex:
 
         A block is kept when its bounding sphere meets the cone from the eye through the
         cursor whose half-angle covers ``radius`` px around it (with a margin)."""
-        self._built.wait()
+        self.wait()
         if not len(self.centres):
             return np.empty(0, np.int64), np.empty(0)
         width, height = size
