@@ -252,3 +252,14 @@ def test_a_derived_3d_layout_never_goes_flat_between_epochs(window, qtbot, tmp_p
     for axis in range(3):
         r = np.corrcoef(view.coords[:, axis], reference[:, axis])[0, 1]
         assert abs(r) > 0.9999, (axis, r)
+
+
+def test_an_index_left_for_its_first_pick_is_built_by_whoever_waits_for_it():
+    """An epoch's picking index is built on its first pick; waiting for it (as a caller of the
+    old eager index did) builds it rather than waiting forever."""
+    from embviz.gui.views.pick3d import VoxelIndex
+
+    index = VoxelIndex(CUBE, background=True, lazy=True)
+    assert not index._built.is_set()
+    assert index._built.wait(timeout=5)
+    assert sorted(index.rows[: len(CUBE)].tolist()) == list(range(len(CUBE)))

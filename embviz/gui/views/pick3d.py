@@ -44,6 +44,21 @@ def _spread(v: np.ndarray) -> np.ndarray:
     return (v | (v << 2)) & 0x09249249
 
 
+class _Built(threading.Event):
+    """Set once the index is built; waiting on an index left for its first pick builds it (on
+    the waiting thread) rather than waiting forever."""
+
+    def __init__(self, later) -> None:
+        super().__init__()
+        self.later = later
+
+    def wait(self, timeout: float | None = None) -> bool:
+        later, self.later = self.later, None
+        if later is not None:
+            later()
+        return super().wait(timeout)
+
+
 class VoxelIndex:
     """The finite points of ``coords`` (N x 3) in Morton order, in blocks, for picking."""
 
@@ -51,21 +66,12 @@ class VoxelIndex:
         """``background``: a big set is sorted in a thread; ``lazy``: a small one only on its
         first pick (a training epoch's layout is often replaced before anyone hovers it)."""
         self.coords = np.ascontiguousarray(coords, dtype=np.float32)
-        self._built = threading.Event()
-        self._lazy = False
+        self._built = _Built(self._build if lazy else None)
         if background and len(self.coords) > 50_000:
+            self._built.later = None
             threading.Thread(target=self._build, daemon=True).start()
-        elif lazy:
-            self._lazy = True
-        else:
+        elif not lazy:
             self._build()
-
-    def wait(self) -> None:
-        """Until the index is built (built now, on this thread, if it was left for a pick)."""
-        if self._lazy:
-            self._lazy = False
-            self._build()
-        self._built.wait()
 
     def _build(self) -> None:
         try:
@@ -100,7 +106,7 @@ class VoxelIndex:
 
         A block is kept when its bounding sphere meets the cone from the eye through the
         cursor whose half-angle covers ``radius`` px around it (with a margin)."""
-        self.wait()
+        self._built.wait()
         if not len(self.centres):
             return np.empty(0, np.int64), np.empty(0)
         width, height = size
