@@ -218,7 +218,8 @@ class MapController:
             coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
         titles = three.info.get("axis_titles") if three is not None else None
         if same:
-            relayout3d(view3d, coords, titles or ())
+            # the first 3-D layout after the flat one is framed, as a fresh 3-D map is
+            relayout3d(view3d, coords, titles or (), frame=bool(drawn and drawn[1] and not flat))
             if self.state.colour_column == KEPT:
                 view3d.set_colouring(self._colouring())
         else:

@@ -49,8 +49,10 @@ def as_xyz(coords) -> np.ndarray:
     return np.ascontiguousarray(coords[:, :3])
 
 
-def relayout3d(view, coords, axis_titles: Sequence[str] | None = None) -> str:
-    """Draw ``view``'s rows (Scatter3DView) at ``coords`` (the same rows, N x 2 or 3).
+def relayout3d(view, coords, axis_titles: Sequence[str] | None = None, frame: bool = False) -> str:
+    """Draw ``view``'s rows (Scatter3DView) at ``coords`` (the same rows, N x 2 or 3);
+    ``frame``: frame them as ``set_points`` would (the orbit kept), e.g. the first 3-D layout
+    after the flat one shown while it was computed.
 
     Returns what the camera did: "kept" or "framed"."""
     new = as_xyz(coords)
@@ -64,7 +66,7 @@ def relayout3d(view, coords, axis_titles: Sequence[str] | None = None) -> str:
     seen_before = _share_in_view(view)
     view.coords = new
     view.index = VoxelIndex(new, background=True, lazy=True)
-    fits = _fit_of(view, seen_before)
+    fits = "refit" if frame else _fit_of(view, seen_before)
     if fits != "kept":
         view.reset_camera(padding=GROWTH_PADDING if fits == "outgrown" else 0.0)
     view._draw("positions", "axes")  # a frame, and the text over it placed anew
