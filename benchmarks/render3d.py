@@ -107,17 +107,23 @@ def run(which: str, n: int, frame_count: int) -> dict:
         view.setCameraPosition(distance=float(np.linalg.norm(hi - lo)) * 1.3)
     app.processEvents()
     view.grabFramebuffer()  # uploads the points
+    out["renderer"] = renderer(view)
     orbit(view, app, 6)  # warm: the moving budget finds its size
     out["moving_cpu"] = []
     out["moving"] = orbit(view, app, frame_count, out["moving_cpu"])
     if which == "ours":
         out["moving_points"] = [d for moving, d, _ in view.frame_times[-frame_count:] if moving]
     if which == "ours":  # every point back: the settle wait, then slices into a kept picture
-        start, before = time.perf_counter(), len(view.frame_times)
+        # frames counted as they reach the screen (frame_times keeps only the last 100, so an
+        # index into it counted old frames once it was full: the "21 slices" of a GPU run)
+        shown: list[bool] = []
+        view.frameSwapped.connect(lambda: shown.append(True))
+        start = time.perf_counter()
         while not view.all_drawn:
             app.processEvents()
         out["back"] = time.perf_counter() - start
-        out["slices"] = sum(1 for _, drawn, _ in view.frame_times[before:] if drawn)
+        out["slices"] = len(shown)
+        view.frameSwapped.disconnect()
         out["still_points"] = view.scene.done if view.scene.complete else n
     settle(view, app)
     out["still"] = still_frame(view, app)  # the peer draws every point; embviz copies
@@ -127,6 +133,18 @@ def run(which: str, n: int, frame_count: int) -> dict:
         out.update(picking(view, coords))
     out["load_after"] = os.getloadavg()[0]
     return out
+
+
+def renderer(view) -> str:
+    """The OpenGL renderer that draws (llvmpipe, or a GPU's name), read in the view's context."""
+    from OpenGL import GL
+
+    view.makeCurrent()
+    try:
+        name = GL.glGetString(GL.GL_RENDERER)
+        return name.decode() if name else "unknown"
+    finally:
+        view.doneCurrent()
 
 
 def picking(view, coords: np.ndarray) -> dict:
@@ -179,7 +197,8 @@ def main() -> None:
                 sys.exit(f"{which} failed:\n{done.stderr[-3000:]}")
             runs[which].append(json.loads(done.stdout.strip().splitlines()[-1]))
     n = args.points
-    print(f"{n:,} points, {SIZE[0]}x{SIZE[1]} px, llvmpipe or whatever OpenGL this display has")
+    renderers = sorted({r["renderer"] for side in runs.values() for r in side})
+    print(f"{n:,} points, {SIZE[0]}x{SIZE[1]} px, OpenGL renderer: {' / '.join(renderers)}")
     for i, (ours, peer) in enumerate(zip(runs["ours"], runs["peer"], strict=True)):
         mo, mp = statistics.median(ours["moving"]), statistics.median(peer["moving"])
         drawn = statistics.median(ours["moving_points"]) if ours["moving_points"] else n
@@ -193,7 +212,7 @@ def main() -> None:
             f"{statistics.median(peer['moving_cpu']) * 1000:.0f} ms)   "
             f"ratio {mp / mo:.1f}x the peer's frame rate\n"
             f"  still: every point back {ours['back'] * 1000:.0f} ms after the last move "
-            f"({ours['still_points']:,} of {n:,} in {ours['slices']} slices), then a frame "
+            f"({ours['still_points']:,} of {n:,} in {ours['slices']} frames shown), then a frame "
             f"{ours['still'] * 1000:.0f} ms   GLScatterPlotItem every frame "
             f"{peer['still'] * 1000:.0f} ms\n"
             f"  every point in one frame: embviz {ours['one_frame'] * 1000:.0f} ms   "

@@ -22,6 +22,26 @@ def pytest_configure(config):
     share_gl_contexts()
 
 
+def pytest_collection_finish(session):
+    """Start the whole-process checks of the collected tests in the background (tests/background.py)."""
+    if session.config.option.collectonly:
+        return
+    from tests import background
+
+    modules = {id(m): m for m in (getattr(item, "module", None) for item in session.items) if m}
+    for module in modules.values():
+        for name, make_job in getattr(module, "BACKGROUND", {}).items():
+            job = make_job()
+            if job is not None:
+                background.register(name, job, start=True)
+
+
+def pytest_sessionfinish(session):
+    from tests import background
+
+    background.stop_all()
+
+
 def write_glove(path, labels, vectors) -> None:
     """A GloVe text file (no header), written the way GloVe writes it."""
     with open(path, "w", encoding="utf-8") as f:

@@ -37,15 +37,40 @@ def render(
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     os.environ.setdefault("EMBVIZ_NO_UMAP_WARMUP", "1")  # one picture: no UMAP process to warm
     from PySide6.QtCore import QSettings, qInstallMessageHandler
-    from PySide6.QtWidgets import QApplication
 
     from embviz.gui.app import make_application
-    from embviz.gui.main_window import MainWindow
 
     qInstallMessageHandler(_quiet_offscreen_noise)
     app = make_application()
-    scratch = tempfile.mkdtemp(prefix="embviz-render-")
-    settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+    # settings of its own, in a folder removed afterwards (each render used to leave one behind)
+    with tempfile.TemporaryDirectory(prefix="embviz-render-") as scratch:
+        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        try:
+            _render_window(app, settings, path, out, size, timeout, inspect)
+        finally:
+            settings.sync()  # written out now, not into a folder already gone
+
+
+def _quiet_offscreen_noise(mode, context, message: str) -> None:
+    """The offscreen plugin warns about features it lacks; nothing a person can act on."""
+    if "does not support" in message:
+        return
+    print(message, file=sys.stderr)
+
+
+def _render_window(
+    app: Any,
+    settings: Any,
+    path: str | None,
+    out: Path,
+    size: tuple[int, int],
+    timeout: float,
+    inspect: Callable[[Any], None] | None,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from embviz.gui.main_window import MainWindow
+
     # a render leaves the person's recent files alone; it starts as the app does (panel_registry)
     window = MainWindow(settings=settings, defer_panels=True)
     window.resize(*size)
@@ -73,10 +98,3 @@ def render(
         raise EmbvizError(f"{out}: could not write the PNG (check the folder and the name).")
     window.close()
     QApplication.processEvents()
-
-
-def _quiet_offscreen_noise(mode, context, message: str) -> None:
-    """The offscreen plugin warns about features it lacks; nothing a person can act on."""
-    if "does not support" in message:
-        return
-    print(message, file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -35,10 +36,13 @@ def assert_dots_at(image, expected, region, scale=1.0, what=""):
     assert distance.max() <= 1.0, f"{what}: dots off by up to {distance.max():.1f} px"
 
 
-def test_embviz_render_puts_the_dots_where_the_axes_say(tmp_path, qapp):
+def test_embviz_render_puts_the_dots_where_the_axes_say(tmp_path, qapp, monkeypatch):
     from embviz.gui.render import render
 
     path = write_set(tmp_path, GRID)
+    scratch = tmp_path / "temp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where render keeps its settings
     for size in [(800, 600), (1600, 1000)]:
         seen = {}
 
@@ -50,7 +54,7 @@ def test_embviz_render_puts_the_dots_where_the_axes_say(tmp_path, qapp):
         image = QImage(str(out))
         assert (image.width(), image.height()) == size
         assert_dots_at(image, seen["expected"], seen["region"], what=f"render {size}")
-
+    assert list(scratch.iterdir()) == []  # each render removes its settings folder
 
 def test_exported_png_and_svg_put_the_dots_where_the_axes_say(window, qtbot, tmp_path):
     from PySide6.QtSvg import QSvgRenderer

@@ -7,26 +7,24 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests import background
 from tests.conftest import write_glove
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.packaging, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def lite_build(tmp_path_factory):
-    if importlib.util.find_spec("PyInstaller") is None:
-        pytest.skip("PyInstaller is not installed (pip install -e '.[test]')")
-    if os.environ.get("EMBVIZ_SKIP_FROZEN"):
-        pytest.skip("EMBVIZ_SKIP_FROZEN is set")
-    work = tmp_path_factory.mktemp("pyinstaller")
-    env = {**os.environ, "EMBVIZ_BUILD": "lite"}
-    result = subprocess.run(
+def _build_job() -> background.Job | None:
+    if importlib.util.find_spec("PyInstaller") is None or os.environ.get("EMBVIZ_SKIP_FROZEN"):
+        return None
+    work = Path(tempfile.mkdtemp(prefix="embviz-pyinstaller-"))
+    return background.Job(
         [
             sys.executable,
             "-m",
@@ -38,13 +36,28 @@ def lite_build(tmp_path_factory):
             "--workpath",
             str(work / "build"),
         ],
-        capture_output=True,
-        text=True,
-        env=env,
+        cwd=ROOT,
+        env={**os.environ, "EMBVIZ_BUILD": "lite"},
         timeout=1500,
+        scratch=[work],
     )
-    assert result.returncode == 0, result.stderr[-4000:]
-    exe = work / "dist" / "embviz-lite" / "embviz"
+
+
+# the build (about 3 minutes) starts when these tests are collected and runs beside the rest of
+# the suite (tests/background.py)
+BACKGROUND = {"lite-build": _build_job}
+
+
+@pytest.fixture(scope="module")
+def lite_build():
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.skip("PyInstaller is not installed (pip install -e '.[test]')")
+    if os.environ.get("EMBVIZ_SKIP_FROZEN"):
+        pytest.skip("EMBVIZ_SKIP_FROZEN is set")
+    result = background.result("lite-build", _build_job)
+    assert result.returncode == 0, result.stdout[-4000:]
+    work = Path(result.args[result.args.index("--distpath") + 1])
+    exe = work / "embviz-lite" / "embviz"
     assert exe.is_file()
     return exe
 

@@ -40,9 +40,11 @@ class LabelLayer:
         self.landmarks_on = True  # off while topic names label the map (topic_layer)
         self._held = 0
         self._pending: tuple | None = None  # the last update asked while held
-        self._widths: dict[int, float] = {}  # row -> label box width, for _widths_for
-        self._widths_for: tuple[int, int] | None = None  # (id of the labels, font size)
-        self._widths_of = None
+        # row -> label box width, for these labels (compared by identity: a set's labels are
+        # never changed in place; a renamed set or a new layout's rows come as a new sequence)
+        self._widths: dict[int, float] = {}
+        self._widths_of: object = None
+        self._widths_size: int | None = None
         self._placed: tuple | None = None  # what the labels were last placed for (update)
 
     @contextmanager
@@ -99,10 +101,8 @@ class LabelLayer:
     def _width(self, labels, row: int, metrics: QFontMetricsF) -> float:
         """A label's box width; measured once per row and font (2,000 candidates are measured
         each time the labels are placed: 5-10 ms of a training epoch's redraw)."""
-        key = (id(labels), self.font_size)
-        if self._widths_for != key:
-            self._widths_for, self._widths = key, {}
-            self._widths_of = labels  # held, so id(labels) names these labels while cached
+        if self._widths_of is not labels or self._widths_size != self.font_size:
+            self._widths, self._widths_of, self._widths_size = {}, labels, self.font_size
         width = self._widths.get(row)
         if width is None:
             width = self._widths[row] = metrics.horizontalAdvance(labels[row]) + 2 * TEXT_MARGIN
