@@ -79,15 +79,14 @@ def relayout3d(view, coords, axis_titles: Sequence[str] | None = None, frame: bo
 def _fit_of(view, seen_before: float) -> str:
     """ "kept": the camera stays; "outgrown": the layout left the framed sphere (framed again
     with room to grow); "refit": it left the person's view, or shrank inside the framed one."""
-    coords = view.coords
-    finite = np.isfinite(coords).all(axis=1)
-    if not finite.any():
+    box = view.box()  # found once for these points: the fit and the axes share it
+    if box is None:
         return "kept"  # nothing to frame
     if view.fitted is None or view.fitted[0] != view._camera_place():  # the person's camera
         seen = _share_in_view(view)
         return "kept" if seen >= KEEP_SEEN * seen_before and seen > 0 else "refit"
     place, span = view.fitted
-    lo, hi = coords[finite].min(axis=0), coords[finite].max(axis=0)
+    lo, hi = box
     centre = np.asarray(place[:3], np.float64)
     corner = np.maximum(np.abs(lo - centre), np.abs(hi - centre))  # the box's farthest corner
     if float(np.linalg.norm(corner)) > span / 2 * (1 + 1e-6):

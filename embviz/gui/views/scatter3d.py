@@ -40,7 +40,7 @@ from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
 from embviz.gui.views.frames3d import StillScene
 from embviz.gui.views.labels3d import paint_labels, plan_view_text
-from embviz.gui.views.layers3d import EVERYTHING, axis_ends, in_draw_order, sync
+from embviz.gui.views.layers3d import EVERYTHING, axis_ends, finite_box, in_draw_order, sync
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -148,9 +148,10 @@ class Scatter3DView(gl.GLViewWidget):
 
     def reset_camera(self, padding: float = 0.0) -> None:
         """Frame the points (the orbit is kept); ``padding``: room to grow, a share of it."""
-        if not len(self.coords):
+        box = self.box()
+        if box is None:
             return
-        lo, hi = self.coords.min(axis=0), self.coords.max(axis=0)
+        lo, hi = box
         centre = (lo + hi) / 2
         self.opts["center"] = QVector3D(*map(float, centre))
         span = float(np.linalg.norm(hi - lo)) * (1 + padding)
@@ -191,13 +192,15 @@ class Scatter3DView(gl.GLViewWidget):
         self.hit_layer.set_size(self.point_size + 3)
         self.selected_layer.set_size(self.point_size + 4)
 
+    def box(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The finite points' lowest and highest corner (None: there are none)."""
+        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
+            self._bounds = (self.coords, finite_box(self.coords))
+        return self._bounds[1]
+
     def axis_ends(self) -> np.ndarray | None:
         """The axes' origin and their three ends (4 x 3), or None when there is nothing."""
-        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
-            finite = self.coords[np.isfinite(self.coords).all(axis=1)]
-            box = (finite.min(axis=0), finite.max(axis=0)) if len(finite) else None
-            self._bounds = (self.coords, box)
-        return axis_ends(self._bounds[1])
+        return axis_ends(self.box())
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring or single_colour(len(self.coords), self.theme.point)
