@@ -24,9 +24,12 @@ Above ``max_points`` (20,000) points HDBSCAN runs on a random sample (its cost g
 linearly) and every other point takes the cluster of its nearest sampled neighbour (noise stays
 noise); the sample's minimum cluster size shrinks in proportion. On 100,000 points in 40 blobs
 (2-d) a 20,000 sample takes 3.5 s instead of 24 s for 50,000, and the two agree (adjusted Rand
-0.96). HDBSCAN itself cannot be interrupted, so from ``CHILD_MIN_POINTS`` points the coarse level
-runs in a child process (:mod:`embviz.core.child_call`) that Cancel kills; below that it takes
-well under a second, less than starting the child.
+0.96). HDBSCAN itself cannot be interrupted, so when the vectors are clustered, from
+``CHILD_MIN_POINTS`` points, the coarse level runs in a child process
+(:mod:`embviz.core.child_call`) that Cancel kills; it starts with the task, while the vectors are
+reduced. Below that HDBSCAN takes under a second; a layout's clustering has no reduction to hide
+the child's start behind (2-6 s here), so it stays in process and Cancel waits for it (20,000
+points: 3-5 s at load 5).
 """
 
 from __future__ import annotations
