@@ -2,6 +2,13 @@
 
 ``QT_QPA_PLATFORM=offscreen python benchmarks/epoch_redraw.py [--rows 1750 21721] [--epochs 12]``
 
+``--3d`` (OpenGL: ``xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX" python ...``): the map
+shows 3-D, its camera orbited as a person would. Each epoch then hands the map the 2-D layout as
+above and, 200 ms later, the 3-D layout the map asked for (a 3-D PCA, computed beforehand, put in
+the set's cache where the projector's worker would put it, and announced by ``layoutCached``);
+the 400 ms watch follows that. Before, the 3-D map was drawn afresh twice per epoch (flat, then
+the 3-D layout) with its camera framed anew; now its points move (relayout3d).
+
 A window shows a set of N words (the demo's MiniLM vectors, its first N rows), with a selection
 and a search so every layer has something to move. Each "epoch" drifts the vectors a little,
 projects them with PCA beforehand (outside the timings), then does on the GUI thread what the
@@ -64,10 +71,10 @@ def drifted(vectors: np.ndarray, epochs: int, seed: int = 0) -> list[np.ndarray]
     return out
 
 
-def pca_layout(eset):
+def pca_layout(eset, dims: int = 2):
     from embviz.reduce.registry import projection_task
 
-    task = projection_task(eset, "pca")
+    task = projection_task(eset, "pca", None, dims)
     try:
         while True:
             next(task)
@@ -89,7 +96,33 @@ def watch(app, seconds: float) -> list[float]:
     return [b - a for a, b in itertools.pairwise(ticks)]
 
 
-def run(rows: int, epochs: int, app) -> None:
+def show_3d(window, app, eset) -> None:
+    """Switch the map to 3-D, wait for its 3-D layout, and orbit the camera (a person would)."""
+    if not window.maps.show_3d(True) or not window.maps.view3d.isValid():
+        raise SystemExit("--3d needs OpenGL: run under xvfb-run with +extension GLX")
+    view3d = window.maps.view3d
+    deadline = time.monotonic() + 120
+    while (
+        not window.is_idle() or np.ptp(view3d.coords[:, 2]) == 0
+    ) and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.01)
+    view3d.orbit(-40, 15)
+    view3d.opts["distance"] *= 0.9
+    for name in ("set_points", "paintGL", "resizeGL", "sync_layers", "plan_text"):
+        span(view3d, name, f"3-D: {name}")
+
+
+def hand_3d(window, eset, layout3d) -> None:
+    """What the projector does when the 3-D layout the map asked for is done."""
+    from embviz.core.projection import keep_projection
+
+    window.runner.cancel(f"layout-{eset.uid}-3d")  # the map's own request: this replaces it
+    if keep_projection(eset, layout3d, eset.version):
+        window.projector.layoutCached.emit(eset)
+
+
+def run(rows: int, epochs: int, app, three_d: bool = False) -> None:
     from embviz.core.dataset import EmbeddingSet
     from embviz.core.paths import demo_path
     from embviz.core.picking import PointIndex
@@ -117,7 +150,12 @@ def run(rows: int, epochs: int, app) -> None:
     layouts = []
     for epoch_vectors in drifted(vectors, epochs):
         probe = EmbeddingSet(labels, epoch_vectors, name="probe")
-        layouts.append((epoch_vectors, pca_layout(probe)))
+        layout3d = pca_layout(probe, 3) if three_d else None
+        layouts.append((epoch_vectors, pca_layout(probe), layout3d))
+    if three_d:
+        show_3d(window, app, eset)
+        span(map_controller, "relayout3d", "3-D: relayout3d (coords only)")
+        watch(app, 0.5)
 
     view = window.view
     span(window.session, "set_projection", "handler: set_projection (all subscribers)")
@@ -143,7 +181,7 @@ def run(rows: int, epochs: int, app) -> None:
 
     results: dict[str, list[tuple[float, ...]]] = {"coords-only": [], "full": []}
     modes = ["coords-only", "full"]
-    for i, (epoch_vectors, layout) in enumerate(layouts):
+    for i, (epoch_vectors, layout, layout3d) in enumerate(layouts):
         mode = modes[i % 2]
         map_controller.COORDS_ONLY = mode == "coords-only"
         before = {k: len(v) for k, v in SPANS.items()}
@@ -155,7 +193,13 @@ def run(rows: int, epochs: int, app) -> None:
         window.projector.cancel(view_state)
         window.session.set_projection(view_state, eset, layout, eset.version)
         handler = time.perf_counter() - start
-        gaps = watch(app, 0.4)
+        gaps = []
+        if layout3d is not None:
+            gaps = watch(app, 0.2)
+            start = time.perf_counter()
+            hand_3d(window, eset, layout3d)
+            handler += time.perf_counter() - start
+        gaps += watch(app, 0.4)
         if PROFILE is not None:
             PROFILE.disable()
         cpu = time.thread_time() - cpu
@@ -168,6 +212,10 @@ def run(rows: int, epochs: int, app) -> None:
                 if new:
                     print(f"    {key}: {len(new)} calls, {sum(new) * 1000:.1f} ms")
     assert scatter2d  # imported for the spans' owners
+    view3d = window.maps.view3d
+    if three_d and view3d is not None:
+        print(f"  3-D camera at the end: distance {view3d.opts['distance']:.3g}, azimuth "
+              f"{view3d.opts['azimuth']:.0f}, elevation {view3d.opts['elevation']:.0f}")  # fmt: skip
     for mode, measured in results.items():
         handler, gap, busy, cpu = (statistics.median(v[k] for v in measured) for k in range(4))
         worst = max(v[1] for v in measured)
@@ -191,6 +239,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[1750, 21721])
     parser.add_argument("--epochs", type=int, default=12)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--3d", dest="three_d", action="store_true", help="the map in 3-D")
     args = parser.parse_args()
     global PROFILE
     if args.profile:
@@ -201,7 +250,7 @@ def main() -> None:
     print(f"load average (1 min) before: {os.getloadavg()[0]:.2f}")
     for rows in args.rows:
         SPANS.clear()
-        run(rows, args.epochs, app)
+        run(rows, args.epochs, app, args.three_d)
     print(f"load average (1 min) after: {os.getloadavg()[0]:.2f}")
     if PROFILE is not None:
         import pstats

@@ -13,6 +13,11 @@ and a sort; it also held the chunk's int64 positions), the demo's words, cosine,
 run at load 11-13: 10,000 rows 1.75 s CPU against 2.58 s (wall 3.4 s against 6.8 s); 21,721
 rows 6.14 s against 11.92 s (wall 11.8 s against 24.9 s).
 
+The merge is a plain compiled function that releases the GIL, run on threads by umap_threads:
+as a numba parallel loop it took 5.2 s CPU to compile in a first fit after installing, now
+1.7 s (benchmarks/umap_stages.py, load 6-8; the search itself 1.5-1.6 s CPU either way at
+10,000 rows, most of it the BLAS products).
+
 In :func:`exact_knn` each row's own index comes first, at distance 0, as umap-learn's search
 returns it. Distances are 1 - cosine similarity ("cosine") or euclidean distances. Ties go to
 the lower index.
@@ -37,9 +42,6 @@ def unit_rows(x: np.ndarray) -> np.ndarray:
     return unit
 
 
-prange = range  # numba.prange once compiled
-
-
 def _insert(best_val: Any, best_idx: Any, row: int, value: float, index: int) -> None:
     """Put (value, index) into row's list, kept largest first; equal values keep their order."""
     p = best_val.shape[1] - 1
@@ -61,15 +63,18 @@ def _merge(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
     best_idx: Any,
     transposed: bool,
     self_pairs: bool,
+    lo: int,
+    hi: int,
 ) -> None:
     """Merge a block of products ``block[r, c]`` (rows row0 + r, columns col0 + c) into the
     running lists: the score of column c for a row is ``block * col_scale[c] - col_shift[c]``.
     ``transposed``: the block's columns are the rows being merged (scores scaled by the block
     rows' ``col_scale``/``col_shift``). ``self_pairs``: a row and column of the same index
-    score +inf (itself first)."""
+    score +inf (itself first). Only the block's rows lo..hi-1 are merged, or (``transposed``)
+    its columns lo..hi-1: the ranges that umap_threads hands to each thread."""
     rows, cols = block.shape
     if not transposed:
-        for r in prange(rows):
+        for r in range(lo, hi):
             target = row0 + r
             worst = best_val[target, -1]
             for c in range(cols):
@@ -80,9 +85,8 @@ def _merge(  # noqa: PLR0913 - a numba kernel takes its arrays one by one
                     _insert(best_val, best_idx, target, value, col0 + c)
                     worst = best_val[target, -1]
         return
-    for tile in prange((cols + TILE - 1) // TILE):  # each thread owns TILE targets
-        first = tile * TILE
-        last = min(first + TILE, cols)
+    for first in range(lo, hi, TILE):  # TILE targets at a time: their lists stay in cache
+        last = min(first + TILE, hi)
         for r in range(rows):
             scale, shift = col_scale[row0 + r], col_shift[row0 + r]
             for c in range(first, last):
@@ -97,8 +101,10 @@ _kernel: Callable[..., None] | None = None
 
 
 def _merge_kernel() -> Callable[..., None]:
-    """The compiled merge (compiled, or loaded from numba's disk cache, on first use)."""
-    global _kernel, _insert, prange
+    """The compiled merge (compiled, or loaded from numba's disk cache, on first use). Not a
+    numba parallel loop, which compiled slowly (5.2 s CPU with an empty cache; see
+    umap_threads): ``nogil``, run on several threads by :func:`_merge_all`."""
+    global _kernel, _insert
     if _kernel is None:
         import numba
 
@@ -108,10 +114,35 @@ def _merge_kernel() -> Callable[..., None]:
             except RuntimeError:  # no writable cache location (a frozen app): compile each run
                 return numba.njit(**options)(fn)
 
-        _insert = jit(_insert, inline="always")
-        prange = numba.prange
-        _kernel = jit(_merge, parallel=True)
+        if not hasattr(_insert, "py_func"):
+            _insert = jit(_insert)
+        _kernel = jit(_merge, nogil=True)
     return _kernel
+
+
+def _merge_all(  # noqa: PLR0913 - _merge's arguments
+    block: np.ndarray,
+    row0: int,
+    col0: int,
+    col_scale: np.ndarray,
+    col_shift: np.ndarray,
+    best_val: np.ndarray,
+    best_idx: np.ndarray,
+    transposed: bool,
+    self_pairs: bool,
+) -> None:
+    """_merge over the whole block, its rows (or, ``transposed``, its columns in whole tiles)
+    shared out over the threads: no two threads write the same row's list."""
+    from embviz.reduce.umap_threads import run_ranges, threads
+
+    size = block.shape[1] if transposed else block.shape[0]
+    parts = min(threads(), max(1, size // (TILE if transposed else 64)))
+    cuts = [size * p // parts for p in range(parts + 1)]
+    if transposed:  # whole tiles per thread
+        cuts = [min(size, -(-c // TILE) * TILE) for c in cuts]
+    ranges = [(lo, hi) for lo, hi in zip(cuts[:-1], cuts[1:], strict=True) if hi > lo]
+    args = (row0, col0, col_scale, col_shift, best_val, best_idx, transposed, self_pairs)
+    run_ranges(_merge_kernel(), ranges, block, *args)
 
 
 def _squared_norms(rows: np.ndarray, chunk: int = 65_536) -> np.ndarray:
@@ -153,7 +184,7 @@ def knn_query(
         scale, shift = np.full(n, 2.0, dtype=np.float32), data_sq
     best_val = np.full((m, k), -np.inf, dtype=np.float32)
     best_idx = np.full((m, k), -1, dtype=np.int64)
-    merge = _merge_kernel()
+    merge = _merge_all
     if symmetric:  # each pair of blocks once, merged into both sides' rows
         side = max(1, int(np.sqrt(chunk_cells)))
         for start in range(0, n, side):

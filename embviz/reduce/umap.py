@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from embviz.reduce.umap_process import UmapProcess
 
 # Above this many rows UMAP is fitted on a sample. Measured here (2 cores, 384 dims): a warm
-# process fits 10,000 rows in ~9 s (benchmarks/projections.py); umap-learn's transform is not
-# much cheaper per row than its fit, so sampling only pays off on much larger sets.
+# process fits 10,000 rows in 6-8 s on a quiet machine (benchmarks/umap_speed.py, 2026-11-30);
+# umap-learn's transform is not much cheaper per row than its fit, so sampling only pays off on
+# much larger sets.
 UMAP_FIT_SAMPLE = 50_000
 POLL_SECONDS = 0.1
 

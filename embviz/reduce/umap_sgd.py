@@ -20,12 +20,13 @@ that were reproducible whatever the number of threads lost against it:
   a round-robin of group pairs), umap-learn's update kept: 0.847-0.849, with the visiting order
   alone, on one thread. Visiting each row's edges together matters.
 
-The kernel is compiled by numba on first use and kept in numba's disk cache.
+One kernel (``_epoch_rows``) serves every schedule: it is compiled by numba on first use and
+kept in numba's disk cache, and runs on several threads through umap_threads (numba's own
+parallel loops compiled slowly: see there).
 """
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,16 @@ import numpy as np
 NEGATIVE_SAMPLE_RATE = 5
 GAMMA = 1.0
 INITIAL_ALPHA = 1.0
-prange = range  # numba.prange once compiled (see kernel())
+# The kernel's arithmetic is float32, as the layout is: numba keeps a float32 expression float32
+# only while every operand is (a float64 literal or argument turns it into float64, and ``**``
+# into double-precision pow), so the constants are float32 globals (numba freezes a global as a
+# constant of its type) and a, b and the learning rate are passed as float32. Measured on the
+# 10,000 demo rows, 500 staged epochs on one thread (load 6): 9.2 s CPU against 13.1 s in float64
+# (pow alone ~3.4 s of the 9.2); trustworthiness 0.858 against 0.857.
+_F = np.float32
+_ZERO, _ONE, _TWO, _CLIP = _F(0.0), _F(1.0), _F(2.0), _F(4.0)
+_REPULSE = _F(2.0 * GAMMA)
+_EPS = _F(0.001)
 
 
 def _taus(state: Any, i: int) -> int:
@@ -56,73 +66,71 @@ def _taus(state: Any, i: int) -> int:
     return result
 
 
-def _point_epoch(  # noqa: PLR0913 - numba inlines it into the kernels
-    me: Any, others: Any, i: int, edges: Any, a: float, b: float, n: int, alpha: float,
-    move_tail: bool,
+def _epoch_rows(  # noqa: PLR0913, C901 - a numba kernel takes its arrays one by one
+    me: Any, others: Any, edges: Any, a: Any, b: Any, n: int, alpha: Any, staged: bool,
+    lo: int, hi: int,
 ) -> None:  # fmt: skip
-    """Epoch ``n`` for point i's sampled edges: i is pulled towards each tail j and pushed away
-    from a few random points k. i is read from and written to ``me``; j and k are read from
-    ``others``. ``move_tail``: j moves towards i too (umap-learn's update; ``me`` and
-    ``others`` are then the same layout). Without it (umap_sgd_staged) j stays and i moves twice
-    as far, as the head of (i, j) and the moved tail of (j, i). One function for both schedules,
-    so that their terms cannot drift apart. ``edges``: the arrays of ``Optimiser.edges()``."""
+    """Epoch ``n`` for points lo..hi-1, each with its sampled edges in turn: i is pulled towards
+    each tail j and pushed away from a few random points k. i is read from and written to
+    ``me``; j and k are read from ``others``.
+
+    Not ``staged`` (umap-learn's update; ``me`` and ``others`` are the same layout): j moves
+    towards i too. ``staged`` (umap_sgd_staged): i starts from its place in ``others`` (the
+    layout the epoch began with), j stays and i moves twice as far, as the head of (i, j) and
+    the moved tail of (j, i). One function for both schedules: their terms cannot drift apart,
+    and numba compiles one kernel, not two. ``edges``: the arrays of ``Optimiser.edges()``;
+    ``a``, ``b``, ``alpha``: float32."""
     n_points, dims = others.shape
     indptr, tails, per_sample, next_sample, next_negative, rng = edges
-    pull = 1.0 if move_tail else 2.0
-    for e in range(indptr[i], indptr[i + 1]):
-        if next_sample[e] > n:
-            continue
-        j = tails[e]
-        dist2 = 0.0
-        for d in range(dims):
-            diff = me[i, d] - others[j, d]
-            dist2 += diff * diff
-        if dist2 > 0.0:
-            power = dist2**b
-            coeff = -2.0 * a * b * (power / dist2) / (a * power + 1.0)
+    pull = _TWO if staged else _ONE
+    for i in range(lo, hi):
+        if staged:
             for d in range(dims):
-                grad = min(max(coeff * (me[i, d] - others[j, d]), -4.0), 4.0)
-                me[i, d] += pull * grad * alpha
-                if move_tail:
-                    others[j, d] -= grad * alpha
-        next_sample[e] += per_sample[e]
-        per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
-        n_neg = int((n - next_negative[e]) / per_negative)
-        for _ in range(n_neg):
-            k = _taus(rng, i) % n_points
-            if k == i:
+                me[i, d] = others[i, d]
+        for e in range(indptr[i], indptr[i + 1]):
+            if next_sample[e] > n:
                 continue
-            dist2 = 0.0
+            j = tails[e]
+            dist2 = _ZERO
             for d in range(dims):
-                diff = me[i, d] - others[k, d]
+                diff = me[i, d] - others[j, d]
                 dist2 += diff * diff
-            if dist2 <= 0.0:
-                continue
-            coeff = 2.0 * GAMMA * b / ((0.001 + dist2) * (a * dist2**b + 1.0))
-            for d in range(dims):
-                grad = min(max(coeff * (me[i, d] - others[k, d]), -4.0), 4.0)
-                me[i, d] += grad * alpha
-        next_negative[e] += n_neg * per_negative
+            if dist2 > _ZERO:
+                power = dist2**b
+                coeff = -_TWO * a * b * (power / dist2) / (a * power + _ONE)
+                for d in range(dims):
+                    grad = min(max(coeff * (me[i, d] - others[j, d]), -_CLIP), _CLIP)
+                    me[i, d] += pull * grad * alpha
+                    if not staged:
+                        others[j, d] -= grad * alpha
+            next_sample[e] += per_sample[e]
+            per_negative = per_sample[e] / NEGATIVE_SAMPLE_RATE
+            n_neg = int((n - next_negative[e]) / per_negative)
+            for _ in range(n_neg):
+                k = _taus(rng, i) % n_points
+                if k == i:
+                    continue
+                dist2 = _ZERO
+                for d in range(dims):
+                    diff = me[i, d] - others[k, d]
+                    dist2 += diff * diff
+                if dist2 <= _ZERO:
+                    continue
+                coeff = _REPULSE * b / ((_EPS + dist2) * (a * dist2**b + _ONE))
+                for d in range(dims):
+                    grad = min(max(coeff * (me[i, d] - others[k, d]), -_CLIP), _CLIP)
+                    me[i, d] += grad * alpha
+            next_negative[e] += n_neg * per_negative
 
 
-def _epochs(
-    layout: Any, edges: Any, a: float, b: float, first: int, stop: int, n_epochs: int
-) -> None:
-    n_points = layout.shape[0]
-    for n in range(first, stop):
-        alpha = INITIAL_ALPHA * (1.0 - max(n - 1, 0) / n_epochs)
-        for i in prange(n_points):  # prange: a loop on one thread in the reproducible kernel
-            _point_epoch(layout, layout, i, edges, a, b, n, alpha, True)
+_kernel: Callable[..., None] | None = None
 
 
-_kernels: dict[bool, Callable[..., None]] = {}
-
-
-def kernel(parallel: bool = False) -> Callable[..., None]:
-    """The compiled kernel, reproducible (one thread) or parallel (compiled, or loaded from
-    numba's disk cache, on first use)."""
-    global _taus, _point_epoch, prange
-    if parallel not in _kernels:
+def kernel() -> Callable[..., None]:
+    """The compiled epoch kernel (compiled, or loaded from numba's disk cache, on first use).
+    ``nogil``: umap_threads runs it on several threads at once."""
+    global _taus, _kernel
+    if _kernel is None:
         import numba
 
         def jit(fn: Callable[..., Any], **options: Any) -> Any:
@@ -131,17 +139,15 @@ def kernel(parallel: bool = False) -> Callable[..., None]:
             except RuntimeError:  # no writable cache location (a frozen app): compile each run
                 return numba.njit(**options)(fn)
 
-        if not hasattr(_taus, "py_func"):  # the kernels call these two, compiled first
+        if not hasattr(_taus, "py_func"):
             _taus = jit(_taus)
-            _point_epoch = jit(_point_epoch, fastmath=True, inline="always")
-        # without parallel=True numba runs prange as a plain range (one thread, in order)
-        prange = numba.prange
-        fn = _epochs
-        if parallel:  # its own name: numba's disk cache keeps one entry per function name
-            fn = types.FunctionType(_epochs.__code__, globals(), "_epochs_parallel")
-            fn.__qualname__ = "_epochs_parallel"
-        _kernels[parallel] = jit(fn, parallel=parallel, fastmath=True)
-    return _kernels[parallel]
+        _kernel = jit(_epoch_rows, fastmath=True, nogil=True)
+    return _kernel
+
+
+def alpha_at(n: int, n_epochs: int) -> np.float32:
+    """umap-learn's learning rate in epoch ``n``: linear decay from INITIAL_ALPHA."""
+    return _F(INITIAL_ALPHA * (1.0 - max(n - 1, 0) / n_epochs))
 
 
 class Optimiser:
@@ -175,14 +181,15 @@ class Optimiser:
         # three 32-bit Tausworthe seeds per point (each above the generator's minimum of 16)
         self.rng = np.random.default_rng([seed, n]).integers(16, 2**31, size=(n, 3), dtype=np.int64)
         self.layout = np.array(start, dtype=np.float32, order="C")  # a copy: start is kept
-        self.n_epochs, self.a, self.b = n_epochs, a, b
+        self.n_epochs, self.a, self.b = n_epochs, np.float32(a), np.float32(b)
         self.parallel = parallel
-        # the reproducible every-core schedule of small sets (umap_sgd_staged)
+        # the reproducible every-core schedule of small sets (umap_sgd_staged): each epoch reads
+        # one layout and writes the other, and the two swap
         self.before = np.empty_like(self.layout) if staged else None
         self.epoch = 0
 
     def edges(self) -> tuple[np.ndarray, ...]:
-        """The graph's edges and their sampling state, as the kernels take them (they update
+        """The graph's edges and their sampling state, as the kernel takes them (it updates
         ``next_sample``, ``next_negative`` and ``rng`` in place)."""
         return (
             self.indptr, self.tails, self.per_sample, self.next_sample, self.next_negative,
@@ -190,15 +197,23 @@ class Optimiser:
         )  # fmt: skip
 
     def run(self, stop: int) -> None:
+        from embviz.reduce.umap_threads import RANGES_PER_THREAD, run_ranges, split, threads
+
         stop = min(stop, self.n_epochs)
         if stop <= self.epoch:
             return
-        arrays: tuple[np.ndarray, ...]
-        if self.before is not None:
-            from embviz.reduce.umap_sgd_staged import staged_kernel
-
-            run, arrays = staged_kernel(), (self.layout, self.before)
-        else:
-            run, arrays = kernel(self.parallel), (self.layout,)
-        run(*arrays, self.edges(), self.a, self.b, self.epoch, stop, self.n_epochs)
+        fn, edges, n = kernel(), self.edges(), len(self.layout)
+        if self.before is None and not self.parallel:
+            ranges = [(0, n)]  # umap-learn's update in order, one thread: reproducible
+        else:  # rows shared out by their number of edges (the work of an epoch)
+            ranges = split(self.indptr, threads() * RANGES_PER_THREAD)
+        for epoch in range(self.epoch, stop):
+            alpha = alpha_at(epoch, self.n_epochs)
+            if self.before is None:
+                run_ranges(fn, ranges, self.layout, self.layout, edges, self.a, self.b, epoch,
+                           alpha, False)  # fmt: skip
+            else:
+                run_ranges(fn, ranges, self.before, self.layout, edges, self.a, self.b, epoch,
+                           alpha, True)  # fmt: skip
+                self.layout, self.before = self.before, self.layout
         self.epoch = stop

@@ -167,3 +167,50 @@ def test_quality_waits_until_the_vectors_rest(grid_window, qtbot, monkeypatch):
     assert not controller.quality_runner.is_busy("quality")
     qtbot.waitUntil(lambda: "quality" in projection.info, timeout=15000)  # once they rested
     assert projection.info["quality"] is not None
+
+
+def wheel_zoom_in(view, qtbot, at: QPoint, notches: int = 3) -> None:
+    """Turn the mouse wheel over the map at ``at`` (viewport pixels), as a person zooms in."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    viewport = view.viewport()
+    for _ in range(notches):
+        event = QWheelEvent(
+            QPointF(at),
+            QPointF(viewport.mapToGlobal(at)),
+            QPoint(0, 0),
+            QPoint(0, 120),
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase,
+            False,
+        )
+        QApplication.sendEvent(viewport, event)
+        qtbot.wait(30)
+
+
+def test_a_zoom_the_person_made_stays_through_epochs(grid_window, qtbot):
+    """Zoomed in on the top-right dot: an epoch that keeps that part of the map keeps the zoom
+    (it used to count as outgrown and was fitted again at every epoch); one that moves every row
+    out of it is fitted again."""
+    window, view = grid_window, grid_window.view
+    corner = window_pos(window, view, 1.0, 1.0)
+    wheel_zoom_in(view, qtbot, view.viewport().mapFrom(window, corner.toPoint()))
+    zoomed = view.plotItem.vb.viewRange()
+    (x0, x1), (y0, y1) = zoomed
+    assert x1 - x0 < 2.0 and x0 <= 1.0 <= x1 and y0 <= 1.0 <= y1  # zoomed in, the dot in view
+    nearby = GRID * 1.02 + np.float32(0.01)  # every row a little off: the corner is still there
+    epoch(window, qtbot, nearby)
+    assert np.allclose(view.plotItem.vb.viewRange(), zoomed)
+    inside = [r for r, (x, y) in enumerate(nearby) if x0 <= x <= x1 and y0 <= y <= y1]
+    assert 8 in inside
+    found = find_dots(window.grab(), THEMES["light"].point, THEMES["light"].background,
+                      data_area(window, view))  # fmt: skip
+    at = window_pos(window, view, *nearby[8])
+    assert np.linalg.norm(found - [at.x(), at.y()], axis=1).min() <= 1.0
+    far = GRID * 3.0 + np.float32(40.0)  # every row leaves the zoomed part
+    epoch(window, qtbot, far)
+    _, distance = drawn_dots(window, far)  # all nine drawn again, where the axes say
+    assert distance.max() <= 1.0

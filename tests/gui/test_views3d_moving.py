@@ -136,3 +136,18 @@ def test_big_sets_look_for_landmarks_among_the_first_rows(window, qtbot, tmp_pat
     for row in landmarks:
         same = np.flatnonzero((cells[:100] == cells[row]).all(axis=1))
         assert row == same.min()
+
+
+def test_a_still_map_asks_for_no_frames(window, qtbot, tmp_path):
+    """Once every point is back the view waits: no frame is drawn until something changes (it
+    used to ask for the next frame from inside each frame, 15-18 a second, forever)."""
+    view = open_3d(window, qtbot, tmp_path, GRID)
+    view.orbit(15, 0)
+    qtbot.waitUntil(lambda: view.all_drawn, timeout=3000)
+    qtbot.wait(300)  # frames already asked for are drawn
+    frames: list[int] = []
+    view.frameSwapped.connect(lambda: frames.append(1))
+    qtbot.wait(1000)
+    assert frames == []
+    view.orbit(15, 0)  # a change still gets its frame
+    qtbot.waitUntil(lambda: len(frames) > 0, timeout=3000)

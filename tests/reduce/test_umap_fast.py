@@ -2,6 +2,7 @@
 schedule and spectral start number for number; the layout by trustworthiness on real vectors;
 the layout reproducible for a seed whatever the number of threads."""
 
+import json
 import os
 import subprocess
 import sys
@@ -149,3 +150,33 @@ def test_a_graph_in_pieces_starts_from_the_principal_axes():
     start = start_layout(blobs, graph, 2, 0, "euclidean")
     assert start.min() >= 0 and start.max() <= 10.0 + 1e-4  # umap-learn's scaling
     assert abs(np.corrcoef(start[:, 0], principal_start(blobs, 2, "euclidean")[:, 0])[0, 1]) > 0.99
+
+
+def test_a_fresh_process_loads_every_kernel_from_numbas_disk_cache(tmp_path):
+    """The first fit after installing compiles the kernels and writes them to numba's disk cache;
+    a later process (``embviz project``, a new worker) must load them all from there, compiling
+    nothing: numba's own statistics of each kernel say which signatures came from the cache."""
+    script = (
+        "import json\n"
+        "from embviz.reduce import knn, umap_process, umap_sgd\n"
+        "umap_process._compile()  # the worker's warm-up fit: exact neighbours, staged epochs\n"
+        "stats = {name: fn.stats for name, fn in (('merge', knn._kernel),"
+        " ('epochs', umap_sgd._kernel))}\n"
+        "print(json.dumps({name: [sum(s.cache_hits.values()), sum(s.cache_misses.values())]"
+        " for name, s in stats.items()}))\n"
+    )
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "cache"))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )  # fmt: skip
+        for _ in range(2)
+    ]
+    first, second = (json.loads(run.stdout.strip().splitlines()[-1]) for run in runs)
+    assert all(hits == 0 and misses >= 1 for hits, misses in first.values()), first  # compiled
+    assert all(hits >= 1 and misses == 0 for hits, misses in second.values()), second  # loaded

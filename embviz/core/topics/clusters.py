@@ -24,7 +24,12 @@ Above ``max_points`` (20,000) points HDBSCAN runs on a random sample (its cost g
 linearly) and every other point takes the cluster of its nearest sampled neighbour (noise stays
 noise); the sample's minimum cluster size shrinks in proportion. On 100,000 points in 40 blobs
 (2-d) a 20,000 sample takes 3.5 s instead of 24 s for 50,000, and the two agree (adjusted Rand
-0.96); HDBSCAN itself cannot be interrupted, so Cancel waits for it.
+0.96). HDBSCAN itself cannot be interrupted, so when the vectors are clustered, from
+``CHILD_MIN_POINTS`` points, the coarse level runs in a child process
+(:mod:`embviz.core.child_call`) that Cancel kills; it starts with the task, while the vectors are
+reduced. Below that HDBSCAN takes under a second; a layout's clustering has no reduction to hide
+the child's start behind (2-6 s here), so it stays in process and Cancel waits for it (20,000
+points: 3-5 s at load 5).
 """
 
 from __future__ import annotations
@@ -35,7 +40,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from embviz.core.child_call import ChildCall
 from embviz.core.tasks import Progress
+
+# From this many points the coarse HDBSCAN runs in a child process (see the module's docstring).
+CHILD_MIN_POINTS = 5_000
 
 SPACES = ("layout", "vectors")
 REDUCTIONS = ("umap", "pca")  # how space="vectors" is brought down to a few dimensions
@@ -155,15 +164,29 @@ def renumber_by_size(labels: np.ndarray) -> np.ndarray:
 
 
 def nested_levels(
-    features: np.ndarray, settings: ClusterSettings
+    features: np.ndarray, settings: ClusterSettings, *, child: ChildCall | None = None
 ) -> Generator[Progress, None, list[np.ndarray]]:
-    """Labels per level, coarse first; each finer level splits the clusters of the one above."""
+    """Labels per level, coarse first; each finer level splits the clusters of the one above.
+
+    With ``child`` (a :class:`ChildCall` of this module) the coarse level, the one long HDBSCAN
+    call, runs in that child process, so that Cancel does not wait for it."""
     sizes = level_sizes(len(features), settings)
     steps = len(sizes)
-    yield Progress(0.0, f"Clustering {len(features):,} points (min cluster size {sizes[0]})")
-    coarse = hdbscan_labels(
-        features, sizes[0], settings.min_samples, max_points=settings.max_points, seed=settings.seed
-    )
+    message = f"Clustering {len(features):,} points (min cluster size {sizes[0]})"
+    yield Progress(0.0, message)
+    coarse_options = {"max_points": settings.max_points, "seed": settings.seed}
+    if child is not None:
+        coarse = yield from child.run(
+            "hdbscan_labels",
+            features,
+            sizes[0],
+            settings.min_samples,
+            message=message,
+            fraction=0.0,
+            **coarse_options,
+        )
+    else:
+        coarse = hdbscan_labels(features, sizes[0], settings.min_samples, **coarse_options)
     levels = [coarse]
     for depth, size in enumerate(sizes[1:], start=1):
         parent = levels[-1]

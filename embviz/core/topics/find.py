@@ -7,9 +7,11 @@ from typing import TypeVar
 
 import numpy as np
 
+from embviz.core.child_call import ChildCall
 from embviz.core.tasks import Progress, Task, run_task
 from embviz.core.topics.anchors import cluster_centres
 from embviz.core.topics.clusters import (
+    CHILD_MIN_POINTS,
     ClusterSettings,
     cluster_features,
     level_sizes,
@@ -56,8 +58,21 @@ def find_topics_task(
     )
     sizes = level_sizes(len(points), settings)
     yield Progress(0.0, "Preparing the points")
-    features = yield from _scaled(cluster_features(points, space, reduction, dims, seed), 0.0, 0.4)
-    labels = yield from _scaled(nested_levels(features, settings), 0.4, 0.7)
+    # HDBSCAN over many points runs in a child process that Cancel can kill. It starts now, so
+    # that its start (a fresh Python importing scikit-learn: 2-6 s here) overlaps the reduction of
+    # the vectors; clustering a layout has nothing to overlap it with, and there the start took
+    # longer than HDBSCAN itself (20,000 points: 7-10 s against 3-5 s), so it stays here.
+    child = None
+    if space == "vectors" and len(points) >= CHILD_MIN_POINTS:
+        child = ChildCall("embviz.core.topics.clusters", warm=("sklearn.cluster",))
+    try:
+        features = yield from _scaled(
+            cluster_features(points, space, reduction, dims, seed), 0.0, 0.4
+        )
+        labels = yield from _scaled(nested_levels(features, settings, child=child), 0.4, 0.7)
+    finally:
+        if child is not None:
+            child.close()
     terms = yield from _scaled(count_terms(texts, stop_words, max_df=max_df), 0.7, 0.95)
     yield Progress(0.95, "Naming the clusters")
     built: list[TopicLevel] = []
@@ -111,15 +126,19 @@ def find_topics(points: np.ndarray, texts: Sequence[str], **options: object) -> 
 def _scaled(
     task: Generator[Progress, None, T], low: float, high: float
 ) -> Generator[Progress, None, T]:
-    """Run a sub-task, mapping its progress fractions into [low, high]."""
-    while True:
-        try:
-            step = next(task)
-        except StopIteration as stop:
-            value: T = stop.value
-            return value
-        fraction = None if step.fraction is None else low + (high - low) * step.fraction
-        yield Progress(fraction, step.message)
+    """Run a sub-task, mapping its progress fractions into [low, high]; closing this closes it
+    (a sub-task's clean-up, such as killing its child process, runs at Cancel)."""
+    try:
+        while True:
+            try:
+                step = next(task)
+            except StopIteration as stop:
+                value: T = stop.value
+                return value
+            fraction = None if step.fraction is None else low + (high - low) * step.fraction
+            yield Progress(fraction, step.message)
+    finally:
+        task.close()
 
 
 def _layout_for_centres(

@@ -129,6 +129,11 @@ class PointCloud3D(GLGraphicsItem):
         self.update()
 
     def set_size(self, size: float) -> None:
+        # the view sets its layers' sizes at every frame: asking for a frame only when the size
+        # changes keeps that from asking for the next frame forever (the still 3-D map was
+        # repainted 15-18 times a second, a copy of 1M points' picture each time)
+        if float(size) == self.size:
+            return
         self.size = float(size)
         self.update()
 

@@ -23,6 +23,7 @@ from embviz.core.view_state import ViewState, no_rows
 from embviz.gui.views.graph_layer import GraphLayer
 from embviz.gui.views.map_toolbar import build_map_toolbar
 from embviz.gui.views.point_motion import relayout
+from embviz.gui.views.relayout3d import relayout3d
 from embviz.gui.views.scatter2d import ScatterView
 from embviz.gui.views.themes import THEMES, palette_for
 from embviz.gui.views.thumbnail_layer import ThumbnailLayer
@@ -30,12 +31,13 @@ from embviz.gui.views.topic_layer import TopicLayer
 from embviz.reduce.registry import reducers
 
 if TYPE_CHECKING:
+    from embviz.core.dataset import EmbeddingSet
     from embviz.gui.views.scatter3d import Scatter3DView
 
 KEPT = "neighbourhood kept (projection quality)"  # per point: share of its 10 neighbours kept
 # A new layout of the rows drawn (a training epoch, a forming t-SNE) only moves the points
-# (point_motion.relayout); False: every layout is drawn afresh (benchmarks/epoch_redraw.py
-# compares the two in one run).
+# (point_motion.relayout, relayout3d); False: every layout is drawn afresh
+# (benchmarks/epoch_redraw.py compares the two in one run).
 COORDS_ONLY = True
 
 
@@ -65,6 +67,7 @@ class MapController:
         self.state = state = state or self.session.views[0]
         self.view: ScatterView = view or window.view
         self.view3d: Scatter3DView | None = None  # made when first asked (needs OpenGL)
+        self._drawn3d: tuple[EmbeddingSet, bool] | None = None  # (set, flat) the 3-D map draws
         self.siblings: list[MapController] = []  # maps beside this one: appearance follows
         self.stack = QStackedWidget(window)
         self.stack.addWidget(self.view)
@@ -173,12 +176,16 @@ class MapController:
         if drawn:
             self.graph_layer.set_selection(self.state.selection)
 
-    def _fill_3d(self) -> None:
+    def _fill_3d(self, move: bool = False) -> None:
+        """Draw the 3-D layout of the state's set; ``move``: it is a new layout of the rows the
+        3-D map draws (a training epoch, another method), whose points then only move
+        (relayout3d: the camera, colours, hits, selection and filter stay)."""
         eset, projection = self.state.eset, self.state.projection
         if self.view3d is None:
             return
         if eset is None or projection is None:
             self.view3d.set_points(None, [])
+            self._drawn3d = None
             return
         three = (
             projection
@@ -195,15 +202,34 @@ class MapController:
                 self.window.projector.project(
                     eset, projection.method, projection.params, dims=3, view=self.state, draw=False
                 )
+        view3d = self.view3d
+        flat = coords is None
+        drawn = self._drawn3d
+        same = (
+            move
+            and drawn is not None
+            and drawn[0] is eset
+            and view3d.labels is eset.labels
+            and len(view3d.coords) == len(eset)
+        )
+        if same and flat and drawn is not None and not drawn[1]:
+            return  # its last 3-D layout stays until this one's arrives (not a flat one between)
         if coords is None:
             coords = projection.coords[:, :2]  # flat until the 3-D layout arrives
         titles = three.info.get("axis_titles") if three is not None else None
-        self.view3d.set_points(coords, eset.labels, axis_titles=titles)
-        self._restore_state(self.view3d)
+        if same:
+            # the first 3-D layout after the flat one is framed, as a fresh 3-D map is
+            relayout3d(view3d, coords, titles or (), frame=bool(drawn and drawn[1] and not flat))
+            if self.state.colour_column == KEPT:
+                view3d.set_colouring(self._colouring())
+        else:
+            view3d.set_points(coords, eset.labels, axis_titles=titles)
+            self._restore_state(view3d)
+        self._drawn3d = (eset, flat)
 
     def _on_layout_cached(self, eset) -> None:
         if eset is self.state.eset and self.view3d is not None:
-            self._fill_3d()
+            self._fill_3d(move=COORDS_ONLY)
 
     def _restore_state(self, view) -> None:
         state = self.state
@@ -260,7 +286,7 @@ class MapController:
         self._draw_topics()
         self._draw_graph(fit=True)
         if self.view3d is not None:
-            self._fill_3d()
+            self._fill_3d(move=True)
 
     def _on_overlays(self, overlays) -> None:
         if self._drawn_here():

@@ -44,15 +44,33 @@ def _spread(v: np.ndarray) -> np.ndarray:
     return (v | (v << 2)) & 0x09249249
 
 
+class _Built(threading.Event):
+    """Set once the index is built; waiting on an index left for its first pick builds it (on
+    the waiting thread) rather than waiting forever."""
+
+    def __init__(self, later) -> None:
+        super().__init__()
+        self.later = later
+
+    def wait(self, timeout: float | None = None) -> bool:
+        later, self.later = self.later, None
+        if later is not None:
+            later()
+        return super().wait(timeout)
+
+
 class VoxelIndex:
     """The finite points of ``coords`` (N x 3) in Morton order, in blocks, for picking."""
 
-    def __init__(self, coords: np.ndarray, background: bool = False) -> None:
+    def __init__(self, coords: np.ndarray, background: bool = False, lazy: bool = False) -> None:
+        """``background``: a big set is sorted in a thread; ``lazy``: a small one only on its
+        first pick (a training epoch's layout is often replaced before anyone hovers it)."""
         self.coords = np.ascontiguousarray(coords, dtype=np.float32)
-        self._built = threading.Event()
+        self._built = _Built(self._build if lazy else None)
         if background and len(self.coords) > 50_000:
+            self._built.later = None
             threading.Thread(target=self._build, daemon=True).start()
-        else:
+        elif not lazy:
             self._build()
 
     def _build(self) -> None:

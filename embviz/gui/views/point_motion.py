@@ -30,6 +30,9 @@ KEEP_FILL = 0.8
 # this margin instead of set_points' 4%: it then fills 0.83 of the view and grows by a fifth
 # before the view (axes, every label's transform) moves again, not at every epoch.
 GROWTH_PADDING = 0.10
+# A view the person zoomed or panned is kept through a new layout while it shows at least this
+# share of the rows it showed before (as the 3-D map keeps its camera, relayout3d).
+KEEP_SHARE = 0.5
 
 
 def _move(view, coords: np.ndarray, grid=None) -> np.ndarray:
@@ -83,7 +86,7 @@ def relayout(view, coords, axis_titles=("x", "y"), keep_view=False, forming=Fals
     hovered = view.hovered_row >= 0 or view.linked_row >= 0
     if hovered:  # the ring and name would stay where the point was
         view.clear_hover()
-    _move(view, coords, grid)
+    old = _move(view, coords, grid)
     # picked at once, at the new places: the tree is made on the first query (in a thread for
     # a big set, whose drawn grid answers meanwhile)
     view.index = PointIndex(view.coords, background=True)
@@ -91,11 +94,15 @@ def relayout(view, coords, axis_titles=("x", "y"), keep_view=False, forming=Fals
         axis = view.plotItem.getAxis(side)
         if axis.labelText != title:  # a new title lays the axis out again (a few ms)
             view.plotItem.setLabel(side, title)
+    kept_for_person = False
     if not keep_view and not (follow and view.moved_by_person):
-        fits = _fit_of(view)
+        # a view the person zoomed or panned stays through training epochs while it shows as
+        # much of the rows as before (it used to count as "outgrown" and was fitted each epoch)
+        kept_for_person = view.moved_by_person and _still_shows(view, old, view.coords)
+        fits = "fits" if kept_for_person else _fit_of(view)
         if fits != "fits":
             view.fit(padding=GROWTH_PADDING if fits == "outgrown" else 0.04)
-    if not follow:
+    if not follow and not kept_for_person:
         view.moved_by_person = False
     if view._rest_pos is not None:  # the pointer rests on the map: what is under it now
         view._rest.start()
@@ -119,3 +126,16 @@ def _fit_of(view) -> str:
         return "outgrown"
     fill = max((x1 - x0) / (vx1 - vx0), (y1 - y0) / (vy1 - vy0))
     return "fits" if fill >= KEEP_FILL else "refit"
+
+
+def _still_shows(view, old: np.ndarray, new: np.ndarray) -> bool:
+    """The view shows at least ``KEEP_SHARE`` as many rows of the new layout as of the old one
+    (and some): the part of the map the person zoomed into is still in it."""
+    (vx0, vx1), (vy0, vy1) = view.plotItem.vb.viewRange()
+
+    def shown(xy: np.ndarray) -> int:
+        x, y = xy[:, 0], xy[:, 1]
+        return int(np.count_nonzero((x >= vx0) & (x <= vx1) & (y >= vy0) & (y <= vy1)))
+
+    before, after = shown(old), shown(new)
+    return after > 0 and after >= KEEP_SHARE * before

@@ -40,7 +40,7 @@ from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
 from embviz.gui.views.frames3d import StillScene
 from embviz.gui.views.labels3d import paint_labels, plan_view_text
-from embviz.gui.views.layers3d import EVERYTHING, axis_ends, in_draw_order, sync
+from embviz.gui.views.layers3d import EVERYTHING, axis_ends, finite_box, in_draw_order, sync
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -91,6 +91,8 @@ class Scatter3DView(gl.GLViewWidget):
         self.filter_mask: np.ndarray | None = None  # rows passing the view's filters
         self.hit_rows = self.selected_rows = EMPTY
         self.hovered_row = -1
+        self.pointer: tuple[float, float] | None = None  # where the pointer rests on the map
+        self.fitted: tuple[tuple, float] | None = None  # the last fit: camera place, layout span
         self._projected: tuple | None = None
         self._press: QPointF | None = None
         # draw order: a shuffle of the rows, so that any prefix is a spread subsample
@@ -144,13 +146,21 @@ class Scatter3DView(gl.GLViewWidget):
         self._painted_camera = None  # the first frame of new points is drawn whole
         self._draw()
 
-    def reset_camera(self) -> None:
-        if not len(self.coords):
+    def reset_camera(self, padding: float = 0.0) -> None:
+        """Frame the points (the orbit is kept); ``padding``: room to grow, a share of it."""
+        box = self.box()
+        if box is None:
             return
-        lo, hi = self.coords.min(axis=0), self.coords.max(axis=0)
+        lo, hi = box
         centre = (lo + hi) / 2
         self.opts["center"] = QVector3D(*map(float, centre))
-        self.setCameraPosition(distance=float(np.linalg.norm(hi - lo)) * 1.3 + 1e-6)
+        span = float(np.linalg.norm(hi - lo)) * (1 + padding)
+        self.setCameraPosition(distance=span * 1.3 + 1e-6)
+        self.fitted = (self._camera_place(), span)
+
+    def _camera_place(self) -> tuple:
+        centre = self.opts["center"]
+        return (centre.x(), centre.y(), centre.z(), self.opts["distance"])
 
     def shown_rows(self) -> np.ndarray | None:
         return self.selected_rows if self.isolated else None
@@ -163,9 +173,9 @@ class Scatter3DView(gl.GLViewWidget):
         """Mark layers to rebuild (all when none is named) and ask for a frame."""
         what = what or EVERYTHING
         self._stale.update(what)
-        if "points" in what:
+        if "points" in what or "positions" in what:
             self._projected = None
-            self._allowed = None
+            self._allowed = None if "points" in what else self._allowed
         self._placed_key = None
         self.update()
 
@@ -174,7 +184,7 @@ class Scatter3DView(gl.GLViewWidget):
         stale, self._stale = self._stale, set()
         if stale:
             sync(self, stale)
-            self._scene_version += bool(stale & {"points", "colours", "axes"})
+            self._scene_version += bool(stale & {"points", "positions", "colours", "axes"})
         self._set_sizes()
 
     def _set_sizes(self) -> None:
@@ -182,13 +192,15 @@ class Scatter3DView(gl.GLViewWidget):
         self.hit_layer.set_size(self.point_size + 3)
         self.selected_layer.set_size(self.point_size + 4)
 
+    def box(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The finite points' lowest and highest corner (None: there are none)."""
+        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
+            self._bounds = (self.coords, finite_box(self.coords))
+        return self._bounds[1]
+
     def axis_ends(self) -> np.ndarray | None:
         """The axes' origin and their three ends (4 x 3), or None when there is nothing."""
-        if self._bounds[0] is not self.coords:  # once per set of points (not per frame)
-            finite = self.coords[np.isfinite(self.coords).all(axis=1)]
-            box = (finite.min(axis=0), finite.max(axis=0)) if len(finite) else None
-            self._bounds = (self.coords, box)
-        return axis_ends(self._bounds[1])
+        return axis_ends(self.box())
 
     def set_colouring(self, colouring: Colouring | None) -> None:
         self.colouring = colouring or single_colour(len(self.coords), self.theme.point)
@@ -338,8 +350,9 @@ class Scatter3DView(gl.GLViewWidget):
 
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         super().mouseMoveEvent(ev)
+        self.pointer = (ev.position().x(), ev.position().y())
         if ev.buttons() == Qt.MouseButton.NoButton:
-            self.hover(ev.position().x(), ev.position().y())
+            self.hover(*self.pointer)
 
     def hover(self, x: float, y: float) -> int:
         """Show the label of the point under widget position (x, y): one label, beside it.
@@ -385,6 +398,7 @@ class Scatter3DView(gl.GLViewWidget):
 
     def leaveEvent(self, ev) -> None:  # noqa: N802
         super().leaveEvent(ev)
+        self.pointer = None
         self.clear_hover()
 
     # frames and the text over them -----------------------------------------------------------
