@@ -56,6 +56,7 @@ def test_embviz_render_puts_the_dots_where_the_axes_say(tmp_path, qapp, monkeypa
         assert_dots_at(image, seen["expected"], seen["region"], what=f"render {size}")
     assert list(scratch.iterdir()) == []  # each render removes its settings folder
 
+
 def test_exported_png_and_svg_put_the_dots_where_the_axes_say(window, qtbot, tmp_path):
     from PySide6.QtSvg import QSvgRenderer
 
