@@ -10,14 +10,13 @@ epochs, so a dot, label or pick left at a row's old place would be another row's
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
 
 from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
 from embviz.gui.views.themes import THEMES
+from tests.gui.open3d import open_in_3d
 from tests.gui.pixel_probe import find_dots, image_array, match
 
 pytestmark = pytest.mark.gl
@@ -35,16 +34,9 @@ GRID = np.array([[x, y, 0.0] for x in range(20) for y in range(20)], dtype=np.fl
 
 
 def open_3d(window, qtbot, tmp_path, points, size: int = 12):
-    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        pytest.skip("3-D view needs an X display with GLX: run under xvfb-run")
     path = tmp_path / "points.npz"
     np.savez(path, vectors=points, labels=np.array([f"p{i}" for i in range(len(points))]))
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=15000)
-    window.maps.three_d_action.setChecked(True)
-    view = window.maps.view3d
-    if view is None or not view.isValid():
-        pytest.skip("no OpenGL context could be created here")
+    view = open_in_3d(window, qtbot, path)
     qtbot.waitUntil(lambda: np.allclose(view.coords, points[:, :3]), timeout=15000)
     view.set_point_size(size)
     return view
@@ -222,14 +214,7 @@ def test_a_derived_3d_layout_never_goes_flat_between_epochs(window, qtbot, tmp_p
     vectors = (rng.normal(size=(300, 8)) * [5, 4, 3, 1, 1, 1, 1, 1]).astype(np.float32)
     path = tmp_path / "eight.npz"
     np.savez(path, vectors=vectors, labels=np.array([f"w{i}" for i in range(300)]))
-    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        pytest.skip("3-D view needs an X display with GLX: run under xvfb-run")
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=15000)
-    window.maps.three_d_action.setChecked(True)
-    view = window.maps.view3d
-    if view is None or not view.isValid():
-        pytest.skip("no OpenGL context could be created here")
+    view = open_in_3d(window, qtbot, path)
     qtbot.waitUntil(lambda: window.is_idle() and np.ptp(view.coords[:, 2]) > 0, timeout=15000)
     person_camera(view, zoom=True)
     set_by_person = camera(view)

@@ -6,8 +6,6 @@ through the block index finds the same point as projecting every point, and neve
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from PySide6.QtGui import QImage
@@ -15,6 +13,7 @@ from PySide6.QtGui import QImage
 from embviz.gui.export_view import export_png
 from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
 from embviz.gui.views.themes import THEMES
+from tests.gui.open3d import open_in_3d
 from tests.gui.pixel_probe import find_dots, image_array, match
 
 pytestmark = pytest.mark.gl
@@ -24,17 +23,10 @@ GRID = np.array([[x, y, 0.0] for x in range(20) for y in range(20)], dtype=np.fl
 
 
 def open_3d(window, qtbot, tmp_path, points):
-    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        pytest.skip("3-D view needs an X display with GLX: run under xvfb-run")
     path = tmp_path / "points.npz"
     labels = np.array([f"p{i}" for i in range(len(points))])
     np.savez(path, vectors=points, labels=labels)
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=15000)
-    window.maps.three_d_action.setChecked(True)
-    view = window.maps.view3d
-    if view is None or not view.isValid():
-        pytest.skip("no OpenGL context could be created here")
+    view = open_in_3d(window, qtbot, path)
     qtbot.waitUntil(lambda: np.allclose(view.coords, points), timeout=15000)
     return view
 

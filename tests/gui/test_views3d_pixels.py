@@ -5,14 +5,13 @@ hover shows one label."""
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QToolTip
 
 from embviz.gui.views.themes import THEMES
+from tests.gui.open3d import open_in_3d
 from tests.gui.pixel_probe import find_dots, image_array, match
 
 pytestmark = pytest.mark.gl
@@ -25,16 +24,9 @@ POINTS = np.array(
 
 @pytest.fixture
 def view3d(window, qtbot, tmp_path):
-    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        pytest.skip("3-D view needs an X display with GLX: run under xvfb-run")
     path = tmp_path / "cube.npz"
     np.savez(path, vectors=POINTS, labels=np.array([f"c{i}" for i in range(len(POINTS))]))
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=15000)
-    window.maps.three_d_action.setChecked(True)
-    view = window.maps.view3d
-    if view is None or not view.isValid():
-        pytest.skip("no OpenGL context could be created here")
+    view = open_in_3d(window, qtbot, path)
     qtbot.waitUntil(lambda: np.allclose(view.coords, POINTS), timeout=10000)
     view.setCameraPosition(azimuth=30, elevation=20)
     view.set_point_size(12)
