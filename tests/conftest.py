@@ -36,6 +36,16 @@ def pytest_collection_finish(session):
                 background.register(name, job, start=True)
 
 
+def pytest_runtest_teardown(item):
+    """Once a window has switched automatic collection off (embviz.gui.gui_gc), tests that run no
+    event loop would never collect: collect between tests when the counts call for it."""
+    try:
+        from embviz.gui.gui_gc import collect_if_due
+    except ImportError:  # no Qt here
+        return
+    collect_if_due()
+
+
 def pytest_sessionfinish(session):
     from tests import background
 

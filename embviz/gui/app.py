@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from embviz import __version__
 from embviz.core.paths import resource
+from embviz.gui.gui_gc import collect_in_gui_thread
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -27,6 +28,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("embviz")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("embviz")
+    collect_in_gui_thread()  # never in a worker thread, where Qt objects cannot be destroyed
     icon = resource("icons/embviz.svg")
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))

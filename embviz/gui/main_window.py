@@ -32,6 +32,7 @@ from embviz.core.tasks import Task
 from embviz.gui.errors import show_error
 from embviz.gui.export_view import install as install_export
 from embviz.gui.file_filters import FILE_FILTER
+from embviz.gui.gui_gc import collect_in_gui_thread
 from embviz.gui.map_area import MapArea
 from embviz.gui.panel_registry import install_panels
 from embviz.gui.progress_widget import ProgressWidget
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         """``defer_panels``: install the panels other than Data right after the window is shown
         (the app's start; see panel_registry), not before it is built."""
         super().__init__()
+        collect_in_gui_thread()  # also where the application was made elsewhere (tests, a host)
         self.settings = settings or QSettings("embviz", "embviz")
         self.session = Model()  # the open sets and the views' state; panels subscribe to it
         self.runner = TaskRunner(self)
