@@ -7,6 +7,8 @@ import os
 import numpy as np
 import pytest
 
+from tests.gui.open3d import open_in_3d
+
 pytestmark = pytest.mark.gl
 
 
@@ -22,12 +24,7 @@ def test_3d_view_renders_and_picks(gl_available, window, qtbot, tmp_path):
     vectors[0] = [0, 0, 0]
     path = tmp_path / "cube.npz"
     np.savez(path, vectors=vectors, labels=np.array([f"p{i}" for i in range(400)]))
-    window.open_paths([path])
-    qtbot.waitUntil(lambda: window.session.current is not None and window.is_idle(), timeout=15000)
-    window.maps.three_d_action.setChecked(True)
-    view = window.maps.view3d
-    if view is None or not view.isValid():
-        pytest.skip("no OpenGL context could be created here")
+    view = open_in_3d(window, qtbot, path)
     assert window.maps.current_view() is view
     # the 2-D projection kept 2 columns: the 3-D view asks for a 3-D layout once
     qtbot.waitUntil(lambda: np.allclose(view.coords, vectors), timeout=10000)
