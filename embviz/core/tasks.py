@@ -42,6 +42,23 @@ def run_task(task: Task[T], on_progress: Callable[[Progress], None] | None = Non
             on_progress(progress)
 
 
+def scaled(task: Task[T], low: float, high: float) -> Task[T]:
+    """Run a sub-task, mapping its progress fractions into [low, high] of the whole. Closing
+    this (Cancel) closes the sub-task, so that its clean-up (a child process killed, say) runs
+    then and not whenever the sub-task is garbage."""
+    try:
+        while True:
+            try:
+                step = next(task)
+            except StopIteration as stop:
+                value: T = stop.value
+                return value
+            fraction = None if step.fraction is None else low + (high - low) * step.fraction
+            yield Progress(fraction, step.message)  # a sub-task's partial result is its own
+    finally:
+        task.close()
+
+
 def as_task(value: T) -> Task[T]:
     """A task that finishes at once with ``value`` (for work that needs no progress)."""
     return value

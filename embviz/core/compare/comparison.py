@@ -38,7 +38,7 @@ from embviz.core.compare.metrics import (
 from embviz.core.compare.pairing import Pairing
 from embviz.core.dataset import EmbeddingSet
 from embviz.core.errors import EmbvizError
-from embviz.core.tasks import Progress, Task, run_task
+from embviz.core.tasks import Progress, Task, run_task, scaled
 
 BY = ("displacement", "neighbor_overlap")
 
@@ -117,18 +117,6 @@ class Comparison:
         }
 
 
-def _scaled(task: Task[np.ndarray], start: float, share: float) -> Task[np.ndarray]:
-    """A sub-task's progress placed in [start, start + share] of the whole."""
-    while True:
-        try:
-            progress = next(task)
-        except StopIteration as stop:
-            result: np.ndarray = stop.value
-            return result
-        fraction = None if progress.fraction is None else start + share * progress.fraction
-        yield Progress(fraction, progress.message)
-
-
 def compare(
     a: EmbeddingSet,
     b: EmbeddingSet,
@@ -175,8 +163,12 @@ def compare_task(
     yield Progress(0.05, "Displacement after alignment")
     displacement = cosine_distance(alignment.map_a(xa), alignment.prepare_b(yb))
     share = 0.45
-    near_a = yield from _scaled(knn_rows_task(xa, k_used, f"Neighbours in {a.name}"), 0.05, share)
-    near_b = yield from _scaled(knn_rows_task(yb, k_used, f"Neighbours in {b.name}"), 0.5, share)
+    near_a = yield from scaled(
+        knn_rows_task(xa, k_used, f"Neighbours in {a.name}"), 0.05, 0.05 + share
+    )
+    near_b = yield from scaled(
+        knn_rows_task(yb, k_used, f"Neighbours in {b.name}"), 0.5, 0.5 + share
+    )
     overlap = overlap_of(near_a, near_b)
     yield Progress(0.95, "Residual and CKA")
     fit_res = residual(

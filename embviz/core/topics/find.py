@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Sequence
 from typing import TypeVar
 
 import numpy as np
 
 from embviz.core.child_call import ChildCall
-from embviz.core.tasks import Progress, Task, run_task
+from embviz.core.tasks import Progress, Task, run_task, scaled
 from embviz.core.topics.anchors import cluster_centres
 from embviz.core.topics.clusters import (
     CHILD_MIN_POINTS,
@@ -66,14 +66,14 @@ def find_topics_task(
     if space == "vectors" and len(points) >= CHILD_MIN_POINTS:
         child = ChildCall("embviz.core.topics.clusters", warm=("sklearn.cluster",))
     try:
-        features = yield from _scaled(
+        features = yield from scaled(
             cluster_features(points, space, reduction, dims, seed), 0.0, 0.4
         )
-        labels = yield from _scaled(nested_levels(features, settings, child=child), 0.4, 0.7)
+        labels = yield from scaled(nested_levels(features, settings, child=child), 0.4, 0.7)
     finally:
         if child is not None:
             child.close()
-    terms = yield from _scaled(count_terms(texts, stop_words, max_df=max_df), 0.7, 0.95)
+    terms = yield from scaled(count_terms(texts, stop_words, max_df=max_df), 0.7, 0.95)
     yield Progress(0.95, "Naming the clusters")
     built: list[TopicLevel] = []
     for depth, level_labels in enumerate(labels):
@@ -121,24 +121,6 @@ def find_topics(points: np.ndarray, texts: Sequence[str], **options: object) -> 
     topic. ``reduce_frequent_words``: the square root of tf (BERTopic's option of that name). Cluster -1 is named "Unclustered".
     """
     return run_task(find_topics_task(points, texts, **options))  # type: ignore[arg-type]
-
-
-def _scaled(
-    task: Generator[Progress, None, T], low: float, high: float
-) -> Generator[Progress, None, T]:
-    """Run a sub-task, mapping its progress fractions into [low, high]; closing this closes it
-    (a sub-task's clean-up, such as killing its child process, runs at Cancel)."""
-    try:
-        while True:
-            try:
-                step = next(task)
-            except StopIteration as stop:
-                value: T = stop.value
-                return value
-            fraction = None if step.fraction is None else low + (high - low) * step.fraction
-            yield Progress(fraction, step.message)
-    finally:
-        task.close()
 
 
 def _layout_for_centres(
