@@ -39,7 +39,7 @@ from PySide6.QtWidgets import QLabel
 from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
 from embviz.gui.views.frames3d import StillScene
-from embviz.gui.views.labels3d import paint_labels, plan_view_text
+from embviz.gui.views.labels3d import LandmarkChoice, choice_holds, paint_labels, plan_view_text
 from embviz.gui.views.layers3d import EVERYTHING, axis_ends, finite_box, in_draw_order, sync
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
@@ -78,6 +78,8 @@ class Scatter3DView(gl.GLViewWidget):
         self.show_landmarks = True
         self.font_size = 9
         self.placed: list = []  # the text drawn over the last frame (labels3d.Placed)
+        self.rows_version = 0  # bumped when the rows drawn change (not when they only move)
+        self.landmark_choice: LandmarkChoice | None = None  # kept while only positions change
         self._plan: list = []
         self._placed_key: tuple | None = None
         self.hover_label = QLabel(self)
@@ -132,6 +134,8 @@ class Scatter3DView(gl.GLViewWidget):
             coords = np.hstack([coords, np.zeros((len(coords), 3 - coords.shape[1]))])
         self.coords = np.ascontiguousarray(coords[:, :3], dtype=np.float32)
         self.labels = labels
+        self.rows_version += 1
+        self.landmark_choice = None
         n = len(self.coords)
         self.order = np.random.default_rng(0).permutation(n)
         self.rank = np.empty(n, np.int64)
@@ -484,8 +488,10 @@ class Scatter3DView(gl.GLViewWidget):
     def plan_text(self) -> list:
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
 
-        While a big set moves, only the rows of interest are projected (no landmarks)."""
-        moving = (self.moving or self.refining) and len(self.coords) > MOVING_LABELS_LIMIT
+        While a big set moves, only the rows of interest are projected (no landmarks); while its
+        still picture fills in after a new layout, so are the landmarks kept from the last."""
+        quiet = self.moving or (self.refining and not choice_holds(self))
+        moving = quiet and len(self.coords) > MOVING_LABELS_LIMIT
         key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
                self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
         if key != self._placed_key:
