@@ -124,6 +124,7 @@ class MapController:
         """Switch the central map to 3-D (True) or 2-D; False when no 3-D view can be made."""
         if not on:
             self.stack.setCurrentWidget(self.view)
+            self.window.projector.set_flat_hidden(self.state, False)  # its epochs again
             return True
         if self.view3d is None:
             try:
@@ -140,6 +141,7 @@ class MapController:
             self.stack.addWidget(view3d)
             self._fill_3d()
         self.stack.setCurrentWidget(self.view3d)
+        self.window.projector.set_flat_hidden(self.state, True)  # epochs: the 3-D layout alone
         return True
 
     # drawing the state --------------------------------------------------------------------
