@@ -1,7 +1,8 @@
 """A model trains while the map shows only its 3-D layout (OpenGL: run under xvfb-run): each
 epoch computes the 3-D layout alone, not the 2-D one nobody sees as well (two t-SNE or UMAP runs
 an epoch before); the flat map, shown again, gets the present vectors' layout, and while it is
-shown its own epochs go on.
+shown its own epochs go on, without a 3-D layout for the hidden 3-D map (computed once that is
+shown again).
 
 An 8-column set is shown with PCA, so every layout drawn can be checked against scikit-learn's
 PCA of the epoch's vectors (each axis up to its sign).
@@ -69,5 +70,11 @@ def test_epochs_compute_only_the_layout_that_is_seen(window, qtbot, tmp_path, ru
     runs.clear()
     epoch(window, qtbot, vectors)
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=15000)
-    assert 2 in runs
+    assert runs == [2], f"runs started for this epoch (dims): {runs}"
     assert pca_like(window.view.coords, vectors, 2)
+    # the 3-D map shown again: the present vectors' 3-D layout (it asked for none while hidden)
+    runs.clear()
+    window.maps.three_d_action.setChecked(True)
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=15000)
+    qtbot.waitUntil(lambda: pca_like(view3d.coords, vectors, 3), timeout=5000)
+    assert runs == [3]
