@@ -101,8 +101,9 @@ def test_epochs_keep_the_labelled_words_at_their_rows_new_places(view, window, q
         assert_beside_their_dots(view, layout, after)
         words, words_before = {p.row for p in after}, {p.row for p in before}
         assert words <= rule, f"epoch {step}: landmarks chosen again at the new positions"
-        # most words stay (a few yield where points now crowd; the chosen ones fill in)
-        assert len(words & words_before) >= 0.75 * len(words_before), (
+        # most words stay (80-97% here; a few yield where points now crowd, other chosen ones
+        # fill in); chosen again at each epoch, a quarter to a half stayed
+        assert len(words & words_before) >= 0.6 * len(words_before), (
             f"epoch {step}: {len(words & words_before)} of {len(words_before)} words kept"
         )
         before = after
