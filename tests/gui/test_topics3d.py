@@ -15,7 +15,8 @@ import os
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QThread
+from PySide6.QtWidgets import QApplication
 
 from embviz.core.corpus import (
     CLUSTER_COLUMN,
@@ -207,3 +208,21 @@ def test_close_camera_shows_fine_names_and_no_names_without_topic_columns(window
     frame(view)
     assert view.topic_names.placed == []
     assert [p for p in view.placed if p.kind == "landmark"]
+
+
+def test_a_big_sets_anchors_are_found_in_a_worker(window, qtbot, monkeypatch):
+    from embviz.gui.views import topics3d
+
+    monkeypatch.setattr(topics3d, "SYNC_ROWS", 100)  # this set's 390 rows count as big
+    found_in: list[bool] = []
+    real = topics3d.map_topics
+
+    def spy(*args, **kwargs):
+        found_in.append(QThread.currentThread() is QApplication.instance().thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(topics3d, "map_topics", spy)
+    eset, view = open_atlas_3d(window, qtbot)
+    qtbot.waitUntil(lambda: len(frame(view)) and len(view.topic_names.placed) == 3, timeout=10000)
+    assert found_in and not any(found_in)  # never on the GUI thread
+    assert_at_anchors(view, eset, 0)

@@ -182,6 +182,7 @@ class MapController:
         if self.view3d is not None:
             names = self.view3d.topic_names
             names.names_shown = lambda: self.topic_layer.show_names  # the panel's check box
+            names.runner, names.channel = self.window.runner, f"topic-names-3d-{self.state.uid}"
             names.show(self.state.eset, projection is None or projection.partial)
 
     def _draw_graph(self, _rows=None, fit: bool = False) -> None:

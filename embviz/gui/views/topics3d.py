@@ -3,7 +3,8 @@
 What is drawn comes from the shown set's topic columns (:mod:`embviz.core.corpus`) and the
 positions the 3-D view draws: each topic's anchor is the member nearest the members' mean in
 space (:func:`embviz.core.topics.anchors.map_topics` with ``dims=3``), kept until the positions
-or the columns change. Each time the camera moves the anchors (and a few other members of each
+or the columns change (above ``SYNC_ROWS`` rows computed in a worker, nothing drawn meanwhile:
+1M rows take about 4 s). Each time the camera moves the anchors (and a few other members of each
 topic, places to try when the centre is taken) are projected with the view's own matrices and
 the names placed in pixels by :func:`embviz.core.topics.placement.place_names`, so that none
 overlaps another, an axis title or a label of the selection or a search hit. Names whose anchor
@@ -18,6 +19,7 @@ contours in 3-D: a contour of a 3-D density seen through a camera has no line to
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -25,11 +27,15 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from shiboken6 import isValid
 
 from embviz.core.corpus import CLUSTER_COLUMN
+from embviz.core.tasks import Progress, Task
 from embviz.core.topics.anchors import MapTopic, map_topics
 from embviz.core.topics.placement import place_names
 
+log = logging.getLogger(__name__)
+SYNC_ROWS = 50_000  # up to this many rows the anchors are found at once (< 0.2 s), as in 2-D
 FINE_BELOW = 0.5  # the fine level once the camera is this close, a share of the fitted distance
 FONT_SIZES = (12, 10)  # coarse, fine (points), as on the 2-D map
 TEXT_MARGIN = 3  # px of fill around a name
@@ -65,6 +71,9 @@ class TopicNames3D:
         self.eset: Any = None  # the set whose topic columns are drawn (None: no names)
         self.forming = False
         self.names_shown: Callable[[], bool] = lambda: True  # the Topics panel's "names" box
+        self.runner: Any = None  # a TaskRunner: a big set's anchors are found in a worker
+        self.channel = "topic-names-3d"
+        self._asked: tuple | None = None  # the (coords, metadata version) a worker works on
         self.placed: list[PlacedTopic] = []  # the names drawn over the last frame
         self.level_shown: int | None = None
         self._levels: tuple[tuple[MapTopic, ...], ...] = ()
@@ -94,17 +103,44 @@ class TopicNames3D:
         same = key is not None and kept is not None and key[0] is kept[0] and key[1] == kept[1]
         if not same:
             self._levels_key = key
-            self._levels = () if key is None else map_topics(coords, dict(eset.metadata), dims=3)
-            self._anchors = [
-                np.array([[t.x, t.y, t.z] for t in level], dtype=np.float64).reshape(-1, 3)
-                for level in self._levels
-            ]
-            self._spots = [
-                [np.asarray(t.spots, dtype=np.float64).reshape(-1, 3) for t in level]
-                for level in self._levels
-            ]
-            self._placed_key = None
+            levels: tuple = ()
+            if key is not None and (self.runner is None or len(coords) <= SYNC_ROWS):
+                levels = map_topics(coords, dict(eset.metadata), dims=3)
+            elif key is not None:
+                self._ask(key, dict(eset.metadata))
+            self._use(levels)
         return self._levels
+
+    def _ask(self, key: tuple, metadata: dict) -> None:
+        """Find a big set's anchors in a worker; the answer is drawn if still wanted."""
+        self._asked = key
+
+        def arrived(levels) -> None:
+            if not isValid(self.view):  # the map was closed meanwhile
+                return
+            if self._asked is key and self._levels_key is key:
+                self._use(levels)
+                self.view.update()
+
+        self.runner.run(
+            self.channel,
+            "Placing topic names (3-D)",
+            lambda: anchors_task(key[0], metadata),
+            on_result=arrived,
+            on_error=lambda exc: log.warning("3-D topic names not drawn: %s", exc),
+        )
+
+    def _use(self, levels: tuple) -> None:
+        self._levels = levels
+        self._anchors = [
+            np.array([[t.x, t.y, t.z] for t in level], dtype=np.float64).reshape(-1, 3)
+            for level in levels
+        ]
+        self._spots = [
+            [np.asarray(t.spots, dtype=np.float64).reshape(-1, 3) for t in level]
+            for level in levels
+        ]
+        self._placed_key = None
 
     @property
     def active(self) -> bool:
@@ -198,3 +234,8 @@ class TopicNames3D:
     def drawn_names(self) -> list[str]:
         """The names drawn over the last frame, biggest topic first (for tests)."""
         return [name.topic.name for name in self.placed]
+
+
+def anchors_task(coords: np.ndarray, metadata: dict) -> Task[tuple]:
+    yield Progress(None, "Placing topic names (3-D)")
+    return map_topics(coords, metadata, dims=3)
