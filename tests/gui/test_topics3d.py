@@ -226,3 +226,16 @@ def test_a_big_sets_anchors_are_found_in_a_worker(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: len(frame(view)) and len(view.topic_names.placed) == 3, timeout=10000)
     assert found_in and not any(found_in)  # never on the GUI thread
     assert_at_anchors(view, eset, 0)
+
+
+def test_the_topics_panels_names_box_hides_the_3d_names(window, qtbot):
+    eset, view = open_atlas_3d(window, qtbot)
+    frame(view)
+    assert len(view.topic_names.placed) == 3
+    window.panels["topics"].names_check.setChecked(False)
+    qtbot.wait(50)
+    assert view.topic_names.placed == []  # the frame drawn after the box (no other event)
+    assert [p for p in view.placed if p.kind == "landmark"]  # the landmark words are back
+    window.panels["topics"].names_check.setChecked(True)
+    qtbot.wait(50)
+    assert sorted(view.topic_names.drawn_names()) == sorted(COARSE)
