@@ -73,7 +73,10 @@ def main() -> None:
     def record(n: int, part: str, name: str, seconds: list[float], trust: list[float]) -> None:
         s, t = statistics.median(seconds), statistics.median(trust)
         table.append((n, part, name, s, t))
-        print(f"{n:>7,} {part:6s} {name:28s} {s:7.2f} s  trust {t:.4f}  ({len(seconds)} runs)")
+        print(
+            f"{n:>7,} {part:6s} {name:28s} {s:7.2f} s  trust {t:.4f}  ({len(seconds)} runs, "
+            f"load average {os.getloadavg()[0]:.1f} now)"
+        )
 
     for n in (int(s) for s in args.sizes.split(",")):
         x = rows_of_demo(n)
