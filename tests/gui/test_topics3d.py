@@ -16,7 +16,6 @@ import os
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, QThread
-from PySide6.QtWidgets import QApplication
 
 from embviz.core.corpus import (
     CLUSTER_COLUMN,
@@ -218,7 +217,7 @@ def test_a_big_sets_anchors_are_found_in_a_worker(window, qtbot, monkeypatch):
     real = topics3d.map_topics
 
     def spy(*args, **kwargs):
-        found_in.append(QThread.currentThread() is QApplication.instance().thread())
+        found_in.append(QThread.currentThread() is window.thread())
         return real(*args, **kwargs)
 
     monkeypatch.setattr(topics3d, "map_topics", spy)
