@@ -198,6 +198,17 @@ def test_close_camera_shows_fine_names_and_no_names_without_topic_columns(window
     drawn = assert_at_anchors(view, eset, 1)
     assert {"launch, rocket", "orbit, moon"} <= {n.topic.name for n in drawn}
     assert not set(view.topic_names.drawn_names()) & set(COARSE)
+    # the camera just under a topic's anchor, looking down: every point is behind it, and
+    # no name is drawn (a point right behind the camera, unless it is told apart by its clip
+    # w, lands in the middle of the widget)
+    lowest = view.coords[:, 2].min()
+    x, y = view.coords[anchor_rows(view.coords, eset.metadata[FINE_CLUSTER_COLUMN])[0], :2]
+    view.opts["center"] = type(view.opts["center"])(float(x), float(y), float(lowest) - 3)
+    view.setCameraPosition(elevation=90, distance=1)
+    frame(view)
+    _, w = on_screen(view, view.coords)
+    assert (w < 0).all()
+    assert view.topic_names.placed == []
 
     # another set without topic columns: no names, and the landmark words come back
     plain = EmbeddingSet([f"w{i}" for i in range(50)], np.random.default_rng(1).normal(

@@ -197,10 +197,13 @@ class TopicNames3D:
             & (anchors[:, 1] >= top)
             & (anchors[:, 1] <= height)
         )  # only names whose anchor is in front of the camera and in view
-        spots = []
-        for i in seen:
-            xy, d = view.project(self._spots[level][i])
-            spots.append(xy[d > 0])  # a member behind the camera is no place for a name
+        # every seen topic's other places in one projection (a frame of a moving camera)
+        others = [self._spots[level][i] for i in seen]
+        xy, d = view.project(np.vstack([np.empty((0, 3)), *others]))
+        ends = np.cumsum([len(o) for o in others])[:-1]
+        # a member behind the camera is no place for a name
+        spots = [p[w > 0] for p, w in zip(np.split(xy, ends), np.split(d, ends), strict=True)]
+        spots = spots if others else []
         found = place_names(
             anchors[seen],
             np.array([self._size(level, topics[i].name) for i in seen]).reshape(-1, 2),
