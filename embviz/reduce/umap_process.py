@@ -150,6 +150,10 @@ def _fit(job: dict[str, Any], conn: Connection) -> tuple[np.ndarray, str]:
     y = np.load(job["target"]) if job.get("target") else None
     fitted = np.load(job["fitted"]) if job.get("fitted") else None
     x_fit = np.asarray(x if fitted is None else x[fitted])
+    if fitted is not None:  # the sample is a copy now: the file's pages need not stay resident
+        from embviz.reduce.umap_place import release_pages
+
+        release_pages(x)  # 100k rows: the fit's peak 3.13x -> 2.62x the matrix (umap_large.py)
     y_fit = None if y is None else (y if fitted is None else y[fitted])
     kwargs, note = job["kwargs"], ""
     if y is None and fitted is None:
