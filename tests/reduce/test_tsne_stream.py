@@ -195,3 +195,20 @@ def test_a_layout_that_diverges_stops_with_a_message(words, monkeypatch):
     with pytest.raises(EmbvizError, match="diverged"):
         run_task(projection_task(words, "tsne", {"early_iterations": 50, "iterations": 50}))
     assert all(calls)  # the gradient never saw the NaN
+
+
+def test_opentsne_auto_gradient_is_resolved_as_opentsne_resolves_it(words):
+    """With "auto" the stream still wraps the gradient (else no layouts and no Cancel): Barnes-Hut
+    below 10,000 rows, as openTSNE's _handle_nice_params chooses."""
+    from openTSNE import TSNE
+
+    from embviz.reduce.tsne_stream import OptimisationStream
+
+    x = scaled(words.vectors)
+    embedding = TSNE(
+        metric="cosine",
+        initialization=initial_layout(x, 2, 1, True),
+        neighbors=ExactNeighbors(x, 30, metric="cosine"),
+        negative_gradient_method="auto",
+    ).prepare_initial(x)
+    assert OptimisationStream(embedding, 1, 12.0, 2)._method() == "bh"
