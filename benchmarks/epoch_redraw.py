@@ -7,7 +7,9 @@ shows 3-D, its camera orbited as a person would. Each epoch then hands the map t
 above and, 200 ms later, the 3-D layout the map asked for (a 3-D PCA, computed beforehand, put in
 the set's cache where the projector's worker would put it, and announced by ``layoutCached``);
 the 400 ms watch follows that. Before, the 3-D map was drawn afresh twice per epoch (flat, then
-the 3-D layout) with its camera framed anew; now its points move (relayout3d).
+the 3-D layout) with its camera framed anew; now its points move (relayout3d). It also prints
+the share of the 3-D landmark words shown before an epoch that are still shown after it (kept
+through epochs since labels3d.LandmarkChoice; a full redraw chooses them again).
 
 A window shows a set of N words (the demo's MiniLM vectors, its first N rows), with a selection
 and a search so every layer has something to move. Each "epoch" drifts the vectors a little,
@@ -180,6 +182,8 @@ def run(rows: int, epochs: int, app, three_d: bool = False) -> None:
         span(controller.graph_layer, "show", "controller: graph layer")
 
     results: dict[str, list[tuple[float, ...]]] = {"coords-only": [], "full": []}
+    words: dict[str, list[float]] = {"coords-only": [], "full": []}  # landmark words kept
+    shown_words: set[str] | None = None
     modes = ["coords-only", "full"]
     for i, (epoch_vectors, layout, layout3d) in enumerate(layouts):
         mode = modes[i % 2]
@@ -205,6 +209,11 @@ def run(rows: int, epochs: int, app, three_d: bool = False) -> None:
         cpu = time.thread_time() - cpu
         busy = sum(g for g in gaps if g > 0.004)
         results[mode].append((handler, max(gaps), busy, cpu))
+        if three_d and window.maps.view3d is not None:  # the words a person reads
+            now = {p.text for p in window.maps.view3d.placed if p.kind == "landmark"}
+            if shown_words:
+                words[mode].append(len(now & shown_words) / len(shown_words))
+            shown_words = now
         if i < 2 or os.environ.get("EPOCH_SPANS"):
             print(f"  epoch {i} ({mode}):")
             for key, values in SPANS.items():
@@ -225,6 +234,10 @@ def run(rows: int, epochs: int, app, three_d: bool = False) -> None:
             f"time in gaps > 4 ms {busy * 1000:6.1f} ms, GUI thread CPU {cpu * 1000:.0f} ms "
             "per epoch"
         )
+    for mode, kept in words.items():
+        if kept:
+            print(f"{rows:>7,} rows, {mode:>11}: 3-D landmark words still shown after the "
+                  f"epoch: median {statistics.median(kept):.0%} (min {min(kept):.0%})")  # fmt: skip
     for k, what in ((1, "largest gap"), (3, "GUI thread CPU")):
         full = statistics.median(v[k] for v in results["full"])
         moved = statistics.median(v[k] for v in results["coords-only"])

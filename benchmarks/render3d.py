@@ -11,11 +11,20 @@ projecting every point with numpy (what the view did before; pyqtgraph has no 3-
 Needs an OpenGL context: run under xvfb-run -a -s "-screen 0 1920x1080x24 +extension GLX".
 
     python benchmarks/render3d.py [--points 1000000] [--frames 40] [--repeat 2]
+
+``--epoch-hover``: the first hover after a training epoch (relayout3d moved every point), on the
+GUI thread, at once and 100 ms after the epoch: as the view does it (the last index answers
+while the new one is sorted in a thread), as it did before (the sort starts with the epoch and
+the first pick waits for it), and projecting every point with numpy (the peer); alternating in
+the same run. Each answer is checked against numpy's projection of the NEW positions.
+
+    python benchmarks/render3d.py --epoch-hover --points 100000 1000000 [--epochs 6]
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import os
 import statistics
@@ -177,13 +186,91 @@ def picking(view, coords: np.ndarray) -> dict:
     return {"pick": ours, "pick_brute": brute, "pick_same": same, "pick_count": len(ours)}
 
 
+def brute_pick(view, coords: np.ndarray, at) -> int:
+    """The front-most point within the hover radius of ``at``, projecting every point."""
+    from embviz.gui.views.pick3d import to_screen
+    from embviz.gui.views.scatter3d import HOVER_RADIUS_PX
+
+    x, y, w, h = view.gl_viewport()
+    projection, camera = view.matrices()
+    xy, depth = to_screen(coords, projection @ camera, w, h)
+    d2 = ((xy - at) ** 2).sum(axis=1)
+    near = np.flatnonzero((d2 <= HOVER_RADIUS_PX**2) & (depth > 0))
+    return int(near[np.argmin(depth[near] + d2[near] * 1e-9)]) if near.size else -1
+
+
+def epoch_hover(n: int, epochs: int) -> None:
+    """Print the first hover's GUI-thread time after each of ``epochs`` epochs (see --help)."""
+    import threading
+
+    from embviz.gui.app import make_application
+    from embviz.gui.views.pick3d import VoxelIndex
+    from embviz.gui.views.relayout3d import relayout3d
+    from embviz.gui.views.scatter3d import Scatter3DView
+
+    app = make_application()
+    coords = cloud(n)
+    view = Scatter3DView()
+    view.resize(*SIZE)
+    view.show()
+    view.set_points(coords, [f"w{i}" for i in range(n)])
+    view.grabFramebuffer()
+    view.index._built.wait()
+    view.orbit(-30, 10)
+    rng = np.random.default_rng(2)
+    results: dict[str, list[float]] = collections.defaultdict(list)
+    same = count = 0
+    load = os.getloadavg()[0]
+    for epoch in range(2 * epochs):
+        before = epoch % 2 == 1
+        for when, delay in (("at once", 0.0), ("100 ms after", 0.1)):
+            when = f"{'sort first (before)' if before else 'last index meanwhile'}, {when}"
+            coords = coords + rng.normal(0, 0.05, coords.shape).astype(np.float32)
+            relayout3d(view, coords)  # an epoch: every point moved
+            if before:  # the index as relayout3d made it before: sorted at once, waited for
+                view.index = VoxelIndex(view.coords, background=True)
+            end = time.perf_counter() + delay
+            while time.perf_counter() < end:
+                app.processEvents()
+                time.sleep(0.005)
+            xy, _ = view.project(coords[rng.integers(n)][None])
+            at = xy[0]
+            start = time.perf_counter()
+            row = view.row_at(float(at[0]), float(at[1]))
+            results[when].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            expected = brute_pick(view, coords, at)
+            results["numpy, projecting every point"].append(time.perf_counter() - start)
+            same += row == expected
+            count += 1
+            end = time.perf_counter() + 10
+            while not view.index._built.is_set() and time.perf_counter() < end:
+                app.processEvents()  # the next epoch comes once the index is whole
+                time.sleep(0.01)
+    threads = threading.active_count()
+    print(f"{n:>9,} points, load {load:.2f} before / {os.getloadavg()[0]:.2f} after, "
+          f"{epochs} epochs; threads now {threads}")  # fmt: skip
+    for what, times in results.items():
+        print(f"  first hover, {what:>40}: median {statistics.median(times) * 1000:7.1f} ms, "
+              f"max {max(times) * 1000:7.1f} ms")  # fmt: skip
+    print(f"  same point as numpy's projection of the new positions: {same}/{count}")
+    view.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--points", type=int, default=1_000_000)
+    parser.add_argument("--epoch-hover", action="store_true")
+    parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--points", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--frames", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--which", choices=["ours", "peer"])
     args = parser.parse_args()
+    if args.epoch_hover:
+        for n in args.points:
+            epoch_hover(n, args.epochs)
+        return
+    args.points = args.points[0]
     if args.which:
         print(json.dumps(run(args.which, args.points, args.frames)))
         return

@@ -21,6 +21,7 @@ import importlib
 import multiprocessing
 import multiprocessing.util  # noqa: F401 - its exit handler must be registered before ours
 import pickle
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -70,28 +71,37 @@ class ChildCall:
         *args: Any,
         message: str = "",
         fraction: float | None = None,
+        timed: bool = False,
         **kwargs: Any,
     ) -> Task[Any]:
         """Call ``module.function(*args, **kwargs)`` in the child; a task that yields
-        ``Progress(fraction, message)`` while it waits. The child ends with the call; closing the
-        task (Cancel) kills it; an exception raised in the child is raised here."""
+        ``Progress(fraction, message)`` while it waits (``timed``: the message ends with the
+        seconds waited so far, for calls with no progress of their own). The child ends with the
+        call; closing the task (Cancel) kills it; an exception raised in the child is raised
+        here."""
+        started = time.perf_counter() if timed else None
         try:
-            ready = yield from self._receive(fraction, message)
+            ready = yield from self._receive(fraction, message, started)
             if ready[0] == "error":
                 raise ready[1]
             self._conn.send((function, args, kwargs))
-            status, value = yield from self._receive(fraction, message)
+            status, value = yield from self._receive(fraction, message, started)
             if status == "error":
                 raise value
             return value
         finally:
             self.close()
 
-    def _receive(self, fraction: float | None, message: str) -> Task[tuple[str, Any]]:
+    def _receive(
+        self, fraction: float | None, message: str, started: float | None
+    ) -> Task[tuple[str, Any]]:
         while not self._conn.poll(POLL_S):
             if not self.process.is_alive() and not self._conn.poll():
                 raise self._ended()
-            yield Progress(fraction, message)
+            if started is None:
+                yield Progress(fraction, message)
+            else:
+                yield Progress(fraction, f"{message} ({time.perf_counter() - started:.0f} s)")
         try:
             received: tuple[str, Any] = self._conn.recv()
         except EOFError:

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from embviz.core.tasks import Progress, Task
+from embviz.core.tasks import Progress, Task, scaled
 
 CHUNK_ROWS = 2048  # rows per chunk file: at most this much work is lost to a cancel
 VECTORS_FILE = "vectors.npy"
@@ -243,22 +243,11 @@ def cached_vectors(
 def _scaled(
     task: Task[np.ndarray], before: int, rows: int, total: int, what: str
 ) -> Task[np.ndarray]:
-    """Pass on a chunk task's progress as a fraction of the whole corpus."""
-    while True:
-        try:
-            progress = next(task)
-        except StopIteration as stop:
-            result: np.ndarray = stop.value
-            return result
-        fraction = (
-            None
-            if progress.fraction is None
-            else (before + progress.fraction * rows) / max(total, 1)
-        )
-        done = before + int(round((progress.fraction or 0.0) * rows))
-        yield Progress(
-            fraction,
-            progress.message
-            if progress.fraction is None
-            else f"Embedded {done:,} of {total:,} {what}",
-        )
+    """Pass on a chunk task's progress as a fraction of the whole corpus, in rows embedded."""
+    whole = max(total, 1)
+    return scaled(
+        task,
+        before / whole,
+        (before + rows) / whole,
+        lambda f: f"Embedded {before + int(round(f * rows)):,} of {total:,} {what}",
+    )

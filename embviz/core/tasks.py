@@ -42,8 +42,11 @@ def run_task(task: Task[T], on_progress: Callable[[Progress], None] | None = Non
             on_progress(progress)
 
 
-def scaled(task: Task[T], low: float, high: float) -> Task[T]:
-    """Run a sub-task, mapping its progress fractions into [low, high] of the whole. Closing
+def scaled(
+    task: Task[T], low: float, high: float, message: Callable[[float], str] | None = None
+) -> Task[T]:
+    """Run a sub-task, mapping its progress fractions into [low, high] of the whole; with
+    ``message``, a step with a fraction f says ``message(f)`` instead of its own words. Closing
     this (Cancel) closes the sub-task, so that its clean-up (a child process killed, say) runs
     then and not whenever the sub-task is garbage."""
     try:
@@ -53,8 +56,11 @@ def scaled(task: Task[T], low: float, high: float) -> Task[T]:
             except StopIteration as stop:
                 value: T = stop.value
                 return value
-            fraction = None if step.fraction is None else low + (high - low) * step.fraction
-            yield Progress(fraction, step.message)  # a sub-task's partial result is its own
+            if step.fraction is None:
+                yield Progress(None, step.message)  # a sub-task's partial result is its own
+            else:
+                words = step.message if message is None else message(step.fraction)
+                yield Progress(low + (high - low) * step.fraction, words)
     finally:
         task.close()
 

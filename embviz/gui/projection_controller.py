@@ -9,6 +9,12 @@ cache only then (:func:`embviz.core.projection.keep_projection`). So a layout of
 A set shown without a layout gets its default projection (as is for <= 3 dims, else PCA); a set
 whose vectors change is projected again with the method its view shows. Quality numbers are
 computed on a runner of their own, so they never hold up the window's "idle".
+
+A view whose map shows only its 3-D layout (``set_flat_hidden``) gets, when its vectors change
+(a training epoch), the method's 3-D layout as its projection: one run an epoch, its partial
+layouts drawn in 3-D. Its 2-D layout, which nobody sees, is computed once the flat map is shown
+again. Before, each epoch ran the 2-D method and then the 3-D one (two t-SNE or UMAP runs, the
+3-D one waiting for the other).
 """
 
 from __future__ import annotations
@@ -58,6 +64,8 @@ class ProjectionController(QObject):
         self._runs: dict[int, tuple[int, EmbeddingSet, Version]] = {}  # view uid -> its run
         self._pending: dict[int, tuple[int, ViewState, EmbeddingSet, Projection, Version]] = {}
         self._watched: set[int] = set()
+        self._flat_hidden: set[int] = set()  # uids of views whose map shows only 3-D
+        self._in_3d: set[int] = set()  # ... and that show a 3-D layout for that reason
         self._last_partial = 0.0
         self._vectors_changed_at: dict[int, float] = {}  # set uid -> when its vectors changed
         self._quality_later: tuple[EmbeddingSet, Projection] | None = None
@@ -79,6 +87,8 @@ class ProjectionController(QObject):
         live = {view.uid for view in self.model.views}
         for uid in [uid for uid in self._runs if uid not in live]:
             self._cancel(uid)
+        self._flat_hidden &= live
+        self._in_3d &= live
 
     def _watch(self, view: ViewState) -> None:
         self._watched.add(view.uid)
@@ -101,8 +111,29 @@ class ProjectionController(QObject):
                 shown = view.projection
                 if shown is None or shown.method not in reducers:  # e.g. an aligned layout
                     self.project(eset, view=view)
+                elif (
+                    view.uid in self._flat_hidden
+                    and eset.dims >= 3
+                    and (shown.dims < 3 or view.uid in self._in_3d)
+                ):
+                    # only the 3-D map is seen: the method's 3-D layout is the one shown (the
+                    # hidden flat map moves to its first two axes); the 2-D one waits until
+                    # the flat map is shown again (set_flat_hidden)
+                    self.project(eset, shown.method, shown.params, 3, view=view)
+                    self._in_3d.add(view.uid)
                 else:
                     self.project(eset, shown.method, shown.params, shown.dims, view=view)
+
+    def set_flat_hidden(self, view: ViewState, hidden: bool) -> None:
+        """``view``'s map shows only its 3-D layout (True) or its flat one again (False). Shown
+        again after epochs laid out in 3-D only, it gets the method's 2-D layout back."""
+        if hidden:
+            self._flat_hidden.add(view.uid)
+            return
+        self._flat_hidden.discard(view.uid)
+        shown, eset = view.projection, view.eset
+        if view.uid in self._in_3d and eset is not None and shown is not None:
+            self.project(eset, shown.method, shown.params, 2, view=view)
 
     def _on_set_closed(self, eset: EmbeddingSet) -> None:
         for uid, (_run, running, _version) in list(self._runs.items()):
@@ -137,6 +168,8 @@ class ProjectionController(QObject):
         ``draw=False``: only compute and cache it (the 3-D view asks for its layout so, while the
         2-D map keeps its own); ``layoutCached`` says when it is there."""
         view = view or self.model.active
+        if draw:
+            self._in_3d.discard(view.uid)  # what is asked for now is what the person chose
         if not draw:
             return self._cache_only(eset, method or default_reducer_for(eset.dims), params, dims)
         title = method or default_reducer_for(eset.dims)

@@ -6,8 +6,8 @@ i+1}`` (the form ``umap.AlignedUMAP`` takes), built from shared labels or from p
 (:mod:`embviz.core.compare.sequence`). Methods:
 
 - ``"aligned-umap"``: ``umap.AlignedUMAP(...).fit(sets, relations=relations)``, cosine metric;
-  one fit for all sets (umap-learn cannot be interrupted: it runs in a thread, the task reports
-  progress while it waits, and Cancel drops its result).
+  one fit for all sets, in a child process that Cancel kills (umap-learn's numba code cannot be
+  interrupted; the task reports the seconds waited while it runs).
 - ``"pca"``: each set's own PCA (2 components), then each layout rotated/reflected onto the
   previous (aligned) one with ``scipy.linalg.orthogonal_procrustes`` on the shared points, centred
   on their means. No scaling, so distances inside a layout are kept.
@@ -21,8 +21,6 @@ All are generator tasks (:mod:`embviz.core.tasks`) that return one N_i x 2 float
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -150,36 +148,41 @@ def _tsne(
 def _aligned_umap(
     sets: list[np.ndarray], relations: Relations, params: dict[str, Any], seed: int
 ) -> Task[list[np.ndarray]]:
+    """umap-learn's AlignedUMAP in a child process (embviz.core.child_call): its numba code
+    cannot be interrupted, so in a thread a cancelled fit went on using the cores until it ended;
+    the child is killed on Cancel instead."""
+    from embviz.core.child_call import ChildCall
+
+    options = {
+        "n_neighbors": min(int(params.get("n_neighbors", 15)), min(len(x) for x in sets) - 1),
+        "min_dist": float(params.get("min_dist", 0.1)),
+        "metric": "cosine",
+        "random_state": seed,
+        "alignment_regularisation": float(params.get("alignment_regularisation", 0.01)),
+        "alignment_window_size": int(params.get("alignment_window_size", 3)),
+    }
+    child = ChildCall("embviz.reduce.aligned", warm=("umap",))
+    message = f"AlignedUMAP: fitting {len(sets)} sets"
+    try:
+        layouts: list[np.ndarray] = yield from child.run(
+            "fit_aligned_umap", sets, relations, options, message=message, timed=True
+        )
+    except EmbvizError:
+        raise
+    except Exception as exc:  # raised in the child by umap-learn
+        raise EmbvizError(f"AlignedUMAP failed: {exc}") from exc
+    return layouts
+
+
+def fit_aligned_umap(
+    sets: list[np.ndarray], relations: Relations, options: dict[str, Any]
+) -> list[np.ndarray]:
+    """``umap.AlignedUMAP(**options).fit(sets, relations=relations).embeddings_`` as float32
+    (what the child process of ``_aligned_umap`` runs)."""
     import umap
 
-    n_neighbors = min(int(params.get("n_neighbors", 15)), min(len(x) for x in sets) - 1)
-    model = umap.AlignedUMAP(
-        n_neighbors=n_neighbors,
-        min_dist=float(params.get("min_dist", 0.1)),
-        metric="cosine",
-        random_state=seed,
-        alignment_regularisation=float(params.get("alignment_regularisation", 0.01)),
-        alignment_window_size=int(params.get("alignment_window_size", 3)),
-    )
-    box: dict[str, Any] = {}
-
-    def fit() -> None:
-        try:
-            box["embeddings"] = model.fit(sets, relations=relations).embeddings_
-        except Exception as exc:  # reported in the task's thread
-            box["error"] = exc
-
-    thread = threading.Thread(target=fit, name="aligned-umap", daemon=True)
-    thread.start()
-    started = time.perf_counter()
-    while thread.is_alive():
-        thread.join(0.2)
-        yield Progress(
-            None, f"AlignedUMAP: fitting {len(sets)} sets ({time.perf_counter() - started:.0f} s)"
-        )
-    if "error" in box:
-        raise EmbvizError(f"AlignedUMAP failed: {box['error']}")
-    return [np.asarray(e, dtype=np.float32) for e in box["embeddings"]]
+    model = umap.AlignedUMAP(**options).fit(sets, relations=relations)
+    return [np.asarray(e, dtype=np.float32) for e in model.embeddings_]
 
 
 def aligned_layouts(

@@ -178,7 +178,8 @@ def test_labels_follow_their_rows(cube_view, window, qtbot):
             dx = [max(rect.left() - x, 0.0, x - rect.right()) for x, _ in at]
             gap = np.hypot(dx, [max(rect.top() - y, 0.0, y - rect.bottom()) for _, y in at])
             assert label.text == f"p{label.row}"
-            assert gap[label.row] <= 12, f"{label.text} is {gap[label.row]:.0f} px from its dot"
+            # beside the dot (half a label row to its right or left: 12.3 px at this size)
+            assert gap[label.row] <= 13, f"{label.text} is {gap[label.row]:.0f} px from its dot"
             assert gap[label.row] == gap.min(), (
                 f"{label.text} is drawn beside the dot of p{int(np.argmin(gap))}"
             )

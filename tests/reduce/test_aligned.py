@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import time
+
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
@@ -117,6 +120,24 @@ def test_aligned_umap_wrapper_equals_umap_aligned_umap(words):
     )
     for mine, theirs in zip(ours, direct.embeddings_, strict=True):
         np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_cancelling_aligned_umap_kills_its_work(words):
+    """AlignedUMAP's numba code cannot be interrupted: the fit runs in a child process, and
+    closing the task (Cancel) ends it at once instead of leaving it busy on the cores."""
+    pytest.importorskip("umap")
+    a = EmbeddingSet(words.labels[:120], words.vectors[:120])
+    b = EmbeddingSet(words.labels[60:200], words.vectors[60:200])
+    task = sequence_from_sets([a, b]).layouts("aligned-umap", seed=0)
+    before = set(multiprocessing.active_children())
+    messages = [next(task).message for _ in range(12)]  # the child is started and waited on
+    working = [p for p in multiprocessing.active_children() if p not in before]
+    assert len(working) == 1 and working[0].is_alive()
+    assert messages[-1].startswith("AlignedUMAP: fitting 2 sets (") and messages[-1].endswith(" s)")
+    started = time.perf_counter()
+    task.close()
+    assert time.perf_counter() - started < 2.0
+    assert not working[0].is_alive()
 
 
 def test_a_sequence_linked_through_a_pairs_file():

@@ -37,6 +37,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Generator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -174,7 +175,9 @@ def nested_levels(
     steps = len(sizes)
     message = f"Clustering {len(features):,} points (min cluster size {sizes[0]})"
     yield Progress(0.0, message)
-    coarse_options = {"max_points": settings.max_points, "seed": settings.seed}
+    # typed as Any: passed through ChildCall.run's **kwargs, whose own keywords (message, fraction,
+    # timed) are not ints
+    coarse_options: dict[str, Any] = {"max_points": settings.max_points, "seed": settings.seed}
     if child is not None:
         coarse = yield from child.run(
             "hdbscan_labels",

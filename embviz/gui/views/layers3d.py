@@ -10,10 +10,44 @@ layout of the same rows) rewrites the layers' position buffers alone.
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph.opengl as gl
+from pyqtgraph.opengl.items.GLLinePlotItem import DirtyFlag
+from PySide6.QtGui import QOpenGLContext
 
 from embviz.gui.views.scatter2d import FADED_OPACITY
 
 EVERYTHING = ("points", "colours", "hits", "selection", "axes")
+
+
+class AxisLines(gl.GLLinePlotItem):
+    """pyqtgraph's line item with a shader program of its own view's OpenGL context.
+
+    pyqtgraph keeps one program for the class, compiled in the first context that drew a line;
+    a view whose context does not share with that one (another window in a process that did
+    not set AA_ShareOpenGLContexts, as benchmarks and embedding programs, or once the first
+    context is gone) used a program name its context does not know: pyqtgraph printed "Error
+    while drawing item GLLinePlotItem" at every frame and the axes were not drawn."""
+
+    def __init__(self, **kwds) -> None:
+        super().__init__(**kwds)
+        self._program: object | None = None
+        self._program_context: QOpenGLContext | None = None
+
+    def getShaderProgram(self):  # noqa: N802 (pyqtgraph's name; it calls it on the item)
+        context = QOpenGLContext.currentContext()
+        if self._program is None or self._program_context is not context:
+            shared = gl.GLLinePlotItem._shaderProgram
+            gl.GLLinePlotItem._shaderProgram = None  # compiled anew, in this context
+            try:
+                self._program = gl.GLLinePlotItem.getShaderProgram()
+            finally:
+                gl.GLLinePlotItem._shaderProgram = shared
+            if self._program_context is not None:  # moved to another context (re-parented):
+                self.dirty_bits = DirtyFlag.POSITION | DirtyFlag.COLOR  # its buffers too
+                self.m_vbo_position.destroy()
+                self.m_vbo_color.destroy()
+            self._program_context = context
+        return self._program
 
 
 def in_draw_order(rank: np.ndarray, rows) -> np.ndarray:

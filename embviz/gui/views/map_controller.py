@@ -67,7 +67,8 @@ class MapController:
         self.state = state = state or self.session.views[0]
         self.view: ScatterView = view or window.view
         self.view3d: Scatter3DView | None = None  # made when first asked (needs OpenGL)
-        self._drawn3d: tuple[EmbeddingSet, bool] | None = None  # (set, flat) the 3-D map draws
+        # (set, flat, the layout's coords) the 3-D map draws
+        self._drawn3d: tuple[EmbeddingSet, bool, np.ndarray | None] | None = None
         self.siblings: list[MapController] = []  # maps beside this one: appearance follows
         self.stack = QStackedWidget(window)
         self.stack.addWidget(self.view)
@@ -124,6 +125,7 @@ class MapController:
         """Switch the central map to 3-D (True) or 2-D; False when no 3-D view can be made."""
         if not on:
             self.stack.setCurrentWidget(self.view)
+            self.window.projector.set_flat_hidden(self.state, False)  # its epochs again
             return True
         if self.view3d is None:
             try:
@@ -138,8 +140,12 @@ class MapController:
             view3d.installEventFilter(self._activator)
             view3d.set_theme(self.theme)
             self.stack.addWidget(view3d)
+            self.stack.setCurrentWidget(view3d)
             self._fill_3d()
-        self.stack.setCurrentWidget(self.view3d)
+        else:  # hidden, it asked for no 3-D layout: that of the present vectors, if not drawn
+            self.stack.setCurrentWidget(self.view3d)
+            self._fill_3d(move=True)
+        self.window.projector.set_flat_hidden(self.state, True)  # epochs: the 3-D layout alone
         return True
 
     # drawing the state --------------------------------------------------------------------
@@ -194,7 +200,8 @@ class MapController:
         )
         coords = three.coords if three is not None else None
         known = projection.method in reducers  # an aligned layout has no 3-D counterpart
-        if coords is None and eset.dims >= 3 and not projection.partial and known:
+        seen = self.current_view() is self.view3d  # a hidden 3-D map asks for no layout
+        if coords is None and eset.dims >= 3 and not projection.partial and known and seen:
             asked = ("asked-3d", *projection_key(projection.method, projection.params, 3))
             if eset.peek_derived(asked) is None:
                 eset.store_derived(asked, True, version=eset.version)
@@ -205,6 +212,8 @@ class MapController:
         view3d = self.view3d
         flat = coords is None
         drawn = self._drawn3d
+        if move and drawn is not None and drawn[0] is eset and drawn[2] is coords is not None:
+            return  # this very layout is drawn (the 3-D map shown again, nothing changed)
         same = (
             move
             and drawn is not None
@@ -225,7 +234,7 @@ class MapController:
         else:
             view3d.set_points(coords, eset.labels, axis_titles=titles)
             self._restore_state(view3d)
-        self._drawn3d = (eset, flat)
+        self._drawn3d = (eset, flat, coords if not flat else None)
 
     def _on_layout_cached(self, eset) -> None:
         if eset is self.state.eset and self.view3d is not None:

@@ -33,6 +33,11 @@ GROWTH_PADDING = 0.10
 # A view the person zoomed or panned is kept through a new layout while it shows at least this
 # share of the rows it showed before (as the 3-D map keeps its camera, relayout3d).
 KEEP_SHARE = 0.5
+# ... counted on every k-th row of a large map (the same rows in both layouts): counting all of
+# a million rows twice took ~10 ms of the GUI thread per epoch. A close zoom that holds fewer than
+# SHARE_MIN_SAMPLED of the sampled rows is counted on every row (a sample could miss it).
+SHARE_SAMPLE = 20_000
+SHARE_MIN_SAMPLED = 500
 
 
 def _move(view, coords: np.ndarray, grid=None) -> np.ndarray:
@@ -137,5 +142,8 @@ def _still_shows(view, old: np.ndarray, new: np.ndarray) -> bool:
         x, y = xy[:, 0], xy[:, 1]
         return int(np.count_nonzero((x >= vx0) & (x <= vx1) & (y >= vy0) & (y <= vy1)))
 
-    before, after = shown(old), shown(new)
+    step = max(1, min(len(old), len(new)) // SHARE_SAMPLE)
+    before, after = shown(old[::step]), shown(new[::step])
+    if step > 1 and before < SHARE_MIN_SAMPLED:
+        before, after = shown(old), shown(new)
     return after > 0 and after >= KEEP_SHARE * before

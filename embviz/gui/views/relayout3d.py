@@ -6,8 +6,10 @@ rebuilt and uploaded, the rows' colours, hits, selection and filter applied agai
 controller, and the camera framed anew, so a person orbiting or zooming while a model trains was
 put back at every epoch. Here the rows keep their draw order, colours, hits, selection, filter
 and isolation: only the position buffers are rewritten (the same size: written in place), the
-picking index is rebuilt (on the first pick, or in a thread for a big set), the axes follow the
-layout and the text over the frame is placed again for the new positions. The still picture
+picking index is rebuilt (on the first pick, or for a big set in a thread started by the first
+pick, the last index answering meanwhile: pick3d.MovedIndex), the axes follow the
+layout and the text over the frame is placed again for the new positions: the same rows keep
+their labels (labels3d.LandmarkChoice), each at its row's new place. The still picture
 starts over (its key changes), so every point comes back a slice a frame as after an orbit.
 
 The camera stays where it is (its orbit always; its centre and distance too) unless the layout
@@ -28,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6.QtCore import QTimer
 
+from embviz.gui.views.labels3d import carry_choice
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 
 KEEP_FILL = 0.6  # the fitted sphere holds a fresh fit's layout at 1.0
@@ -65,10 +68,12 @@ def relayout3d(view, coords, axis_titles: Sequence[str] | None = None, frame: bo
         view.clear_hover()
     seen_before = _share_in_view(view)
     view.coords = new
-    view.index = VoxelIndex(new, background=True, lazy=True)
+    view.index = VoxelIndex(new, background=True, lazy=True, previous=view.index)
     fits = "refit" if frame else _fit_of(view, seen_before)
     if fits != "kept":
+        camera_before = view.camera_key()
         view.reset_camera(padding=GROWTH_PADDING if fits == "outgrown" else 0.0)
+        carry_choice(view, camera_before)  # the same words stay labelled
     view._draw("positions", "axes")  # a frame, and the text over it placed anew
     if view.pointer is not None:  # the pointer rests on the map: what is under it now
         x, y = view.pointer

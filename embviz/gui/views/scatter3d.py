@@ -39,8 +39,9 @@ from PySide6.QtWidgets import QLabel
 from embviz.core.colors import Colouring, single_colour
 from embviz.gui.views.cloud3d import PointCloud3D
 from embviz.gui.views.frames3d import StillScene
-from embviz.gui.views.labels3d import paint_labels, plan_view_text
-from embviz.gui.views.layers3d import EVERYTHING, axis_ends, finite_box, in_draw_order, sync
+from embviz.gui.views.labels3d import LandmarkChoice, choice_holds, paint_labels, plan_view_text
+from embviz.gui.views.layers3d import EVERYTHING, AxisLines, axis_ends, finite_box, sync
+from embviz.gui.views.layers3d import in_draw_order as in_order
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
 
@@ -64,7 +65,7 @@ class Scatter3DView(gl.GLViewWidget):
         self.cloud = PointCloud3D()
         self.hit_layer = PointCloud3D()
         self.selected_layer = PointCloud3D()
-        self.axes = gl.GLLinePlotItem(mode="lines", width=1.5, antialias=True)
+        self.axes = AxisLines(mode="lines", width=1.5, antialias=True)
         self.axes.setGLOptions("translucent")
         for depth, layer in enumerate((self.hit_layer, self.selected_layer), start=1):
             layer.setGLOptions(ON_TOP)  # drawn after the cloud, over it
@@ -78,6 +79,8 @@ class Scatter3DView(gl.GLViewWidget):
         self.show_landmarks = True
         self.font_size = 9
         self.placed: list = []  # the text drawn over the last frame (labels3d.Placed)
+        self.rows_version = 0  # bumped when the rows drawn change (not when they only move)
+        self.landmark_choice: LandmarkChoice | None = None  # kept while only positions change
         self._plan: list = []
         self._placed_key: tuple | None = None
         self.hover_label = QLabel(self)
@@ -132,6 +135,8 @@ class Scatter3DView(gl.GLViewWidget):
             coords = np.hstack([coords, np.zeros((len(coords), 3 - coords.shape[1]))])
         self.coords = np.ascontiguousarray(coords[:, :3], dtype=np.float32)
         self.labels = labels
+        self.rows_version += 1
+        self.landmark_choice = None
         n = len(self.coords)
         self.order = np.random.default_rng(0).permutation(n)
         self.rank = np.empty(n, np.int64)
@@ -167,7 +172,7 @@ class Scatter3DView(gl.GLViewWidget):
 
     def in_draw_order(self, rows) -> np.ndarray:
         """``rows`` sorted by their place in the shuffled draw order."""
-        return in_draw_order(self.rank, rows)
+        return in_order(self.rank, rows)
 
     def _draw(self, *what: str) -> None:
         """Mark layers to rebuild (all when none is named) and ask for a frame."""
@@ -483,9 +488,10 @@ class Scatter3DView(gl.GLViewWidget):
 
     def plan_text(self) -> list:
         """Axis titles, then labels of the selection, hits and landmarks (cached per camera).
-
-        While a big set moves, only the rows of interest are projected (no landmarks)."""
-        moving = (self.moving or self.refining) and len(self.coords) > MOVING_LABELS_LIMIT
+        While a big set moves, only the rows of interest are projected (no landmarks); while its
+        still picture fills in after a new layout, so are the landmarks kept from the last."""
+        moving = self.moving or (self.refining and not choice_holds(self))
+        moving = moving and len(self.coords) > MOVING_LABELS_LIMIT
         key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
                self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
         if key != self._placed_key:
