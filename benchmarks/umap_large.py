@@ -22,7 +22,12 @@ available offline). Parts:
   (umap-learn, cosine, seed 0, fitted on a sample, the other rows placed by its ``transform`` a
   chunk at a time, embviz.reduce.umap_place, the matrix memory-mapped as in the app's process)
   and, as its peer, the same fit with one ``transform`` call for every other row
-  (``sampled-one-call``). ``--fits`` picks the fits to run (e.g. ``--fits sampled`` alone).
+  (``sampled-one-call``). The matrix file holds the sample's rows first, as the app writes it
+  (embviz.reduce.umap); ``sampled-scattered`` keeps the set's order (the sample spread over the
+  file: every page of the map resident while umap-learn fits, as before 1 December 2026), and
+  ``sampled-release`` also releases the map's pages once the sample is copied (a change to
+  umap_process's ``_fit`` that this measures). ``--fits`` picks the fits to run (e.g.
+  ``--fits sampled`` alone).
   Trustworthiness is measured on the same 5,000 random rows for every method.
 
 ``--max-candidates 60,30`` runs embviz's fit once for each NN-descent ``max_candidates`` (the
@@ -129,14 +134,19 @@ if which == "embviz":
 elif sampled:  # the app's path above UMAP_FIT_SAMPLE rows: umap-learn, as umap_process
     from embviz.reduce.sampling import split_rows
     from embviz.reduce.umap import UMAP_FIT_SAMPLE
-    from embviz.reduce.umap_place import place_rows
+    from embviz.reduce.umap_place import place_rows, release_pages
 
     fitted, rest = split_rows(len(x), UMAP_FIT_SAMPLE, 0)
+    if which != "sampled-scattered":  # the file holds the sample first, as the app writes it
+        fitted, rest = np.arange(len(fitted)), np.arange(len(fitted), len(x))
     status("fitting the sample")
-    model = umap.UMAP(metric="cosine", random_state=0, **kwargs).fit(np.asarray(x[fitted]))
+    x_fit = np.asarray(x[fitted])
+    if which == "sampled-release":  # the map's pages released once the sample is copied
+        release_pages(x)
+    model = umap.UMAP(metric="cosine", random_state=0, **kwargs).fit(x_fit)
     coords = np.full((len(x), 2), np.nan, dtype=np.float32)
     coords[fitted] = model.embedding_
-    if which == "sampled":  # embviz: a chunk at a time (umap_place), as the app does
+    if which != "sampled-one-call":  # embviz: a chunk at a time (umap_place), as the app does
         chunks = []
         status("placing the other rows")
         placing = time.perf_counter()
@@ -235,7 +245,17 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path, candidates: int 
     from embviz.reduce.quality import trustworthiness
 
     path = work / "x.npy"
-    np.save(path, x)
+    order = None
+    if name.startswith("sampled") and name != "sampled-scattered":  # as embviz.reduce.umap
+        from embviz.reduce.sampling import save_rows, split_rows
+        from embviz.reduce.umap import UMAP_FIT_SAMPLE
+
+        split = split_rows(len(x), UMAP_FIT_SAMPLE, 0)
+        assert split is not None, "the sampled path needs more rows than UMAP_FIT_SAMPLE"
+        order = np.concatenate(split)
+        save_rows(str(path), x, order)
+    else:
+        np.save(path, x)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     started = time.perf_counter()
     proc = subprocess.run(
@@ -252,6 +272,8 @@ def fit_part(x: np.ndarray, name: str, epochs: int, work: Path, candidates: int 
     wall = time.perf_counter() - started
     rows = np.random.default_rng(0).choice(len(x), min(len(x), 5000), replace=False)
     coords = np.load(str(path) + ".out.npy")
+    if order is not None:  # back in the set's order
+        coords[order] = coords.copy()
     trust = trustworthiness(x[rows], coords[rows], k=10)
     label = f"{epochs} epochs" if epochs else "default epochs"
     if candidates:
@@ -295,7 +317,8 @@ def main() -> None:
     parser.add_argument(
         "--fits",
         default="",
-        help="only these fits (embviz, sampled, sampled-one-call, umap-learn:METRIC); "
+        help="only these fits (embviz, sampled, sampled-scattered, sampled-release, "
+        "sampled-one-call, umap-learn:METRIC); "
         "default: embviz, then --peer and --sampled",
     )
     parser.add_argument(

@@ -73,7 +73,10 @@ def main() -> None:
     def record(n: int, part: str, name: str, seconds: list[float], trust: list[float]) -> None:
         s, t = statistics.median(seconds), statistics.median(trust)
         table.append((n, part, name, s, t))
-        print(f"{n:>7,} {part:6s} {name:28s} {s:7.2f} s  trust {t:.4f}  ({len(seconds)} runs)")
+        print(
+            f"{n:>7,} {part:6s} {name:28s} {s:7.2f} s  trust {t:.4f}  ({len(seconds)} runs, "
+            f"load average {os.getloadavg()[0]:.1f} now)"
+        )
 
     for n in (int(s) for s in args.sizes.split(",")):
         x = rows_of_demo(n)
@@ -124,13 +127,13 @@ def main() -> None:
             for name, (times, trust) in runs.items():
                 record(n, part, name if name == "embviz" else f"umap-learn {name}", times, trust)
     print("\nratios (umap-learn / embviz: above 1 = embviz faster), trustworthiness difference")
-    for n, part, name, seconds, trust in table:
+    for n, part, name, peer_seconds, peer_trust in table:
         if name == "embviz":
             continue
         ours = next(row for row in table if row[:2] == (n, part) and row[2] == "embviz")
         print(
-            f"{n:>7,} {part:6s} {name:28s} {seconds / ours[3]:5.2f}x  trust embviz - peer "
-            f"{ours[4] - trust:+.4f}"
+            f"{n:>7,} {part:6s} {name:28s} {peer_seconds / ours[3]:5.2f}x  trust embviz - peer "
+            f"{ours[4] - peer_trust:+.4f}"
         )
 
 

@@ -20,6 +20,20 @@ def split_rows(n: int, fit_sample: int, seed: int) -> tuple[np.ndarray, np.ndarr
     return fitted, np.flatnonzero(mask)
 
 
+def save_rows(path: str, x: np.ndarray, order: np.ndarray, block: int = 8_192) -> None:
+    """``np.save(path, x[order])`` a block of rows at a time: no copy of the matrix is made."""
+    x = np.asarray(x)
+    header = {
+        "descr": np.lib.format.dtype_to_descr(x.dtype),
+        "fortran_order": False,
+        "shape": (len(order), *x.shape[1:]),
+    }
+    with open(path, "wb") as f:
+        np.lib.format.write_array_header_1_0(f, header)
+        for start in range(0, len(order), block):
+            f.write(np.ascontiguousarray(x[order[start : start + block]]).tobytes())
+
+
 def merge_rows(
     n: int, fitted: np.ndarray, a: np.ndarray, placed: np.ndarray, b: np.ndarray
 ) -> np.ndarray:

@@ -23,7 +23,7 @@ from embviz.core.errors import EmbvizError
 from embviz.core.tasks import Progress, Task
 from embviz.reduce.base import Projection
 from embviz.reduce.params import as_dict, param
-from embviz.reduce.sampling import pca_preview, split_rows
+from embviz.reduce.sampling import pca_preview, save_rows, split_rows
 
 if TYPE_CHECKING:
     from embviz.core.dataset import EmbeddingSet
@@ -112,11 +112,14 @@ class UMAPReducer:
         preview.info["axis_titles"] = [f"PC{i + 1} (preview)" for i in range(dims)]
         yield Progress(0.02, "UMAP: PCA preview shown while UMAP works", partial=preview)
         folder = umap_process.scratch_dir()
-        job = self._job(folder, x, p, dims, split, metadata)
+        # A sampled fit's rows go to the process with the sample first (see _job); ``order``
+        # puts its layouts back in the set's order.
+        order = None if split is None else np.concatenate(split)
+        job = self._job(folder, x, p, dims, order, split, metadata)
         process = umap_process.take()
         finished = False
         try:
-            result = yield from self._wait(process, job, started, info, layout)
+            result = yield from self._wait(process, job, started, info, layout, order)
             finished = True
         finally:
             if finished:
@@ -135,15 +138,25 @@ class UMAPReducer:
         x: np.ndarray,
         p: UMAPParams,
         dims: int,
+        order: np.ndarray | None,
         split: tuple[np.ndarray, np.ndarray] | None,
         metadata: dict[str, np.ndarray] | None,
     ) -> dict[str, Any]:
+        """The job file for the process. A sampled fit's rows are written in ``order``, the
+        fitted sample first (rows 0..m-1 of the file), the others after it, each part in the
+        set's order: the process copies the sample out of its memory map of the file, and a
+        sample spread over the whole file made every page of the map resident (the whole matrix
+        once more, beside the copy, while umap-learn fits). The sample and the placed rows reach
+        umap-learn in the same order as before, so the layout is the same."""
         job: dict[str, Any] = {
             "vectors": str(folder / "x.npy"),
             "output": str(folder / "out.npy"),
             "partials": True,
         }
-        np.save(job["vectors"], x)
+        if order is None:
+            np.save(job["vectors"], x)
+        else:
+            save_rows(job["vectors"], x, order)
         kwargs: dict[str, Any] = {
             "n_components": dims,
             "n_neighbors": min(p.n_neighbors, len(x) - 1),
@@ -159,10 +172,10 @@ class UMAPReducer:
                 )
             y, kwargs["target_metric"] = encode_target(metadata[p.target])
             job["target"] = str(folder / "y.npy")
-            np.save(job["target"], y)
+            np.save(job["target"], y if order is None else y[order])
         if split is not None:
             job["fitted"] = str(folder / "fitted.npy")
-            np.save(job["fitted"], split[0])
+            np.save(job["fitted"], np.arange(len(split[0])))  # the file's first rows
         job["kwargs"] = kwargs
         return job
 
@@ -173,10 +186,19 @@ class UMAPReducer:
         started: float,
         info: dict[str, Any],
         layout: Callable[[np.ndarray, bool], Projection],
+        order: np.ndarray | None = None,
     ) -> Task[np.ndarray]:
         """Send the job once the process is warm; poll (and yield) until it is done. The
-        partial layouts the process announces are handed on as partial results."""
+        partial layouts the process announces are handed on as partial results; layouts of a
+        file written in ``order`` are put back in the set's order."""
         from embviz.reduce import umap_process
+
+        def in_set_order(coords: np.ndarray) -> np.ndarray:
+            if order is None:
+                return coords
+            out = np.empty_like(coords)
+            out[order] = coords
+            return out
 
         sent = False
         while True:
@@ -188,11 +210,11 @@ class UMAPReducer:
                 path, note = message[1]
                 if note:
                     info["neighbors"] = note
-                coords: np.ndarray = np.load(path)
+                coords: np.ndarray = in_set_order(np.load(path))
                 return coords
             if message is not None and message[0] == "partial":
                 path, done, *named = message[1]  # a third item names the stage
-                shown = np.load(path)
+                shown = in_set_order(np.load(path))
                 Path(path).unlink(missing_ok=True)
                 text = f"{named[0] if named else 'UMAP: optimising the layout'} ({done:.0%})"
                 yield Progress(0.05 + 0.9 * done, text, partial=layout(shown, True))

@@ -42,6 +42,10 @@ SPECTRAL_MAX_ROWS = 200_000
 # neighbours stage's peak 3.19x the matrix at 60, 2.83x at 30; recall@15 0.993 both (200 rows;
 # NN-descent alone, on 1,000 rows: 0.9952 both); trustworthiness 0.8546 and 0.8565.
 NN_MAX_CANDIDATES = 30
+# Neighbour-list entries that share fewer rows than this with their row are left out of the graph
+# (umap_graph.drop_unshared; 0 keeps umap-learn's graph). benchmarks/umap_trust.py, 10,000 rows,
+# ten seeds: see the README's Measured table and drop_unshared's note.
+DROP_MIN_SHARED = 2
 PARTIAL_SECONDS = 0.5  # a partial layout at most this often
 CHUNK_EPOCHS = 10
 
@@ -204,7 +208,13 @@ def fit(
 ) -> tuple[np.ndarray, str]:
     """UMAP layout of every row of ``x`` with umap-learn's keyword arguments (n_components,
     n_neighbors, min_dist, metric, random_state; n_epochs optional). Returns (coords, note)."""
-    from embviz.reduce.umap_graph import default_epochs, find_ab_params, fuzzy_graph, prune
+    from embviz.reduce.umap_graph import (
+        default_epochs,
+        drop_unshared,
+        find_ab_params,
+        fuzzy_graph,
+        prune,
+    )
     from embviz.reduce.umap_sgd import Optimiser
     from embviz.reduce.umap_sgd_staged import STAGED_MAX_ROWS
 
@@ -222,6 +232,8 @@ def fit(
     indices, distances, note = neighbours(x, k, metric, seed, status)
     release_memory()
     status("UMAP: building the fuzzy neighbour graph")
+    if DROP_MIN_SHARED:
+        indices = drop_unshared(indices, DROP_MIN_SHARED)
     graph = prune(fuzzy_graph(indices, distances), n_epochs)
     del indices, distances
     release_memory()

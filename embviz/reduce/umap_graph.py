@@ -84,18 +84,55 @@ def fuzzy_graph(indices: np.ndarray, distances: np.ndarray) -> scipy.sparse.csr_
     return graph
 
 
+def shared_neighbours(indices: np.ndarray, chunk: int = 2_048) -> np.ndarray:
+    """For each entry (i, j) of the neighbour lists (each row's list holds the row itself, as
+    umap-learn's do), how many rows the lists of i and j have in common, j itself included: 1
+    when j does not list i and they share no other neighbour. Rows a chunk at a time (a chunk of
+    2,048 rows with k = 15 compares 7M pairs)."""
+    lists = np.asarray(indices)
+    n, k = lists.shape
+    out = np.empty((n, k), dtype=np.int32)
+    for start in range(0, n, chunk):
+        mine = lists[start : start + chunk]  # (c, k)
+        theirs = lists[np.maximum(mine, 0)]  # (c, k, k): the lists of each neighbour
+        same = mine[:, None, :, None] == theirs[:, :, None, :]  # (c, k, k, k)
+        out[start : start + chunk] = same.any(axis=3).sum(axis=2)
+    out[lists < 0] = 0
+    return out
+
+
+def drop_unshared(indices: np.ndarray, min_shared: int = 2) -> np.ndarray:
+    """The neighbour lists without the entries that share fewer than ``min_shared`` rows
+    (``shared_neighbours``) with their row: -1 there, which ``fuzzy_graph`` leaves out. The
+    distances are kept, so each row's bandwidth (``smooth_knn_dist``) is umap-learn's.
+
+    Why: umap-learn's defaults find neighbours by NN-descent, which reaches a row's neighbours
+    through their neighbours, and so misses mostly those that share none with it (on 10,000 demo
+    words, 3.3 % of the exact 15 neighbours were missed; of those, 52 % shared no neighbour
+    besides themselves, against 7 % of the found ones). Those edges pull unrelated groups
+    together in the layout: given the exact lists, umap-learn's own layout kept 0.003-0.006 less
+    trustworthiness (k = 10) than with NN-descent's on five sets of 10,000 rows (ten seeds each;
+    benchmarks/umap_trust.py), and leaving the unshared entries out of the exact lists
+    gained more than that back (see ``DROP_MIN_SHARED`` in umap_fit)."""
+    out = np.array(indices, copy=True)
+    shared = shared_neighbours(out)
+    weak = shared < min_shared
+    weak[:, 0] = False  # the row itself
+    out[weak] = -1
+    return out
+
+
 def default_epochs(n: int) -> int:
     """umap-learn's choice: 500 epochs up to 10,000 rows, 200 above.
 
     Kept although the epochs are most of a 10,000-row fit's time: fewer lost trustworthiness
-    (k = 10; 10,000 rows, cosine, the staged schedule, mean of seeds 0-2). The demo's sampled
-    words: 0.8570 at 500, 0.8557 at 400, 0.8531 at 300, 0.8395 at 200; 10,000 other demo rows:
-    0.8490 at 500, 0.8450 at 400. umap-learn's defaults on the first: 0.8555-0.8584 (four
-    runs), so 400 would use most of the 0.005 that the goal allows (issue #18). On the second,
-    umap-learn's defaults reach 0.8599 (cosine, seed 0: 0.8594), but umap-learn itself given
-    these exact neighbours (precomputed_knn) 0.8544, and embviz's in-order update 0.8531, the
-    staged one 0.8490 (the kernel before float32 and threads: 0.8481): that gap comes from the
-    exact neighbours (and the staged schedule), not from the epochs."""
+    (k = 10; 10,000 rows, cosine, the staged schedule, every exact neighbour kept, mean of seeds
+    0-2). The demo's sampled words: 0.8570 at 500, 0.8557 at 400, 0.8531 at 300, 0.8395 at 200;
+    10,000 other demo rows: 0.8490 at 500, 0.8450 at 400. Where the gap to umap-learn's
+    defaults on that second set came from (benchmarks/umap_trust.py, five sets, ten seeds each,
+    seed-to-seed spread 0.001-0.003): not the epochs, but NN-descent's neighbours (+0.003 to
+    +0.006 over exact ones, in umap-learn and here alike: see ``drop_unshared``) and the staged
+    schedule, whose share varies with the set (-0.004 to +0.012)."""
     return 500 if n <= 10_000 else 200
 
 

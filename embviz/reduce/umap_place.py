@@ -50,6 +50,21 @@ def chunk_size(model: Any, m: int, size: int = PLACE_CHUNK) -> int:
     return size
 
 
+def release_pages(x: np.ndarray) -> None:
+    """Drop the pages of a memory-mapped ``x`` from this process's resident memory (they stay in
+    the system's file cache, and are read again when touched). Rows read through a map stay
+    resident until then: placing every other row of a file touched all its pages, the whole
+    matrix held beside the model. Not a map, or no ``madvise`` here (Windows): nothing."""
+    import mmap
+
+    whole = getattr(x, "_mmap", None)
+    try:
+        if whole is not None:
+            whole.madvise(mmap.MADV_DONTNEED)
+    except (AttributeError, OSError, ValueError):
+        pass
+
+
 def place_rows(
     model: Any,
     x: np.ndarray,
@@ -62,12 +77,17 @@ def place_rows(
     """``out[rows] = model.transform(x[rows])``, a chunk at a time: only one chunk of ``x``'s rows
     is copied at once (``x`` may be a memory map), a status line before each chunk, and
     ``partial(out, share placed)`` after each (rows not placed yet are left as ``out`` holds
-    them)."""
+    them). A memory-mapped ``x`` is released from resident memory before each chunk
+    (``release_pages``): the fitted sample's rows, read before, and each chunk's after it."""
     m = len(rows)
     bounds = chunk_bounds(m, chunk_size(model, m, size))
     for start, stop in bounds:
         status(f"UMAP: placing the other rows with the fitted model: {start:,} of {m:,} placed")
         part = rows[start:stop]
-        out[part] = model.transform(np.asarray(x[part], dtype=np.float32))
+        release_pages(x)
+        chunk = np.asarray(x[part], dtype=np.float32)  # rows picked by index: a copy
+        release_pages(x)
+        out[part] = model.transform(chunk)
+        del chunk
         if partial is not None and stop < m:
             partial(out, stop / m)

@@ -161,3 +161,28 @@ def test_a_sampled_umap_shows_the_fitted_rows_first_then_every_row(words):
     assert shown.sum() == 200  # the fitted rows, and only they
     assert np.allclose(sample[0].coords[shown], result.coords[shown])
     assert trustworthiness(words.vectors, result.coords, n_neighbors=10) > 0.7
+
+
+def test_a_sampled_umap_is_umap_learns_fit_and_transform(words):
+    """The app writes the sample's rows first in the file its UMAP process maps (so that only
+    their pages are read while umap-learn fits); the layout must still be umap-learn's own fit
+    of the sample and transform of the rest, in the set's order, as umap-learn computes them
+    here on the rows picked the same way."""
+    import umap
+
+    from embviz.reduce.sampling import split_rows
+
+    x = np.asarray(words.vectors, dtype=np.float32)
+    result = run_task(projection_task(words, "umap", {"seed": 2, "fit_sample": 200}))
+    fitted, rest = split_rows(len(x), 200, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = umap.UMAP(n_neighbors=15, min_dist=0.1, metric="cosine", random_state=2)
+        model.fit(x[fitted])
+        reference = np.empty((len(x), 2), dtype=np.float32)
+        reference[fitted] = model.embedding_
+        reference[rest] = model.transform(x[rest])
+    spread = np.linalg.norm(reference.std(axis=0))
+    # the same numbers up to float rounding (two processes; a shuffled order would move rows
+    # by about the spread)
+    assert np.abs(result.coords - reference).max() < 1e-3 * spread

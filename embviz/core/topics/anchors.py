@@ -3,7 +3,9 @@
 The map draws topics from the set's metadata columns (see :mod:`embviz.core.corpus`), not from a
 separate object: a renamed topic, a new projection or another set is drawn as it is, and nothing
 stale can show. A cluster's anchor is the member nearest the members' mean, so it lies on the
-cluster even when the cluster is curved (a mean could fall in a gap).
+cluster even when the cluster is curved (a mean could fall in a gap). The flat map measures in
+the layout's first two columns; the 3-D map (``dims=3``) in its first three, so an anchor there
+is a member nearest the mean in space, not in one face of it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class MapTopic:
     y: float
     size: int
     parent: int | None  # the coarser level's cluster (None at level 0)
-    spots: tuple[tuple[float, float], ...] = ()  # other members to put the name on, nearest first
+    spots: tuple[tuple[float, ...], ...] = ()  # other members to put the name on, nearest first
+    z: float = 0.0  # third coordinate of the anchor (0 on the flat map)
 
 
 SPOT_FRACTIONS = (
@@ -38,12 +41,12 @@ SPOT_FRACTIONS = (
 
 
 def cluster_spots(
-    coords: np.ndarray, labels: np.ndarray, fractions: tuple[float, ...] = ()
-) -> dict[int, list[tuple[float, float]]]:
+    coords: np.ndarray, labels: np.ndarray, fractions: tuple[float, ...] = (), dims: int = 2
+) -> dict[int, list[tuple[float, ...]]]:
     """Per cluster id >= 0: the member nearest the members' mean, then for each of ``fractions``
     the member that far down the members ordered by distance from the mean (finite coordinates
-    only): places on the cluster, nearest first."""
-    xy = np.asarray(coords, dtype=np.float64)[:, :2]
+    only): places on the cluster, nearest first, each as its first ``dims`` coordinates."""
+    xy = np.asarray(coords, dtype=np.float64)[:, :dims]
     labels = np.asarray(labels, dtype=np.int64)
     keep = (labels >= 0) & np.isfinite(xy).all(axis=1)
     if not keep.any():
@@ -53,29 +56,35 @@ def cluster_spots(
     n = int(ids.max()) + 1
     counts = np.bincount(ids, minlength=n).astype(np.float64)
     means = (
-        np.stack([np.bincount(ids, weights=xy[rows, d], minlength=n) for d in (0, 1)], axis=1)
+        np.stack(
+            [np.bincount(ids, weights=xy[rows, d], minlength=n) for d in range(xy.shape[1])], axis=1
+        )
         / np.maximum(counts, 1)[:, None]
     )
     distance = ((xy[rows] - means[ids]) ** 2).sum(axis=1)
     order = np.lexsort((distance, ids))
     present, first, sizes = np.unique(ids[order], return_index=True, return_counts=True)
-    spots: dict[int, list[tuple[float, float]]] = {}
+    spots: dict[int, list[tuple[float, ...]]] = {}
     for cluster, start, size in zip(present.tolist(), first.tolist(), sizes.tolist(), strict=True):
         offsets = [0, *(int(f * (size - 1)) for f in fractions)]
         picked = rows[order[start + np.unique(offsets)]]
-        spots[cluster] = [(float(xy[r, 0]), float(xy[r, 1])) for r in picked]
+        spots[cluster] = [tuple(float(v) for v in xy[r]) for r in picked]
     return spots
 
 
 def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, tuple[float, float]]:
     """Per cluster id >= 0, the member nearest the members' mean (finite coordinates only)."""
-    return {cluster: spots[0] for cluster, spots in cluster_spots(coords, labels).items()}
+    return {
+        cluster: (spots[0][0], spots[0][1])
+        for cluster, spots in cluster_spots(coords, labels).items()
+    }
 
 
 def map_topics(
-    coords: np.ndarray, metadata: dict[str, np.ndarray]
+    coords: np.ndarray, metadata: dict[str, np.ndarray], dims: int = 2
 ) -> tuple[tuple[MapTopic, ...], ...]:
-    """Per level whose columns the set has (coarse first), its clusters with name, anchor, size."""
+    """Per level whose columns the set has (coarse first), its clusters with name, anchor, size;
+    anchors and spots measured in the first ``dims`` (2 or 3) columns of ``coords``."""
     levels: list[tuple[MapTopic, ...]] = []
     depth = 0
     while True:
@@ -88,14 +97,14 @@ def map_topics(
         labels = labels.astype(np.int64)
         names = metadata.get(name_column)
         parent_labels = np.asarray(metadata[level_columns(depth - 1)[0]]) if depth else None
-        spots = cluster_spots(coords, labels, SPOT_FRACTIONS)
+        spots = cluster_spots(coords, labels, SPOT_FRACTIONS, dims)
         sizes = np.bincount(labels[labels >= 0]) if (labels >= 0).any() else np.zeros(0, int)
         ids, first = np.unique(labels, return_index=True)  # a member of each cluster
         first_member = dict(zip(ids.tolist(), first.tolist(), strict=True))
         parents = _main_parents(labels, parent_labels) if parent_labels is not None else {}
         topics = []
         for cluster, (centre, *others) in spots.items():
-            x, y = centre
+            x, y, z = (*centre[:2], centre[2] if len(centre) > 2 else 0.0)
             member = first_member[cluster]
             name = str(names[member]) if names is not None else f"Cluster {cluster}"
             topics.append(
@@ -108,6 +117,7 @@ def map_topics(
                     int(sizes[cluster]),
                     parents.get(cluster) if parent_labels is not None else None,
                     tuple(others),
+                    z,
                 )
             )
         levels.append(tuple(topics))

@@ -337,6 +337,8 @@ class TopicsPanel(QWidget):
             controller.topic_layer.set_shown(
                 self.names_check.isChecked(), self.density_check.isChecked()
             )
+            if controller.view3d is not None:  # its names follow the same box (topics3d)
+                controller.view3d.update()
 
     def export_topics(self) -> Topics | None:
         """What an export writes: the listed topics, with key words when they were found here."""

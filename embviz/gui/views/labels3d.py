@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from embviz.core.landmarks import pick_landmarks, place_labels
 from embviz.gui.views.themes import Theme
+from embviz.gui.views.topics3d import landmarks_on
 
 LANDMARK_CELL_PX = (70, 20)
 MAX_LANDMARKS = 120
@@ -66,14 +67,14 @@ def choice_key(view) -> tuple:
         view.rows_version,
         None if shown is None else np.asarray(shown).tobytes(),
         view.camera_key(),
-        view.show_landmarks, view.font_size, view.point_size, LANDMARK_POOL,
+        landmarks_on(view), view.font_size, view.point_size, LANDMARK_POOL,
     )  # fmt: skip
 
 
 def choice_holds(view) -> bool:
     """The view shows landmarks and its choice still holds (only positions changed since)."""
     choice = view.landmark_choice
-    return choice is not None and view.show_landmarks and choice.key == choice_key(view)
+    return choice is not None and landmarks_on(view) and choice.key == choice_key(view)
 
 
 def carry_choice(view, camera_before: tuple) -> None:
@@ -223,7 +224,7 @@ def plan_view_text(view, focus_only: bool = False) -> list[Placed]:
     interest = np.unique(focus)
     if subset is not None:
         interest = interest[np.isin(interest, subset)]
-    wanted = view.show_landmarks and not focus_only
+    wanted = landmarks_on(view) and not focus_only
     key = choice_key(view) if wanted else ()
     # None: chosen for other rows, another camera or other settings (or none yet)
     choice = view.landmark_choice if wanted and choice_holds(view) else None

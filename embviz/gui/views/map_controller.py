@@ -174,6 +174,16 @@ class MapController:
 
     def _draw_topics(self) -> None:
         self.topic_layer.show(self.state.eset, self.state.projection)
+        self._draw_topics_3d()
+
+    def _draw_topics_3d(self) -> None:
+        """The 3-D map's topic names: the shown set's columns on the positions it draws."""
+        projection = self.state.projection
+        if self.view3d is not None:
+            names = self.view3d.topic_names
+            names.names_shown = lambda: self.topic_layer.show_names  # the panel's check box
+            names.runner, names.channel = self.window.runner, f"topic-names-3d-{self.state.uid}"
+            names.show(self.state.eset, projection is None or projection.partial)
 
     def _draw_graph(self, _rows=None, fit: bool = False) -> None:
         """The disk and the selection's edges, on the points drawn (not a set not yet drawn)."""
@@ -192,6 +202,7 @@ class MapController:
         if eset is None or projection is None:
             self.view3d.set_points(None, [])
             self._drawn3d = None
+            self._draw_topics_3d()
             return
         three = (
             projection
@@ -235,6 +246,7 @@ class MapController:
             view3d.set_points(coords, eset.labels, axis_titles=titles)
             self._restore_state(view3d)
         self._drawn3d = (eset, flat, coords if not flat else None)
+        self._draw_topics_3d()
 
     def _on_layout_cached(self, eset) -> None:
         if eset is self.state.eset and self.view3d is not None:

@@ -37,6 +37,7 @@ from PySide6.QtGui import QPainter, QVector3D
 from PySide6.QtWidgets import QLabel
 
 from embviz.core.colors import Colouring, single_colour
+from embviz.gui.views.camera3d import framing_distance
 from embviz.gui.views.cloud3d import PointCloud3D
 from embviz.gui.views.frames3d import StillScene
 from embviz.gui.views.labels3d import LandmarkChoice, choice_holds, paint_labels, plan_view_text
@@ -44,6 +45,7 @@ from embviz.gui.views.layers3d import EVERYTHING, AxisLines, axis_ends, finite_b
 from embviz.gui.views.layers3d import in_draw_order as in_order
 from embviz.gui.views.pick3d import VoxelIndex, to_screen
 from embviz.gui.views.themes import THEMES, Theme
+from embviz.gui.views.topics3d import TopicNames3D, landmarks_on
 
 HOVER_RADIUS_PX = 8
 MOVING_LABELS_LIMIT = 50_000  # above this many points, landmarks wait while the camera moves
@@ -76,7 +78,8 @@ class Scatter3DView(gl.GLViewWidget):
         self.axis_titles: tuple[str, str, str] = ("x", "y", "z")
         self.top_band = 0.0  # logical px at the top kept free of the scene (for a legend)
         self.show_axes = True
-        self.show_landmarks = True
+        self.show_landmarks = True  # the person's setting (labels3d.landmarks_on: drawn now)
+        self.topic_names = TopicNames3D(self)  # a corpus atlas's topic names (topics3d)
         self.font_size = 9
         self.placed: list = []  # the text drawn over the last frame (labels3d.Placed)
         self.rows_version = 0  # bumped when the rows drawn change (not when they only move)
@@ -160,7 +163,7 @@ class Scatter3DView(gl.GLViewWidget):
         centre = (lo + hi) / 2
         self.opts["center"] = QVector3D(*map(float, centre))
         span = float(np.linalg.norm(hi - lo)) * (1 + padding)
-        self.setCameraPosition(distance=span * 1.3 + 1e-6)
+        self.setCameraPosition(distance=self._framing(span, 1.3))
         self.fitted = (self._camera_place(), span)
 
     def _camera_place(self) -> tuple:
@@ -257,8 +260,12 @@ class Scatter3DView(gl.GLViewWidget):
         xyz = self.coords[rows]
         self.opts["center"] = QVector3D(*map(float, xyz.mean(axis=0)))
         span = float(np.linalg.norm(xyz.max(axis=0) - xyz.min(axis=0)))
-        self.setCameraPosition(distance=max(span * 2.0, 1e-3 * self.opts["distance"]))
+        self.setCameraPosition(distance=max(self._framing(span, 2.0), 1e-3 * self.opts["distance"]))
         self._projected = None
+
+    def _framing(self, span: float, least: float) -> float:
+        _, _, w, h = self.gl_viewport()
+        return framing_distance(span, self.opts["fov"], w, h, least)
 
     # picking ------------------------------------------------------------------------------
     def camera_key(self) -> tuple:
@@ -310,11 +317,7 @@ class Scatter3DView(gl.GLViewWidget):
             subset = self.shown_rows()
             if subset is None and self.filter_mask is None:
                 return None
-            allowed = (
-                np.ones(len(self.coords), bool)
-                if subset is None
-                else np.zeros(len(self.coords), bool)
-            )
+            allowed = np.full(len(self.coords), subset is None)
             if subset is not None:
                 allowed[subset] = True
             if self.filter_mask is not None:
@@ -434,6 +437,7 @@ class Scatter3DView(gl.GLViewWidget):
             plan = self.plan_text()
             self.placed = [p for p in plan if p.row < 0 or p.row != self.hovered_row]
             paint_labels(painter, self.placed, self.theme, self.font_size, bool(self.hit_rows.size))
+            self.topic_names.paint(painter, [p.rect for p in self.placed])
         finally:
             painter.end()
 
@@ -492,7 +496,7 @@ class Scatter3DView(gl.GLViewWidget):
         still picture fills in after a new layout, so are the landmarks kept from the last."""
         moving = self.moving or (self.refining and not choice_holds(self))
         moving = moving and len(self.coords) > MOVING_LABELS_LIMIT
-        key = (self.camera_key(), moving or not self.show_landmarks, self.isolated,
+        key = (self.camera_key(), moving or not landmarks_on(self), self.isolated,
                self.hit_rows.tobytes(), self.selected_rows.tobytes())  # fmt: skip
         if key != self._placed_key:
             self._placed_key, self._plan = key, plan_view_text(self, focus_only=moving)
