@@ -35,6 +35,14 @@ negative gradient alone at 100,000 rows, 64 blobs scaled to each extent, fastest
 extent 50, 110 at 100, 270 at 200, 560-600 at 300, whichever FFT and thread). So embviz's trajectory is
 the cheaper one; where embviz's gradients cost more, they did so in the early phase on the same
 layouts (50k: 185 against 131 ms), with the process's other load.
+
+At 100,000 rows (benchmarks/tsne_large.py --stages --peer --trace, 1 December 01:17-01:57 UTC,
+nice 5; load 6.8-7.4 in embviz's turn, 4.2-2.1 in openTSNE's): the same picture for the extents
+(embviz 18.5 / 30.5 / 46.9 / 64.1 / 83.0 / 93.8 by blocks of 125 iterations, openTSNE 19.6 /
+31.2 / 56.1 / 80.0 / 93.0 / 104.5), yet embviz's gradients cost 446-555 CPU ms against 317-389,
+already in the early phase on the same layouts (554 against 335 ms). So the trajectory does not
+explain the whole fit's gap; the cost of the same gradient does, and it differs from turn to turn
+(load; P built differently: 14.21M entries against openTSNE's 14.42M).
 """
 
 from __future__ import annotations
