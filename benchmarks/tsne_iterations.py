@@ -10,13 +10,14 @@ load falls on both alike), ``--iters`` iterations of each phase: phase 1 (exagge
 start, phase 2 from the layout after the early phase, fresh gains in each. Variants:
 
 - ``embviz``: :class:`embviz.reduce.tsne_stream.OptimisationStream` as the task runs it (a worker
-  thread, callbacks, scipy.fft with worker threads, the learning rate of embviz.reduce.tsne);
+  thread, the per-iteration watch, scipy.fft with worker threads, embviz's learning rate);
 - ``openTSNE``: ``TSNEEmbedding.optimize`` as ``TSNE().fit`` calls it (learning rate "auto":
   rows / 12, then rows; numpy's FFT; no callbacks);
 - ``openTSNE lr/12``: the same with embviz's learning rate (the learning rate's share);
-- ``embviz 1-fft``: embviz's path with numpy's one-thread FFT (the FFT threads' share);
-- ``embviz +KL``: embviz's path with openTSNE's gradient as it is, evaluating the KL divergence at
-  each callback and after each phase (embviz before tsne_stream.GradientWithoutError).
+- ``embviz 1-fft``: embviz's path with numpy's one-thread FFT (the FFT threads' share).
+
+(``embviz +KL``, embviz's path evaluating the KL divergence at each callback as before
+tsne_stream.GradientWithoutError, went when the stream stopped using openTSNE's callbacks.)
 
 Printed per variant and phase: wall and CPU seconds (the process's, every thread), CPU per
 iteration, the layout's extent at the end (the FFT grid has max(50, extent) boxes a side) and the
@@ -101,16 +102,13 @@ def main() -> None:
     parser.add_argument("--iters", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--cache", default="/tmp/embviz_tsne_iterations_{rows}.npz")
-    parser.add_argument(
-        "--variants", default="embviz,openTSNE,openTSNE lr/12,embviz 1-fft,embviz +KL"
-    )
+    parser.add_argument("--variants", default="embviz,openTSNE,openTSNE lr/12,embviz 1-fft")
     args = parser.parse_args()
     import scipy.sparse as sp
     from openTSNE import TSNE
     from openTSNE._matrix_mul import matrix_mul
 
     import embviz.reduce.tsne as tsne
-    import embviz.reduce.tsne_stream as tsne_stream
     from embviz.reduce.tsne_fft import install_threaded_fft
     from embviz.reduce.tsne_stream import OptimisationStream
 
@@ -144,15 +142,11 @@ def main() -> None:
         start = data["start"] if phase == 1 else data["early"]
         ours = variant.startswith("embviz")
         e = embedding(start, ours)
-        without_error = tsne_stream.gradient_without_error
-        if variant == "embviz +KL":
-            tsne_stream.gradient_without_error = lambda method, n_iter: method
         if ours:
             early = args.iters if phase == 1 else 0
             stream = OptimisationStream(e, early, 12.0, args.iters)
             for _ in stream.run():
                 pass
-            tsne_stream.gradient_without_error = without_error
             return np.asarray(stream.embedding)
         lr: Any = n / 12 if variant == "openTSNE lr/12" else "auto"
         exaggeration = 12.0 if phase == 1 else None

@@ -1,6 +1,6 @@
 """t-SNE on large sets: time, peak memory against the matrix, trustworthiness.
 
-    python benchmarks/tsne_large.py [--rows 100000] [--dims 384] [--peer] [--stages]
+    python benchmarks/tsne_large.py [--rows 100000] [--dims 384] [--peer] [--stages] [--trace]
 
 The rows are synthetic and clustered (64 Gaussian clusters per 100k rows, so neighbours mean
 something), float32, D = 384 (MiniLM's width). embviz's t-SNE task runs as the GUI and CLI run it
@@ -16,7 +16,10 @@ same way, and the ratio is printed. The load average is printed with the numbers
 each stage's peak (VmHWM reset as it starts, over the RSS when the run started, so the matrix is
 not counted) and its wall and CPU seconds, for embviz and for the peer. embviz's compiled
 symmetrisation (numba) is loaded before the run, as in an app that has run t-SNE before; the
-memory that takes (numba and llvmlite, about 100 MiB whatever the size) is printed apart.
+memory that takes (numba and llvmlite, about 100 MiB whatever the size) is printed apart. With
+--trace, openTSNE's gradient is timed call by call in both runs (benchmarks/tsne_trajectory.py's
+Recorder): CPU per gradient and between gradients, and the layout's extent, which sets the FFT
+grid, by blocks of 125 iterations.
 """
 
 from __future__ import annotations
@@ -152,6 +155,25 @@ def peer_stages(matrix_bytes: int) -> Stages:
     return stages
 
 
+def traced() -> Callable[[str], None]:
+    """openTSNE's gradients timed from now on; the returned function prints them and stops."""
+    import openTSNE.tsne as otsne
+    from tsne_trajectory import Recorder
+
+    originals = otsne.kl_divergence_fft, otsne.kl_divergence_bh
+    recorders = Recorder(originals[0]), Recorder(originals[1])
+    otsne.kl_divergence_fft, otsne.kl_divergence_bh = recorders
+
+    def report(title: str) -> None:
+        otsne.kl_divergence_fft, otsne.kl_divergence_bh = originals
+        for recorder in recorders:
+            if recorder.calls:
+                print(f"  {title}, openTSNE's gradient call by call:")
+                recorder.report(125)
+
+    return report
+
+
 def measured(
     run: Callable[[], Any], matrix_bytes: int, stages: Stages | None = None
 ) -> tuple[Any, dict[str, float]]:
@@ -177,6 +199,7 @@ def main() -> None:
     parser.add_argument("--dims", type=int, default=384)
     parser.add_argument("--peer", action="store_true", help="also openTSNE's TSNE().fit")
     parser.add_argument("--stages", action="store_true", help="memory and time by stage")
+    parser.add_argument("--trace", action="store_true", help="gradient CPU and extent by block")
     args = parser.parse_args()
     import openTSNE  # noqa: F401  # imported before measuring, as in an app that ran t-SNE before
     import scipy.fft  # noqa: F401
@@ -209,6 +232,7 @@ def main() -> None:
         return run_task(task, lambda p: partials.append(1) if p.partial is not None else None)
 
     stages = our_stages(matrix) if args.stages else None
+    tracing = traced() if args.trace else None
     projection, m = measured(ours, matrix, stages)
     coords = np.asarray(projection.coords)
     quality = run_task(quality_task(x, coords, k=10, metric="cosine"))
@@ -222,6 +246,8 @@ def main() -> None:
     )
     if stages is not None:
         stages.report("embviz")
+    if tracing is not None:
+        tracing(f"embviz, trust {quality.trustworthiness:.4f}")
     if args.peer:
         from openTSNE import TSNE
 
@@ -229,9 +255,12 @@ def main() -> None:
             return np.asarray(TSNE(random_state=0).fit(x))
 
         stages = peer_stages(matrix) if args.stages else None
+        tracing = traced() if args.trace else None
         peer, pm = measured(theirs, matrix, stages)
         if stages is not None:
             stages.report("openTSNE")
+        if tracing is not None:
+            tracing("openTSNE")
         peer_quality = run_task(quality_task(x, peer, k=10, metric="cosine"))
         print(
             f"openTSNE defaults: {pm['wall']:.1f} s (CPU {pm['cpu']:.1f} s), peak RSS "

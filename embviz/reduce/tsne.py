@@ -2,8 +2,8 @@
 shows structure forming within a couple of seconds.
 
 openTSNE's optimiser runs once, start to end, in a worker thread (:mod:`embviz.reduce.tsne_stream`);
-its callbacks hand out the layout at most twice a second and stop it on Cancel. The negative
-gradient is Barnes-Hut on small sets and FFT-interpolated on large ones (:func:`gradient_method`).
+its gradient, wrapped, hands out the layout at most twice a second and stops it on Cancel. The
+negative gradient is Barnes-Hut on small sets and FFT-interpolated on large ones (:func:`gradient_method`).
 Above ``fit_sample`` rows, t-SNE is fitted on a random sample and the other rows are placed with
 openTSNE's ``transform``.
 
