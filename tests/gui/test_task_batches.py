@@ -68,3 +68,38 @@ def test_yields_reach_the_handlers_while_the_task_runs(qtbot):
         qtbot.waitUntil(lambda i=i: partials == list(range(i + 1)), timeout=10_000)
         release.set()
     qtbot.waitUntil(lambda: results == ["done"], timeout=10_000)
+
+
+def test_a_cancelled_task_is_closed_in_its_worker_thread(qtbot):
+    """The task's clean-up on Cancel (waiting for a t-SNE iteration, killing a child process)
+    runs in the worker's thread: the GUI thread is not held while it runs."""
+    runner = TaskRunner()
+    started, cleaned = threading.Event(), threading.Event()
+    where: list[threading.Thread] = []
+
+    def task():
+        try:
+            while True:
+                started.set()
+                yield Progress(None, "working")
+                time.sleep(0.01)
+        finally:
+            where.append(threading.current_thread())
+            time.sleep(0.5)  # a slow clean-up
+            cleaned.set()
+
+    runner.run("c", "slow clean-up", task, on_result=lambda r: None, on_error=lambda e: None)
+    assert started.wait(10)
+    qtbot.wait(50)
+    runner.cancel("c")
+    held = []
+    timer_started = time.perf_counter()
+    # the event loop keeps turning while the clean-up runs
+    while not cleaned.is_set() and time.perf_counter() - timer_started < 10:
+        before = time.perf_counter()
+        qtbot.wait(10)
+        held.append(time.perf_counter() - before)
+    qtbot.waitUntil(lambda: not runner.is_busy(), timeout=5000)
+    qtbot.wait(100)
+    assert where and where[0] is not threading.main_thread()
+    assert max(held) < 0.3
