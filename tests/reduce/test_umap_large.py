@@ -10,6 +10,7 @@ from sklearn.manifold import trustworthiness
 
 from embviz.reduce import umap_graph
 from embviz.reduce.knn import exact_knn, knn_of_rows
+from tests.reduce.test_umap_sgd import assert_epochs_are_umap_learns
 
 
 @pytest.fixture(scope="module")
@@ -20,42 +21,11 @@ def graph(words):
 
 
 def test_each_epoch_is_umap_learns_update(graph):
-    """Three epochs of embviz's kernel against umap-learn's own epoch function (its Python source,
-    move_other=True, as umap-learn runs it), given the same edges in the same order, the same
-    start, schedule and per-point random states (the same draws): the same layout up to float
-    rounding. The previous kernel (head moved twice, others read from the epoch before) fails this."""
-    from umap.layouts import _optimize_layout_euclidean_single_epoch as their_epoch
-
-    from embviz.reduce.umap_sgd import NEGATIVE_SAMPLE_RATE, Optimiser
-
-    x, g = graph
-    rows = np.arange(60)  # a small piece: umap-learn's epoch runs as plain Python here
-    sub = g[rows][:, rows].tocsr()
-    sub.sort_indices()
-    a, b = umap_graph.find_ab_params(1.0, 0.1)
-    start = umap_graph.scaled_start(np.random.default_rng(0).normal(size=(60, 2)), 0)
-    epochs = 3
-    ours = Optimiser(sub, start, epochs, a, b, seed=5)
-    rng = ours.rng.copy()
-    ours.run(epochs)
-    coo = sub.tocoo()  # row-major, each row's columns sorted: the order the kernel visits
-    per_sample = umap_graph.epochs_per_sample(coo.data.astype(np.float64), epochs)
-    per_negative = per_sample / NEGATIVE_SAMPLE_RATE
-    next_sample, next_negative = per_sample.copy(), per_negative.copy()
-    theirs = start.copy()
-    alpha = 1.0
-    for n in range(epochs):
-        their_epoch(
-            theirs, theirs, coo.row, coo.col, 60, per_sample, a, b, rng, 1.0, 2, True, alpha,
-            per_negative, next_negative, next_sample, n,
-            False, None, None, 0.0, 0.0, 0.0, 0.0, None, None, 0.0,
-        )  # fmt: skip
-        alpha = 1.0 - n / epochs  # umap-learn's decay, after each epoch
-    assert np.abs(theirs - start).max() > 0.1  # the epochs moved the points
-    # float32 with fastmath against umap-learn's Python arithmetic: a point 1.4e-4 apart after
-    # three epochs on the graph of the blocked exact search (2.8e-5 the next); a different
-    # update (the head moved twice, say) moves points by tenths
-    assert np.allclose(ours.layout, theirs, atol=5e-4)
+    """Three epochs of embviz's kernel in 2-D against umap-learn's own epoch function, number for
+    number (test_umap_sgd.assert_epochs_are_umap_learns; 60 rows: umap-learn's epoch runs as
+    plain Python here). The previous kernel (head moved twice, others read from the epoch
+    before) fails this."""
+    assert_epochs_are_umap_learns(graph[1], 60, 2, start_seed=0)
 
 
 def test_the_parallel_kernel_gives_a_layout(graph):
