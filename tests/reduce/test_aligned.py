@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import time
 
@@ -105,10 +106,24 @@ def test_sequence_from_arrays_and_bad_input():
         run_task(aligned_layouts(layers[:2], [{0: 0}], "mds"))
 
 
+class _InProcess:
+    """ChildCall's interface, the call made here: the fit's numba code (uncached) is compiled
+    once in this process for both sides, not again in a child (~50 s). The child itself is
+    checked by test_cancelling_aligned_umap_kills_its_work."""
+
+    def __init__(self, module: str, *, warm=()) -> None:
+        self.module = importlib.import_module(module)
+
+    def run(self, function, *args, message="", fraction=None, timed=False, **kwargs):
+        return getattr(self.module, function)(*args, **kwargs)
+        yield  # a task, as ChildCall.run's
+
+
 @pytest.mark.slow
-def test_aligned_umap_wrapper_equals_umap_aligned_umap(words):
+def test_aligned_umap_wrapper_equals_umap_aligned_umap(words, monkeypatch):
     """Slow: umap-learn compiles AlignedUMAP's numba functions (uncached) on first use."""
     umap = pytest.importorskip("umap")
+    monkeypatch.setattr("embviz.core.child_call.ChildCall", _InProcess)
     a = EmbeddingSet(words.labels[:120], words.vectors[:120])
     b = EmbeddingSet(words.labels[60:200], words.vectors[60:200] * 2.0)
     sequence = sequence_from_sets([a, b])
