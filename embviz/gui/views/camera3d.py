@@ -16,11 +16,12 @@ import math
 MARGIN = 1.08
 
 
-def framing_distance(span: float, fov: float, width: float, height: float, least: float) -> float:
-    """The camera distance that shows a sphere of diameter ``span`` whole in a viewport of
-    ``width`` x ``height`` with horizontal field of view ``fov`` (degrees), at least ``least``
-    times ``span`` (the framing's own choice where the sphere would fit closer)."""
-    half = math.radians(fov) / 2
-    vertical = math.atan(math.tan(half) * max(height, 1.0) / max(width, 1.0))
+def framing_distance(view, span: float, least: float) -> float:
+    """The camera distance at which ``view`` (Scatter3DView: its viewport and horizontal field
+    of view) shows a sphere of diameter ``span`` whole, at least ``least`` times ``span`` (the
+    framing's own choice where the sphere would fit closer)."""
+    _, _, width, height = view.gl_viewport()
+    half = math.radians(view.opts["fov"]) / 2
+    vertical = math.atan(math.tan(half) * max(height, 1) / max(width, 1))
     narrow = min(half, vertical)
     return max(least * span, MARGIN * (span / 2) / math.sin(narrow)) + 1e-6

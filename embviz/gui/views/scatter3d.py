@@ -163,7 +163,7 @@ class Scatter3DView(gl.GLViewWidget):
         centre = (lo + hi) / 2
         self.opts["center"] = QVector3D(*map(float, centre))
         span = float(np.linalg.norm(hi - lo)) * (1 + padding)
-        self.setCameraPosition(distance=self._framing(span, 1.3))
+        self.setCameraPosition(distance=framing_distance(self, span, 1.3))
         self.fitted = (self._camera_place(), span)
 
     def _camera_place(self) -> tuple:
@@ -260,12 +260,10 @@ class Scatter3DView(gl.GLViewWidget):
         xyz = self.coords[rows]
         self.opts["center"] = QVector3D(*map(float, xyz.mean(axis=0)))
         span = float(np.linalg.norm(xyz.max(axis=0) - xyz.min(axis=0)))
-        self.setCameraPosition(distance=max(self._framing(span, 2.0), 1e-3 * self.opts["distance"]))
+        self.setCameraPosition(
+            distance=max(framing_distance(self, span, 2.0), 1e-3 * self.opts["distance"])
+        )
         self._projected = None
-
-    def _framing(self, span: float, least: float) -> float:
-        _, _, w, h = self.gl_viewport()
-        return framing_distance(span, self.opts["fov"], w, h, least)
 
     # picking ------------------------------------------------------------------------------
     def camera_key(self) -> tuple:
